@@ -1,0 +1,212 @@
+package io.witness.appliance.capture;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.witness.appliance.platform.Problem;
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.platform.ProblemType;
+import io.witness.appliance.recording.EventSlice;
+import io.witness.appliance.recording.Fact;
+import io.witness.appliance.recording.RecordingStore;
+import io.witness.appliance.site.Site;
+import io.witness.appliance.site.SiteService;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The capture use cases: a live batch from the SDK and the import of a finished recording. Both validate the
+ * whole input before anything is stored, so a rejected request leaves nothing behind.
+ */
+@ApplicationScoped
+public class CaptureService {
+  /** The answer to a stored batch. */
+  public record BatchReceipt(String sessionId, int seq, boolean duplicate) {}
+
+  private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+
+  @Inject SiteService sites;
+  @Inject RecordingStore store;
+  @Inject CaptureLimits limits;
+  @Inject DomIndexCache domIndexes;
+
+  private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000)
+          .maxStringLength(16 << 20).build())
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+      .build())
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private RateLimiter rateLimiter;
+
+  @PostConstruct
+  void init() {
+    rateLimiter = new RateLimiter(limits.batchesPerSecond, limits.batchBurst);
+  }
+
+  public Site siteFor(String siteKey) {
+    if (siteKey == null || siteKey.isBlank() || siteKey.length() > 64) {
+      throw new ProblemException(ProblemType.UNKNOWN_SITE, 401, "the Witness-Site-Key header is missing");
+    }
+    return sites.byKey(siteKey).orElseThrow(() ->
+        new ProblemException(ProblemType.UNKNOWN_SITE, 401, "no site has this key"));
+  }
+
+  public void checkRate(Site site) {
+    long wait = rateLimiter.acquire(site.id(), System.nanoTime());
+    if (wait > 0) {
+      throw new ProblemException(Problem.of(ProblemType.RATE_LIMITED, 429,
+          "this site sends batches faster than its limit"), Map.of("Retry-After", Long.toString(wait)));
+    }
+  }
+
+  /** Validates and stores one SDK batch (already size-limited and decoded). */
+  public BatchReceipt ingest(Site site, InputStream body) throws IOException {
+    Envelope env = parseEnvelope(site, body);
+    RecordingStore.Appended appended = store.appendBatch(site.id(), env.sessionId, env.seq, env.slice);
+    return new BatchReceipt(env.sessionId, env.seq, appended.duplicate());
+  }
+
+  private static final class Envelope {
+    Integer v;
+    String sessionId;
+    Integer seq;
+    EventSlice slice;
+  }
+
+  private Envelope parseEnvelope(Site site, InputStream body) throws IOException {
+    byte[] bytes = body.readAllBytes();
+    Envelope env = new Envelope();
+    List<EventSlice> slices = new ArrayList<>();
+    // The session id may come after the events in the body, so the DOM index is picked once it is known;
+    // facts of events read before are resolved against a fresh index (clicks keep their node ids).
+    try (JsonParser p = mapper.getFactory().createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw ProblemException.validation("body", "must be a JSON object (the batch envelope)");
+      }
+      String sessionId = peekSessionId(bytes);
+      DomIndex dom = sessionId == null ? new DomIndex() : domIndexes.forSession(site.id(), sessionId);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "v" -> env.v = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+          case "sessionId" -> env.sessionId = t == JsonToken.VALUE_STRING ? p.getText() : "";
+          case "seq" -> env.seq = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+              ? p.getIntValue() : -1;
+          case "events" -> {
+            synchronized (dom) {
+              new EventReader(mapper, new EventInterpreter(dom), limits.maxEventsPerBatch, "events")
+                  .read(p, slices::add);
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw ProblemException.malformed("unexpected content after the batch envelope");
+      }
+    } catch (StreamConstraintsException e) {
+      throw ProblemException.malformed("the JSON nests too deeply or has an oversized value");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ProblemException.malformed("the body is not valid JSON (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+    if (env.v == null || env.v != 1) {
+      throw ProblemException.validation("v", "must be 1 (the protocol version)");
+    }
+    if (env.sessionId == null || !SESSION_ID.matcher(env.sessionId).matches()) {
+      throw ProblemException.validation("sessionId", "must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -");
+    }
+    if (env.seq == null || env.seq < 0) {
+      throw ProblemException.validation("seq", "must be an integer >= 0");
+    }
+    if (slices.isEmpty()) {
+      throw ProblemException.validation("events", "must be a non-empty array of rrweb events");
+    }
+    env.slice = merge(slices);
+    return env;
+  }
+
+  /** Finds "sessionId" at the top level without building anything; null when absent or not a string. */
+  private String peekSessionId(byte[] bytes) throws IOException {
+    try (JsonParser p = mapper.getFactory().createParser(bytes)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (name.equals("sessionId")) {
+          return t == JsonToken.VALUE_STRING && SESSION_ID.matcher(p.getText()).matches() ? p.getText() : null;
+        }
+        p.skipChildren();
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static EventSlice merge(List<EventSlice> slices) {
+    if (slices.size() == 1) {
+      return slices.get(0);
+    }
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    List<Fact> facts = new ArrayList<>();
+    int n = 0;
+    long first = Long.MAX_VALUE;
+    long last = 0;
+    int activityCount = slices.stream().mapToInt(s -> s.activityTs().length).sum();
+    long[] activity = new long[activityCount];
+    int a = 0;
+    for (EventSlice s : slices) {
+      if (json.size() > 0) {
+        json.write(',');
+      }
+      json.writeBytes(s.json());
+      facts.addAll(s.facts());
+      n += s.eventCount();
+      first = Math.min(first, s.firstTs());
+      last = Math.max(last, s.lastTs());
+      System.arraycopy(s.activityTs(), 0, activity, a, s.activityTs().length);
+      a += s.activityTs().length;
+    }
+    byte[] bytes = json.toByteArray();
+    return new EventSlice(bytes, n, first, last, activity, facts, bytes.length);
+  }
+
+  /** Validates and stores a complete rrweb recording (an event array); returns the new recording's id. */
+  public String importRecording(Site site, InputStream body) throws IOException {
+    DomIndex dom = new DomIndex();
+    EventReader reader = new EventReader(mapper, new EventInterpreter(dom), 5_000_000, "events");
+    try {
+      return store.importRecording(site.id(), consumer -> {
+        try (JsonParser p = mapper.getFactory().createParser(body)) {
+          if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw ProblemException.validation("body", "must be a JSON array of rrweb events");
+          }
+          reader.read(p, consumer::accept);
+          if (p.nextToken() != null) {
+            throw ProblemException.malformed("unexpected content after the events array");
+          }
+        }
+      });
+    } catch (StreamConstraintsException e) {
+      throw ProblemException.malformed("the JSON nests too deeply or has an oversized value");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ProblemException.malformed("the body is not valid JSON (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.witness.appliance.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.witness.appliance.recording.Fact;
+import java.util.List;
+
+/**
+ * Reads the rrweb event kinds listed in the capture protocol ("Event kinds the server interprets") and turns
+ * them into facts. Keeps the recording's {@link DomIndex} current so click and input targets get selectors.
+ * Input values are never read.
+ */
+final class EventInterpreter {
+  static final int FULL_SNAPSHOT = 2;
+  static final int INCREMENTAL = 3;
+  static final int META = 4;
+  static final int PLUGIN = 6;
+  private static final int MAX_ERROR_CHARS = 1000;
+
+  private final DomIndex dom;
+  private int lastInputNode = -1;
+  private long lastInputTs;
+
+  EventInterpreter(DomIndex dom) {
+    this.dom = dom;
+  }
+
+  /** Adds the facts of one event to {@code out}; returns true when the event is user activity. */
+  boolean interpret(JsonNode event, List<Fact> out) {
+    int type = event.get("type").asInt();
+    long ts = event.get("timestamp").asLong();
+    JsonNode data = event.get("data");
+    switch (type) {
+      case META -> {
+        out.add(Fact.page(ts, data.path("href").asText("")));
+        if (data.path("width").asInt() > 0) {
+          out.add(Fact.viewport(ts, data.path("width").asInt(), data.path("height").asInt()));
+        }
+      }
+      case FULL_SNAPSHOT -> dom.reset(data.path("node"));
+      case INCREMENTAL -> {
+        return incremental(ts, data, out);
+      }
+      case PLUGIN -> {
+        if (data.path("plugin").asText().startsWith("rrweb/console")
+            && "error".equals(data.path("payload").path("level").asText())) {
+          out.add(Fact.error(ts, errorText(data.path("payload").path("payload"))));
+        }
+      }
+      default -> { }
+    }
+    return false;
+  }
+
+  private boolean incremental(long ts, JsonNode data, List<Fact> out) {
+    int source = data.path("source").asInt(-1);
+    switch (source) {
+      case 0 -> dom.mutate(data);
+      case 2 -> {
+        if (data.path("type").asInt() == 2) {
+          int node = data.path("id").asInt();
+          out.add(Fact.click(ts, data.path("x").asInt(), data.path("y").asInt(), node, dom.selector(node)));
+        }
+        return true;
+      }
+      case 4 -> out.add(Fact.viewport(ts, data.path("width").asInt(), data.path("height").asInt()));
+      case 5 -> {
+        int node = data.path("id").asInt();
+        // One input fact per burst of typing into a field, not one per keystroke.
+        if (node != lastInputNode || ts - lastInputTs > 2_000) {
+          out.add(Fact.input(ts, node, dom.selector(node)));
+        }
+        lastInputNode = node;
+        lastInputTs = ts;
+        return true;
+      }
+      case 1, 3, 6, 12 -> {
+        return true;
+      }
+      default -> { }
+    }
+    return false;
+  }
+
+  private static String errorText(JsonNode payload) {
+    StringBuilder b = new StringBuilder();
+    for (JsonNode p : payload) {
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      String s = p.isTextual() ? p.asText() : p.toString();
+      // The console plugin stores each argument JSON-stringified: "\"Uncaught Error: boom\"".
+      if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+        s = s.substring(1, s.length() - 1);
+      }
+      b.append(s);
+      if (b.length() > MAX_ERROR_CHARS) {
+        break;
+      }
+    }
+    String s = b.toString();
+    return s.length() > MAX_ERROR_CHARS ? s.substring(0, MAX_ERROR_CHARS) : s;
+  }
+}

@@ -1,0 +1,50 @@
+package io.witness.appliance.identity;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Creates the bootstrap {@code admin} account on first start. Its password comes from
+ * {@code WITNESS_ADMIN_PASSWORD}; without it a random one is generated and shown once on the console (standard
+ * error, never the log files), since it is the only way in to a fresh appliance.
+ */
+@ApplicationScoped
+class AdminBootstrap {
+  private static final Logger LOG = Logger.getLogger(AdminBootstrap.class.getName());
+  static final String ADMIN = "admin";
+
+  @Inject IdentityService identity;
+
+  @Inject
+  @ConfigProperty(name = "auth.admin-password", defaultValue = "")
+  String configuredPassword;
+
+  void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
+      @Initialized(ApplicationScoped.class) Object ignored) {
+    boolean generated = configuredPassword.isBlank();
+    String password = generated ? IdentityService.randomToken().substring(0, 20) : configuredPassword;
+    if (!identity.createUserIfAbsent(ADMIN, password.toCharArray())) {
+      return;
+    }
+    if (generated) {
+      // Deliberately not the logger: the one-time password must not end up in log files.
+      System.err.println("""
+
+          ================================================================
+           Witness: bootstrap account created.
+             username: admin
+             password: %s
+           Shown once. Change it after signing in, or set
+           WITNESS_ADMIN_PASSWORD before the first start.
+          ================================================================
+          """.formatted(password));
+    } else {
+      LOG.info("bootstrap account 'admin' created with the password from WITNESS_ADMIN_PASSWORD");
+    }
+  }
+}

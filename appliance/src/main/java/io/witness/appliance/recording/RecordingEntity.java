@@ -1,0 +1,46 @@
+package io.witness.appliance.recording;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+@Entity
+@Table(name = "recordings")
+class RecordingEntity {
+  static final String LIVE = "live";
+  static final String SEALED = "sealed";
+
+  @Id String id;
+  @Column(name = "site_id", nullable = false) String siteId;
+  @Column(name = "session_key") String sessionKey;
+  @Column(nullable = false) String source;
+  @Column(nullable = false) String state;
+  @Column(name = "created_at", nullable = false) OffsetDateTime createdAt;
+  @Column(name = "last_batch_at", nullable = false) OffsetDateTime lastBatchAt;
+  @Column(name = "first_event_ms", nullable = false) long firstEventMs;
+  @Column(name = "last_event_ms", nullable = false) long lastEventMs;
+  @Column(name = "active_ms", nullable = false) long activeMs;
+  @Column(name = "last_activity_ms", nullable = false) long lastActivityMs;
+  @Column(name = "event_count", nullable = false) long eventCount;
+  @Column(name = "page_count", nullable = false) int pageCount;
+  @Column(name = "click_count", nullable = false) int clickCount;
+  @Column(name = "input_count", nullable = false) int inputCount;
+  @Column(name = "error_count", nullable = false) int errorCount;
+  @Column(name = "first_url") String firstUrl;
+  @Column(name = "viewport_width", nullable = false) int viewportWidth;
+  @Column(name = "viewport_height", nullable = false) int viewportHeight;
+  @Column(name = "raw_bytes", nullable = false) long rawBytes;
+  @Column(name = "stored_bytes", nullable = false) long storedBytes;
+
+  RecordingSummary toSummary() {
+    return new RecordingSummary(id, siteId, source,
+        Instant.ofEpochMilli(firstEventMs).atOffset(ZoneOffset.UTC),
+        Instant.ofEpochMilli(lastEventMs).atOffset(ZoneOffset.UTC),
+        Math.max(0, lastEventMs - firstEventMs), activeMs, eventCount, pageCount, clickCount, errorCount,
+        firstUrl == null ? "" : firstUrl, viewportWidth, viewportHeight, rawBytes, storedBytes);
+  }
+}

@@ -1,0 +1,301 @@
+package io.witness.appliance.recording;
+
+import io.witness.appliance.platform.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The recordings store. Live batches are appended under a lock on their recording row (so concurrent batches of
+ * one session serialise, and the idempotency check and the totals stay exact); each is a zstd frame of its own.
+ * Sealing and import write the whole session as one stream. Readers get the events in order: the sealed stream
+ * first, then any later batches by seq.
+ */
+@ApplicationScoped
+public class RecordingStore {
+  /** What happened to an appended batch. */
+  public record Appended(String recordingId, boolean duplicate) {}
+
+  /** Gives the events of an import, slice after slice, to a consumer. */
+  public interface SliceSource {
+    void forEach(SliceConsumer consumer) throws IOException;
+  }
+
+  /** Takes one slice. */
+  public interface SliceConsumer {
+    void accept(EventSlice slice) throws IOException;
+  }
+
+  @PersistenceContext(unitName = "witness")
+  EntityManager em;
+
+  @Inject BlobStore blobs;
+
+  /** Stores live batch {@code seq} of a session exactly once; creates the recording on its first batch. */
+  @Transactional
+  public Appended appendBatch(String siteId, String sessionKey, int seq, EventSlice slice) {
+    RecordingEntity r = liveRecording(siteId, sessionKey, slice);
+    if (em.find(BatchEntity.class, new BatchEntity.Key(r.id, seq)) != null) {
+      return new Appended(r.id, true);
+    }
+    BatchEntity b = new BatchEntity();
+    b.recordingId = r.id;
+    b.seq = seq;
+    b.receivedAt = now();
+    b.eventCount = slice.eventCount();
+    b.rawBytes = slice.json().length;
+    em.persist(b);
+
+    byte[] frame = EventCodec.compressFrame(slice.json());
+    addChunk(r, ChunkEntity.BATCH, seq, frame, slice.eventCount(), slice.json().length);
+    saveFacts(r.id, slice.facts());
+    Aggregates.apply(r, slice);
+    r.lastBatchAt = now();
+    r.state = RecordingEntity.LIVE;
+    return new Appended(r.id, false);
+  }
+
+  private RecordingEntity liveRecording(String siteId, String sessionKey, EventSlice first) {
+    List<RecordingEntity> found = em.createQuery(
+            "select r from RecordingEntity r where r.siteId = :s and r.sessionKey = :k", RecordingEntity.class)
+        .setParameter("s", siteId).setParameter("k", sessionKey)
+        .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+    if (!found.isEmpty()) {
+      return found.get(0);
+    }
+    RecordingEntity r = newRecording(siteId, "live", first);
+    r.sessionKey = sessionKey;
+    r.state = RecordingEntity.LIVE;
+    em.persist(r);
+    em.flush();
+    return r;
+  }
+
+  /** Imports a complete recording as one sealed stream, in one transaction; returns its id. */
+  @Transactional(rollbackOn = Exception.class)
+  public String importRecording(String siteId, SliceSource source) throws IOException {
+    RecordingEntity r = newRecording(siteId, "import", null);
+    r.state = RecordingEntity.SEALED;
+    em.persist(r);
+    try (StreamWriter writer = new StreamWriter((piece, events, raw) ->
+        addChunk(r, ChunkEntity.STREAM, 0, piece, events, raw))) {
+      source.forEach(slice -> {
+        writer.write(slice.json(), slice.eventCount());
+        saveFacts(r.id, slice.facts());
+        Aggregates.apply(r, slice);
+      });
+    }
+    if (r.eventCount == 0) {
+      throw ProblemException.validation("events", "a recording needs at least one event");
+    }
+    return r.id;
+  }
+
+  private RecordingEntity newRecording(String siteId, String source, EventSlice first) {
+    RecordingEntity r = new RecordingEntity();
+    r.id = UUID.randomUUID().toString();
+    r.siteId = siteId;
+    r.source = source;
+    r.createdAt = now();
+    r.lastBatchAt = r.createdAt;
+    if (first != null) {
+      r.firstEventMs = first.firstTs();
+      r.lastEventMs = first.firstTs();
+    }
+    return r;
+  }
+
+  private void addChunk(RecordingEntity r, String kind, int streamNo, byte[] data, int events, long raw) {
+    Integer max = em.createQuery(
+            "select max(c.chunkNo) from ChunkEntity c where c.recordingId = :r", Integer.class)
+        .setParameter("r", r.id).getSingleResult();
+    ChunkEntity c = new ChunkEntity();
+    c.recordingId = r.id;
+    c.chunkNo = max == null ? 0 : max + 1;
+    c.kind = kind;
+    c.streamNo = streamNo;
+    c.eventCount = events;
+    c.rawBytes = raw;
+    c.storedBytes = data.length;
+    c.blobKey = "rec/" + r.id + "/" + c.chunkNo + "-" + UUID.randomUUID();
+    blobs.put(c.blobKey, data);
+    em.persist(c);
+    r.storedBytes += data.length;
+  }
+
+  private void saveFacts(String recordingId, List<Fact> facts) {
+    for (Fact f : facts) {
+      em.persist(FactEntity.of(recordingId, f));
+    }
+  }
+
+  /**
+   * Rewrites a live recording's batches as one session stream (better compression: the window reaches back
+   * to earlier snapshots). Idempotent; safe against concurrent batches through the row lock.
+   */
+  @Transactional
+  public void seal(String recordingId) {
+    RecordingEntity r = em.find(RecordingEntity.class, recordingId, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null) {
+      return;
+    }
+    List<ChunkEntity> old = chunks(recordingId);
+    if (old.stream().noneMatch(c -> c.kind.equals(ChunkEntity.BATCH))) {
+      r.state = RecordingEntity.SEALED;
+      return;
+    }
+    List<byte[]> pieces = new ArrayList<>();
+    List<long[]> sizes = new ArrayList<>();
+    try (StreamWriter writer = new StreamWriter((piece, events, raw) -> {
+      pieces.add(piece);
+      sizes.add(new long[] {events, raw});
+    })) {
+      for (List<ChunkEntity> group : groups(old)) {
+        try (InputStream in = open(group)) {
+          byte[] json = in.readAllBytes();
+          writer.write(json, group.stream().mapToInt(c -> c.eventCount).sum());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (ChunkEntity c : old) {
+      blobs.delete(c.blobKey);
+      em.remove(c);
+    }
+    em.flush();
+    r.storedBytes = 0;
+    for (int i = 0; i < pieces.size(); i++) {
+      addChunk(r, ChunkEntity.STREAM, 0, pieces.get(i), (int) sizes.get(i)[0], sizes.get(i)[1]);
+      em.flush();
+    }
+    r.state = RecordingEntity.SEALED;
+  }
+
+  /** Ids of live recordings without a batch for {@code idle}. */
+  @Transactional
+  public List<String> idleLiveRecordings(Duration idle, int max) {
+    return em.createQuery("select r.id from RecordingEntity r where r.state = :s and r.lastBatchAt < :t",
+            String.class)
+        .setParameter("s", RecordingEntity.LIVE).setParameter("t", now().minus(idle))
+        .setMaxResults(max).getResultList();
+  }
+
+  /** The live recording of a session, if it has one. */
+  @Transactional
+  public Optional<String> liveRecordingId(String siteId, String sessionKey) {
+    return em.createQuery(
+            "select r.id from RecordingEntity r where r.siteId = :s and r.sessionKey = :k", String.class)
+        .setParameter("s", siteId).setParameter("k", sessionKey).getResultStream().findFirst();
+  }
+
+  @Transactional
+  public Optional<RecordingSummary> summary(String id) {
+    return Optional.ofNullable(em.find(RecordingEntity.class, id)).map(RecordingEntity::toSummary);
+  }
+
+  @Transactional
+  public List<Fact> facts(String id) {
+    return em.createQuery("select f from FactEntity f where f.recordingId = :r order by f.tsMs, f.id",
+            FactEntity.class).setParameter("r", id).getResultStream().map(FactEntity::toFact).toList();
+  }
+
+  @Transactional
+  public RecordingPage list(RecordingQuery q) {
+    return new RecordingListQuery(em, q).run();
+  }
+
+  /**
+   * The recording's events, ready to stream: the chunk list is read now, in a transaction; the blobs are fetched
+   * one at a time while {@link EventStream#writeTo} runs, so memory use is one chunk, not the recording.
+   */
+  @Transactional
+  public Optional<EventStream> events(String id) {
+    if (em.find(RecordingEntity.class, id) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new EventStream(groups(chunks(id))));
+  }
+
+  /** A recording's events as a JSON array, written on demand. */
+  public final class EventStream {
+    private final List<List<ChunkEntity>> groups;
+
+    private EventStream(List<List<ChunkEntity>> groups) {
+      this.groups = groups;
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
+      out.write('[');
+      boolean first = true;
+      for (List<ChunkEntity> group : groups) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        try (InputStream in = open(group)) {
+          in.transferTo(out);
+        }
+      }
+      out.write(']');
+    }
+  }
+
+  private List<ChunkEntity> chunks(String id) {
+    List<ChunkEntity> list = new ArrayList<>(em.createQuery(
+            "select c from ChunkEntity c where c.recordingId = :r", ChunkEntity.class)
+        .setParameter("r", id).getResultList());
+    list.sort((a, b) -> {
+      int ka = a.kind.equals(ChunkEntity.STREAM) ? 0 : 1;
+      int kb = b.kind.equals(ChunkEntity.STREAM) ? 0 : 1;
+      if (ka != kb) {
+        return Integer.compare(ka, kb);
+      }
+      if (a.streamNo != b.streamNo) {
+        return Integer.compare(a.streamNo, b.streamNo);
+      }
+      return Integer.compare(a.chunkNo, b.chunkNo);
+    });
+    return list;
+  }
+
+  /** Chunks that decompress together: all stream pieces form one group; each batch is its own group. */
+  private static List<List<ChunkEntity>> groups(List<ChunkEntity> ordered) {
+    List<List<ChunkEntity>> groups = new ArrayList<>();
+    List<ChunkEntity> stream = ordered.stream().filter(c -> c.kind.equals(ChunkEntity.STREAM)).toList();
+    if (!stream.isEmpty()) {
+      groups.add(stream);
+    }
+    ordered.stream().filter(c -> c.kind.equals(ChunkEntity.BATCH)).forEach(c -> groups.add(List.of(c)));
+    return groups;
+  }
+
+  private InputStream open(List<ChunkEntity> group) {
+    var pieces = new ArrayList<InputStream>();
+    for (ChunkEntity c : group) {
+      pieces.add(new LazyBlobStream(() -> blobs.get(c.blobKey)
+          .orElseThrow(() -> new IllegalStateException("missing chunk " + c.chunkNo + " of " + c.recordingId))));
+    }
+    return EventCodec.decompressing(new SequenceInputStream(Collections.enumeration(pieces)));
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,87 @@
+package io.witness.appliance.replay;
+
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.recording.RecordingPage;
+import io.witness.appliance.recording.RecordingQuery;
+import io.witness.appliance.recording.RecordingStore;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Recordings: the list, one recording's metadata and timeline, and its events.
+ *
+ * <pre>
+ * curl -H "Authorization: Bearer $TOKEN" 'http://localhost:8080/api/v1/recordings?hasError=true&amp;limit=20'
+ * curl -H "Authorization: Bearer $TOKEN" http://localhost:8080/api/v1/recordings/$ID/events
+ * </pre>
+ */
+@Path("/api/v1/recordings")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RecordingsResource {
+  private static final String UUID = "[0-9a-f-]{36}";
+
+  @Inject ReplayService replay;
+
+  @GET
+  public Map<String, Object> list(
+      @QueryParam("from") @Size(max = 40) String from,
+      @QueryParam("to") @Size(max = 40) String to,
+      @QueryParam("urlContains") @Size(max = 500) String urlContains,
+      @QueryParam("minDurationMs") @Min(0) Long minDurationMs,
+      @QueryParam("maxDurationMs") @Min(0) Long maxDurationMs,
+      @QueryParam("hasError") Boolean hasError,
+      @QueryParam("site") @Size(max = 64) String site,
+      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+      @QueryParam("cursor") @Size(max = 200) String cursor) {
+    RecordingPage page = replay.list(new RecordingQuery(instant("from", from), instant("to", to),
+        Optional.ofNullable(urlContains), Optional.ofNullable(minDurationMs), Optional.ofNullable(maxDurationMs),
+        Optional.ofNullable(hasError), Optional.ofNullable(site), limit, Optional.ofNullable(cursor)));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", page.items());
+    body.put("nextCursor", page.nextCursor().orElse(null));
+    return body;
+  }
+
+  @GET
+  @Path("/{id}")
+  public RecordingView get(@PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id) {
+    return RecordingView.of(replay.detail(id));
+  }
+
+  @GET
+  @Path("/{id}/events")
+  public StreamingOutput events(
+      @PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id) {
+    RecordingStore.EventStream stream = replay.events(id);
+    return stream::writeTo;
+  }
+
+  private static Optional<Instant> instant(String field, String value) {
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(value));
+    } catch (DateTimeParseException e) {
+      throw ProblemException.validation(field, "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z");
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.witness.appliance.replay;
+
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.recording.Fact;
+import io.witness.appliance.recording.RecordingPage;
+import io.witness.appliance.recording.RecordingQuery;
+import io.witness.appliance.recording.RecordingStore;
+import io.witness.appliance.recording.RecordingSummary;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Read side of recordings for the console and API clients. */
+@ApplicationScoped
+public class ReplayService {
+  @Inject RecordingStore store;
+
+  public RecordingPage list(RecordingQuery query) {
+    return store.list(query);
+  }
+
+  public RecordingDetail detail(String id) {
+    RecordingSummary s = store.summary(id).orElseThrow(() -> ProblemException.notFound("no recording " + id));
+    List<RecordingDetail.Page> pages = new ArrayList<>();
+    List<RecordingDetail.Click> clicks = new ArrayList<>();
+    List<RecordingDetail.ConsoleError> errors = new ArrayList<>();
+    List<RecordingDetail.Input> inputs = new ArrayList<>();
+    List<RecordingDetail.Viewport> viewports = new ArrayList<>();
+    long t0 = s.startedAt().toInstant().toEpochMilli();
+    for (Fact f : store.facts(id)) {
+      long t = Math.max(0, f.tsMs() - t0);
+      switch (f.kind()) {
+        case PAGE -> pages.add(new RecordingDetail.Page(t, f.text().orElse("")));
+        case CLICK -> clicks.add(new RecordingDetail.Click(t, f.x().orElse(0), f.y().orElse(0),
+            f.selector().orElse("")));
+        case ERROR -> errors.add(new RecordingDetail.ConsoleError(t, f.text().orElse("")));
+        case INPUT -> inputs.add(new RecordingDetail.Input(t, f.selector().orElse("")));
+        case VIEWPORT -> viewports.add(new RecordingDetail.Viewport(t, f.x().orElse(0), f.y().orElse(0)));
+      }
+    }
+    return new RecordingDetail(s, pages, clicks, errors, inputs, viewports);
+  }
+
+  public RecordingStore.EventStream events(String id) {
+    return store.events(id).orElseThrow(() -> ProblemException.notFound("no recording " + id));
+  }
+}
