@@ -1,11 +1,14 @@
 package io.witness.appliance.capture;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The capture and import limits of the protocol page, from configuration. */
-@ApplicationScoped
+/**
+ * The capture and import limits of the protocol page, from configuration. Dependent scope: callers read the
+ * fields directly, which a normal-scoped client proxy would not forward.
+ */
+@Dependent
 class CaptureLimits {
   @Inject @ConfigProperty(name = "capture.max-compressed-bytes", defaultValue = "1048576")
   long maxCompressed;

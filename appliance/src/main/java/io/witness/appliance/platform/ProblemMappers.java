@@ -20,6 +20,12 @@ public final class ProblemMappers {
 
   private ProblemMappers() {}
 
+  static boolean isApi(UriInfo uri) {
+    String path = uri == null ? "" : uri.getPath();
+    path = path.startsWith("/") ? path.substring(1) : path;
+    return path.startsWith("api/") || path.startsWith("ingest/");
+  }
+
   static String instance(UriInfo uri) {
     return uri == null ? "" : "/" + uri.getPath();
   }
@@ -68,6 +74,11 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(WebApplicationException e) {
       int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+      if (status == 404 && !isApi(uri)) {
+        // An empty 404 tells Helidon that JAX-RS has no such resource, so static content (the console, the
+        // SDK), /health and /openapi get their turn. API paths answer problem+json below.
+        return Response.status(404).build();
+      }
       ProblemType type = switch (status) {
         case 400 -> ProblemType.MALFORMED;
         case 401 -> ProblemType.UNAUTHENTICATED;

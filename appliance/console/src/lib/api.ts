@@ -1,0 +1,215 @@
+/**
+ * Typed client for the Witness HTTP API v1 (docs/api.md).
+ *
+ * Contract: every call resolves with the parsed body or rejects with an {@link ApiError} that carries an RFC 9457
+ * problem (synthesised when the answer was not problem+json, e.g. a proxy's HTML 502 or a network failure, which
+ * gets status 0). Calls send the session cookie (`credentials: 'same-origin'`); state-changing calls also send
+ * `X-CSRF-Token`. A 401 calls `onUnauthorized` (by default: go to the login page, coming back afterwards) unless
+ * the call opts out, as the login page's own calls do.
+ */
+import type { Problem, RecordingDetail, RecordingPage, Session } from './types';
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problemMessage(problem));
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+/** The sentence to show a person for a problem: its `detail`, else its `title`, plus field violations. */
+export function problemMessage(problem: Problem): string {
+  const base = problem.detail?.trim() || problem.title?.trim() || fallbackTitle(problem.status);
+  const violations = (problem.violations ?? []).map((v) => `${v.field}: ${v.message}`);
+  return violations.length ? `${base} (${violations.join('; ')})` : base;
+}
+
+function fallbackTitle(status: number): string {
+  if (status === 0) return 'The appliance cannot be reached. Check the network connection and try again.';
+  if (status === 401) return 'Your session has ended. Please sign in again.';
+  if (status === 403) return 'You do not have permission to do this.';
+  if (status === 404) return 'Not found.';
+  if (status >= 500) return `The appliance could not complete the request (HTTP ${status}).`;
+  return `The request failed (HTTP ${status}).`;
+}
+
+/** Reads a failed response as a problem, whatever its content type. Never throws. */
+export async function readProblem(res: Response): Promise<Problem> {
+  const synthesised: Problem = { type: 'about:blank', title: fallbackTitle(res.status), status: res.status };
+  const type = res.headers.get('content-type') ?? '';
+  if (!/json/i.test(type)) return synthesised;
+  try {
+    const body: unknown = await res.json();
+    if (!body || typeof body !== 'object') return synthesised;
+    const p = body as Partial<Problem>;
+    return {
+      ...p,
+      type: typeof p.type === 'string' ? p.type : 'about:blank',
+      title: typeof p.title === 'string' && p.title ? p.title : synthesised.title,
+      status: typeof p.status === 'number' ? p.status : res.status,
+      detail: typeof p.detail === 'string' ? p.detail : undefined,
+      violations: Array.isArray(p.violations) ? p.violations : undefined,
+    } as Problem;
+  } catch {
+    return synthesised;
+  }
+}
+
+/** The value of a cookie in a `document.cookie` string, if present. */
+export function cookieValue(cookies: string, name: string): string | undefined {
+  for (const part of cookies.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export interface ApiClientOptions {
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Prefix of every API path; defaults to the appliance root. */
+  baseUrl?: string;
+  /** Called on any 401 of a call that did not opt out. */
+  onUnauthorized?: () => void;
+  /** Reads `document.cookie` (for the `witness_csrf` cookie); injectable for tests. */
+  cookies?: () => string;
+}
+
+interface CallOptions {
+  query?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** When false, a 401 rejects like any other error instead of calling `onUnauthorized`. */
+  redirectOn401?: boolean;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class ApiClient {
+  private readonly fetchFn: typeof fetch;
+  private readonly baseUrl: string;
+  private readonly onUnauthorized: () => void;
+  private readonly cookies: () => string;
+  private csrfToken: string | undefined;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.baseUrl = options.baseUrl ?? '';
+    this.onUnauthorized = options.onUnauthorized ?? (() => undefined);
+    this.cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
+  }
+
+  /** The signed-in user, or an ApiError with status 401. Never redirects. */
+  async me(): Promise<Session> {
+    const session = await this.json<Session>('GET', '/api/v1/auth/me', { redirectOn401: false });
+    this.csrfToken = session.csrfToken;
+    return session;
+  }
+
+  /** Signs in; a wrong password rejects with the server's problem (no redirect). */
+  async login(username: string, password: string): Promise<Session> {
+    const session = await this.json<Session>('POST', '/api/v1/auth/login', {
+      body: { username, password },
+      redirectOn401: false,
+    });
+    this.csrfToken = session.csrfToken;
+    return session;
+  }
+
+  async logout(): Promise<void> {
+    await this.call('POST', '/api/v1/auth/logout', { redirectOn401: false });
+    this.csrfToken = undefined;
+  }
+
+  listRecordings(query: Record<string, string>, signal?: AbortSignal): Promise<RecordingPage> {
+    return this.json<RecordingPage>('GET', '/api/v1/recordings', { query, signal });
+  }
+
+  recording(id: string, signal?: AbortSignal): Promise<RecordingDetail> {
+    return this.json<RecordingDetail>('GET', `/api/v1/recordings/${encodeURIComponent(id)}`, { signal });
+  }
+
+  /** The rrweb event array; `onProgress` receives the bytes read so far while the body streams in. */
+  async recordingEvents(id: string, onProgress?: (bytes: number) => void, signal?: AbortSignal): Promise<unknown[]> {
+    const res = await this.call('GET', `/api/v1/recordings/${encodeURIComponent(id)}/events`, { signal });
+    const text = await readText(res, onProgress);
+    let events: unknown;
+    try {
+      events = JSON.parse(text);
+    } catch {
+      throw new ApiError({ type: 'about:blank', title: 'The recording could not be read (invalid JSON).', status: res.status });
+    }
+    if (!Array.isArray(events)) {
+      throw new ApiError({ type: 'about:blank', title: 'The recording could not be read (not an event array).', status: res.status });
+    }
+    return events;
+  }
+
+  private async json<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+    const res = await this.call(method, path, options);
+    if (res.status === 204) return undefined as T;
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new ApiError({ type: 'about:blank', title: 'The appliance sent an answer that could not be read.', status: res.status });
+    }
+  }
+
+  private async call(method: string, path: string, options: CallOptions): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    if (UNSAFE_METHODS.has(method)) {
+      const token = this.csrfToken ?? cookieValue(this.cookies(), 'witness_csrf');
+      if (token) headers['X-CSRF-Token'] = token;
+    }
+    const query = options.query && Object.keys(options.query).length ? `?${new URLSearchParams(options.query)}` : '';
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.baseUrl}${path}${query}`, {
+        method,
+        headers,
+        body,
+        credentials: 'same-origin',
+        signal: options.signal,
+      });
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      throw new ApiError({ type: 'about:blank', title: fallbackTitle(0), status: 0 });
+    }
+    if (res.ok) return res;
+    const problem = await readProblem(res);
+    if (res.status === 401 && options.redirectOn401 !== false) this.onUnauthorized();
+    throw new ApiError(problem);
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: string }).name === 'AbortError';
+}
+
+async function readText(res: Response, onProgress?: (bytes: number) => void): Promise<string> {
+  if (!onProgress || !res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+    onProgress(bytes);
+  }
+  return text + decoder.decode();
+}

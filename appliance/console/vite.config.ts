@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// The appliance serves the built console from its classpath at /console/ (see README.md).
+// Three plain pages, no client-side router: every screen has a real, bookmarkable URL.
+export default defineConfig({
+  base: '/console/',
+  build: {
+    outDir: '../target/classes/WEB/console',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    rolldownOptions: {
+      input: {
+        index: resolve(import.meta.dirname, 'index.html'),
+        login: resolve(import.meta.dirname, 'login.html'),
+        replay: resolve(import.meta.dirname, 'replay.html'),
+      },
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
