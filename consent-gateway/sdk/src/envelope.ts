@@ -1,0 +1,58 @@
+/**
+ * The batch envelope of capture protocol v1 (docs/capture-protocol.md).
+ *
+ * Events are serialised once, when they are recorded; an envelope is assembled from those strings so that a
+ * batch's size is known exactly without serialising it twice.
+ */
+
+export const PROTOCOL_VERSION = 1;
+export const INGEST_PATH = '/ingest/v1/batches';
+/** Events per batch the server accepts. */
+export const MAX_EVENTS_PER_BATCH = 20_000;
+/** Decompressed body the server accepts (16 MiB); a single event over this can never be delivered. */
+export const MAX_DECOMPRESSED_BYTES = 16 * 1024 * 1024;
+
+/** The rrweb `EventType` values the SDK looks at. */
+export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5, Plugin: 6 } as const;
+
+/** An rrweb event as far as the protocol cares; everything else in it is passed through untouched. */
+export interface RecordedEvent {
+  type: number;
+  timestamp: number;
+  data: unknown;
+  [other: string]: unknown;
+}
+
+export interface EnvelopeHeader {
+  sessionId: string;
+  seq: number;
+  sentAt: number;
+}
+
+/** Builds the JSON body of one batch from already serialised events (each a JSON object). */
+export function buildEnvelope(header: EnvelopeHeader, eventJson: readonly string[]): string {
+  return (
+    `{"v":${PROTOCOL_VERSION},"sessionId":${JSON.stringify(header.sessionId)},` +
+    `"seq":${header.seq},"sentAt":${header.sentAt},"events":[${eventJson.join(',')}]}`
+  );
+}
+
+/** Bytes of an envelope around no events, large enough for any seq and sentAt of the session. */
+export function envelopeOverhead(sessionId: string): number {
+  return utf8Length(buildEnvelope({ sessionId, seq: Number.MAX_SAFE_INTEGER, sentAt: Number.MAX_SAFE_INTEGER }, []));
+}
+
+/** UTF-8 length of a string without encoding it (lone surrogates count as the 3 bytes of U+FFFD). */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 2 UTF-16 units, 4 UTF-8 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}

@@ -1,0 +1,207 @@
+/**
+ * Delivers closed batches to the appliance, in order, one request at a time.
+ *
+ * A batch that fails with a network error, 429 or 5xx is retried with the same body after an exponential,
+ * jittered back-off (or the server's `Retry-After`); any other answer but 2xx drops it. The queue is bounded by
+ * the batches' uncompressed bytes: over the bound the oldest batch not in flight is dropped and counted.
+ *
+ * When the page is hidden `sendAllNow` sends every waiting batch at once and synchronously (uncompressed unless
+ * already compressed), because the page may be gone before a compression finishes. A request is sent with
+ * `keepalive` (so it outlives the page) whenever the in-flight keepalive bodies of this page stay within the
+ * browser's 64 KiB budget; requests beyond it are sent normally.
+ */
+
+export const KEEPALIVE_LIMIT = 64 * 1024;
+export const BACKOFF_BASE_MS = 1_000;
+export const BACKOFF_CAP_MS = 30_000;
+/** The longest `Retry-After` honoured; longer values (and dates past the timer range) are cut to this. */
+export const RETRY_AFTER_CAP_MS = 10 * 60_000;
+
+export interface OutgoingBatch {
+  readonly sessionId: string;
+  readonly seq: number;
+  readonly sentAt: number;
+  /** Uncompressed JSON; released once `body` holds the encoded bytes. */
+  json: string;
+  /** UTF-8 bytes of the uncompressed JSON (what the queue bound counts). */
+  readonly bytes: number;
+}
+
+interface Entry {
+  readonly batch: OutgoingBatch;
+  body?: Uint8Array<ArrayBuffer>;
+  gzip?: boolean;
+  state: 'queued' | 'sending' | 'waiting';
+  attempts: number;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Waiting for CompressionStream: a page-hide flush sends the batch uncompressed instead. */
+  compressing?: boolean;
+  /** The server asked for this wait (Retry-After): not even a page-hide flush sends earlier. */
+  serverWait?: boolean;
+}
+
+export interface TransportStats {
+  sent: number;
+  rejected: number;
+  dropped: number;
+  retries: number;
+}
+
+export interface TransportConfig {
+  url: string;
+  siteKey: string;
+  maxQueueBytes: number;
+  gzip: boolean;
+  fetch: typeof fetch;
+  random: () => number;
+}
+
+export class Transport {
+  readonly stats: TransportStats = { sent: 0, rejected: 0, dropped: 0, retries: 0 };
+  private readonly queue: Entry[] = [];
+  private keepaliveBytes = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly config: TransportConfig) {}
+
+  /** Queues a batch and sends it when the batches before it are through (`send` false: leave it to `sendAllNow`). */
+  enqueue(batch: OutgoingBatch, send = true): void {
+    this.queue.push({ batch, state: 'queued', attempts: 0 });
+    this.bound();
+    if (send) this.pump();
+  }
+
+  /** Sends every batch not yet in a request now, uncompressed, except those the server asked to wait. */
+  sendAllNow(): void {
+    for (const entry of this.queue.slice()) {
+      if (entry.state === 'queued' || entry.compressing || (entry.state === 'waiting' && !entry.serverWait)) {
+        clearTimeout(entry.timer);
+        void this.send(entry, false);
+      }
+    }
+  }
+
+  /** Resolves when no request is in flight and nothing is queued except batches waiting for a retry. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.notifyIdle();
+    });
+  }
+
+  private pump(): void {
+    const head = this.queue[0];
+    if (head?.state === 'queued' && !this.queue.some((e) => e.state === 'sending')) void this.send(head, this.config.gzip);
+    this.notifyIdle();
+  }
+
+  /** Sends one batch; without compression everything up to the fetch call runs synchronously (page hide). */
+  private async send(entry: Entry, compress: boolean): Promise<void> {
+    entry.state = 'sending';
+    if (!entry.body && compress) {
+      entry.compressing = true;
+      const compressed = await gzip(entry.batch.json).catch(() => undefined); // no gzip stream: send as is
+      entry.compressing = false;
+      if (entry.body) return; // sendAllNow sent it meanwhile
+      if (compressed) {
+        entry.body = compressed;
+        entry.gzip = true;
+      }
+    }
+    if (!entry.body) {
+      entry.body = new TextEncoder().encode(entry.batch.json);
+      entry.gzip = false;
+    }
+    entry.batch.json = ''; // the encoded body is what retries send
+    const body = entry.body;
+    const keepalive = this.keepaliveBytes + body.byteLength <= KEEPALIVE_LIMIT;
+    if (keepalive) this.keepaliveBytes += body.byteLength;
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Witness-Site-Key': this.config.siteKey,
+    };
+    if (entry.gzip) headers['Content-Encoding'] = 'gzip';
+    let response: Response | undefined;
+    try {
+      response = await this.config.fetch(this.config.url, {
+        method: 'POST',
+        headers,
+        body,
+        keepalive,
+        credentials: 'omit',
+      });
+    } catch {
+      response = undefined; // network error (or the browser refused the request)
+    } finally {
+      if (keepalive) this.keepaliveBytes -= body.byteLength;
+    }
+    if (response?.ok) this.remove(entry, 'sent');
+    else if (!response || response.status === 429 || response.status >= 500) this.retryLater(entry, response);
+    else this.remove(entry, 'rejected');
+    this.pump();
+  }
+
+  private retryLater(entry: Entry, response: Response | undefined): void {
+    entry.attempts++;
+    this.stats.retries++;
+    const serverWait = retryAfterMs(response?.headers.get('Retry-After') ?? null, Date.now());
+    entry.serverWait = serverWait !== undefined;
+    entry.state = 'waiting';
+    entry.timer = setTimeout(
+      () => {
+        entry.state = 'queued';
+        entry.serverWait = false;
+        this.pump();
+      },
+      serverWait ?? backoffDelay(entry.attempts, this.config.random()),
+    );
+  }
+
+  private remove(entry: Entry, outcome: 'sent' | 'rejected' | 'dropped'): void {
+    const i = this.queue.indexOf(entry);
+    if (i >= 0) this.queue.splice(i, 1);
+    clearTimeout(entry.timer);
+    this.stats[outcome]++;
+  }
+
+  /** Drops the oldest batches not in flight (never the newest) while the queue is over its byte bound. */
+  private bound(): void {
+    let total = this.queue.reduce((sum, e) => sum + e.batch.bytes, 0);
+    for (let i = 0; total > this.config.maxQueueBytes && i < this.queue.length - 1; ) {
+      const entry = this.queue[i];
+      if (entry.state === 'sending') {
+        i++;
+        continue;
+      }
+      total -= entry.batch.bytes;
+      this.remove(entry, 'dropped');
+    }
+  }
+
+  private notifyIdle(): void {
+    const busy = this.queue.some((e) => e.state === 'sending') || this.queue[0]?.state === 'queued';
+    if (busy || this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((resolve) => resolve());
+  }
+}
+
+/** Wait before retry `attempt` (1, 2, ...): uniformly random in [d/2, d] with d = min(30 s, 1 s x 2^(attempt-1)). */
+export function backoffDelay(attempt: number, random: number): number {
+  const d = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+  return Math.round(d / 2 + (random * d) / 2);
+}
+
+/** A `Retry-After` header (delay-seconds or HTTP-date) in ms from `now`, cut to [0, 10 min]; else undefined. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const value = header.trim();
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+}
+
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
