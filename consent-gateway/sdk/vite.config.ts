@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // rrweb reads untainted DOM prototypes from an about:blank iframe
+    environmentOptions: { happyDOM: { settings: { enableIframePageLoading: true } } },
     include: ['test/**/*.test.ts'],
   },
 });

@@ -158,7 +158,7 @@ export class Recorder {
     const session = this.session!;
     const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now() };
     const json = buildEnvelope(header, events);
-    this.transport.enqueue({ ...header, json, bytes: utf8Length(json) }, send);
+    this.transport.enqueue({ json, bytes: utf8Length(json) }, send);
   }
 
   /** The page may be gone at the next task: send everything now, the open batch cut to keepalive size. */

@@ -17,18 +17,18 @@ export const BACKOFF_CAP_MS = 30_000;
 /** The longest `Retry-After` honoured; longer values (and dates past the timer range) are cut to this. */
 export const RETRY_AFTER_CAP_MS = 10 * 60_000;
 
+/** A closed batch: its envelope already carries sessionId, seq and sentAt. */
 export interface OutgoingBatch {
-  readonly sessionId: string;
-  readonly seq: number;
-  readonly sentAt: number;
-  /** Uncompressed JSON; released once `body` holds the encoded bytes. */
-  json: string;
-  /** UTF-8 bytes of the uncompressed JSON (what the queue bound counts). */
+  /** The envelope's JSON. */
+  readonly json: string;
+  /** UTF-8 bytes of the JSON (what the queue bound counts). */
   readonly bytes: number;
 }
 
 interface Entry {
-  readonly batch: OutgoingBatch;
+  readonly bytes: number;
+  /** The envelope's JSON until `body` holds its encoded bytes. */
+  json: string;
   body?: Uint8Array<ArrayBuffer>;
   gzip?: boolean;
   state: 'queued' | 'sending' | 'waiting';
@@ -66,7 +66,7 @@ export class Transport {
 
   /** Queues a batch and sends it when the batches before it are through (`send` false: leave it to `sendAllNow`). */
   enqueue(batch: OutgoingBatch, send = true): void {
-    this.queue.push({ batch, state: 'queued', attempts: 0 });
+    this.queue.push({ bytes: batch.bytes, json: batch.json, state: 'queued', attempts: 0 });
     this.bound();
     if (send) this.pump();
   }
@@ -100,7 +100,7 @@ export class Transport {
     entry.state = 'sending';
     if (!entry.body && compress) {
       entry.compressing = true;
-      const compressed = await gzip(entry.batch.json).catch(() => undefined); // no gzip stream: send as is
+      const compressed = await gzip(entry.json).catch(() => undefined); // no gzip stream: send as is
       entry.compressing = false;
       if (entry.body) return; // sendAllNow sent it meanwhile
       if (compressed) {
@@ -109,10 +109,10 @@ export class Transport {
       }
     }
     if (!entry.body) {
-      entry.body = new TextEncoder().encode(entry.batch.json);
+      entry.body = new TextEncoder().encode(entry.json);
       entry.gzip = false;
     }
-    entry.batch.json = ''; // the encoded body is what retries send
+    entry.json = ''; // the encoded body is what retries send
     const body = entry.body;
     const keepalive = this.keepaliveBytes + body.byteLength <= KEEPALIVE_LIMIT;
     if (keepalive) this.keepaliveBytes += body.byteLength;
@@ -166,14 +166,14 @@ export class Transport {
 
   /** Drops the oldest batches not in flight (never the newest) while the queue is over its byte bound. */
   private bound(): void {
-    let total = this.queue.reduce((sum, e) => sum + e.batch.bytes, 0);
+    let total = this.queue.reduce((sum, e) => sum + e.bytes, 0);
     for (let i = 0; total > this.config.maxQueueBytes && i < this.queue.length - 1; ) {
       const entry = this.queue[i];
       if (entry.state === 'sending') {
         i++;
         continue;
       }
-      total -= entry.batch.bytes;
+      total -= entry.bytes;
       this.remove(entry, 'dropped');
     }
   }
