@@ -115,7 +115,7 @@ final class DomIndex {
       return b.append('#').append(e.idAttr).toString();
     }
     int n = 0;
-    for (String c : e.classAttr.trim().split("\\s+")) {
+    for (String c : e.classAttr.trim().split("\\s+", -1)) {
       if (!c.isEmpty() && c.matches("[A-Za-z_-][\\w-]*") && n++ < 2) {
         b.append('.').append(c);
       }

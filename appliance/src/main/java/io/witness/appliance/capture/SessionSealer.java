@@ -40,7 +40,8 @@ class SessionSealer {
       t.setDaemon(true);
       return t;
     });
-    executor.scheduleWithFixedDelay(this::sealIdle, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+    var unused =
+        executor.scheduleWithFixedDelay(this::sealIdle, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
   }
 
   /** Seals every idle session; returns how many. */

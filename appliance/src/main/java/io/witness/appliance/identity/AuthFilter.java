@@ -86,7 +86,7 @@ public class AuthFilter implements ContainerRequestFilter {
       String expected = s.get().csrfToken().orElse("");
       if (sent == null || expected.isEmpty() || !MessageDigest.isEqual(
           sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
-        request.setProperty(CSRF_HEADER, Boolean.TRUE);
+        request.setProperty(CSRF_HEADER, true);
         return Optional.empty();
       }
     }

@@ -24,7 +24,7 @@ final class PasswordHasher {
   }
 
   static boolean verify(char[] password, String stored) {
-    String[] parts = stored.split("\\$");
+    String[] parts = stored.split("\\$", -1);
     if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
       return false;
     }

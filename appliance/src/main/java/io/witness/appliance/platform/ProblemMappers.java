@@ -61,7 +61,7 @@ public final class ProblemMappers {
 
     /** "login.arg0.username" → "username"; "list.limit" stays readable. */
     private static String field(String path) {
-      String[] parts = path.split("\\.");
+      String[] parts = path.split("\\.", -1);
       return parts.length == 0 ? path : parts[parts.length - 1];
     }
   }
