@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient, ApiError, cookieValue, problemMessage } from './api';
+
+interface Seen {
+  url: string;
+  init: RequestInit;
+}
+
+/** A fetch that answers every call with `respond()` and records what it was asked. */
+function fakeFetch(respond: (url: string, init: RequestInit) => Response | Promise<Response>) {
+  const seen: Seen[] = [];
+  const fn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    seen.push({ url: String(input), init: init ?? {} });
+    return respond(String(input), init ?? {});
+  }) as typeof fetch;
+  return { fn, seen };
+}
+
+const json = (status: number, body: unknown, type = 'application/json') =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
+
+const problem = (status: number, detail: string, extra: object = {}) =>
+  json(status, { type: 'https://witness.local/problems/x', title: 'Title', status, detail, ...extra }, 'application/problem+json');
+
+function headers(init: RequestInit): Record<string, string> {
+  return init.headers as Record<string, string>;
+}
+
+describe('ApiClient', () => {
+  it('listRecordings_sendsQueryAndSameOriginCredentials', async () => {
+    const f = fakeFetch(() => json(200, { items: [], nextCursor: null }));
+    const client = new ApiClient({ fetch: f.fn });
+    await expect(client.listRecordings({ urlContains: 'a b', limit: '50' })).resolves.toEqual({ items: [], nextCursor: null });
+    expect(f.seen[0]!.url).toBe('/api/v1/recordings?urlContains=a+b&limit=50');
+    expect(f.seen[0]!.init.credentials).toBe('same-origin');
+    expect(f.seen[0]!.init.method).toBe('GET');
+    expect(headers(f.seen[0]!.init)['X-CSRF-Token']).toBeUndefined();
+  });
+
+  it('problemJson_rejectsWithDetail', async () => {
+    const f = fakeFetch(() => problem(400, 'from must be before to', { violations: [{ field: 'from', message: 'after to' }] }));
+    const client = new ApiClient({ fetch: f.fn });
+    const error = await client.listRecordings({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).problem.type).toBe('https://witness.local/problems/x');
+    expect((error as ApiError).message).toBe('from must be before to (from: after to)');
+  });
+
+  it('nonJsonError_isSynthesisedProblem', async () => {
+    const f = fakeFetch(() => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
+    const error = (await new ApiClient({ fetch: f.fn }).recording('x').catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(502);
+    expect(error.message).toMatch(/HTTP 502/);
+  });
+
+  it('malformedProblemJson_isSynthesisedProblem', async () => {
+    const f = fakeFetch(() => new Response('{oops', { status: 500, headers: { 'Content-Type': 'application/problem+json' } }));
+    const error = (await new ApiClient({ fetch: f.fn }).recording('x').catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(500);
+    expect(error.problem.title).toMatch(/could not complete/);
+  });
+
+  it('networkFailure_isStatusZero', async () => {
+    const f = fakeFetch(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    const error = (await new ApiClient({ fetch: f.fn }).recording('x').catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(0);
+    expect(error.message).toMatch(/cannot be reached/);
+  });
+
+  it('unauthorized_callsHandler', async () => {
+    let called = 0;
+    const f = fakeFetch(() => problem(401, 'Sign in first'));
+    const client = new ApiClient({ fetch: f.fn, onUnauthorized: () => called++ });
+    await expect(client.recording('x')).rejects.toBeInstanceOf(ApiError);
+    expect(called).toBe(1);
+  });
+
+  it('loginAndMe_unauthorized_doNotRedirect', async () => {
+    let called = 0;
+    const f = fakeFetch(() => problem(401, 'Wrong username or password.'));
+    const client = new ApiClient({ fetch: f.fn, onUnauthorized: () => called++ });
+    await expect(client.login('alice', 'nope')).rejects.toThrow('Wrong username or password.');
+    await expect(client.me()).rejects.toBeInstanceOf(ApiError);
+    expect(called).toBe(0);
+  });
+
+  it('login_thenLogout_sendsCsrfTokenFromLogin', async () => {
+    const f = fakeFetch((url) =>
+      url.endsWith('/login') ? json(200, { username: 'alice', csrfToken: 'tok-1' }) : new Response(null, { status: 204 }),
+    );
+    const client = new ApiClient({ fetch: f.fn, cookies: () => '' });
+    await client.login('alice', 'secret');
+    expect(JSON.parse(String(f.seen[0]!.init.body))).toEqual({ username: 'alice', password: 'secret' });
+    expect(headers(f.seen[0]!.init)['Content-Type']).toBe('application/json');
+    await client.logout();
+    expect(headers(f.seen[1]!.init)['X-CSRF-Token']).toBe('tok-1');
+  });
+
+  it('stateChangingCall_withoutKnownToken_usesCsrfCookie', async () => {
+    const f = fakeFetch(() => new Response(null, { status: 204 }));
+    const client = new ApiClient({ fetch: f.fn, cookies: () => 'other=1; witness_csrf=cookie-tok' });
+    await client.logout();
+    expect(headers(f.seen[0]!.init)['X-CSRF-Token']).toBe('cookie-tok');
+  });
+
+  it('recordingEvents_streamsAndReportsProgress', async () => {
+    const body = JSON.stringify([{ type: 4, timestamp: 1 }, { type: 2, timestamp: 2 }]);
+    const f = fakeFetch(() => new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    const progress: number[] = [];
+    const events = await new ApiClient({ fetch: f.fn }).recordingEvents('r/1', (b) => progress.push(b));
+    expect(events).toHaveLength(2);
+    expect(f.seen[0]!.url).toBe('/api/v1/recordings/r%2F1/events');
+    expect(progress.at(-1)).toBe(new TextEncoder().encode(body).byteLength);
+  });
+
+  it('recordingEvents_notAnArray_rejects', async () => {
+    const f = fakeFetch(() => json(200, { events: [] }));
+    await expect(new ApiClient({ fetch: f.fn }).recordingEvents('r')).rejects.toThrow(/not an event array/);
+  });
+});
+
+describe('helpers', () => {
+  it('problemMessage_prefersDetailThenTitle', () => {
+    expect(problemMessage({ type: 't', title: 'Forbidden', status: 403, detail: 'Role auditor required' })).toBe('Role auditor required');
+    expect(problemMessage({ type: 't', title: 'Forbidden', status: 403 })).toBe('Forbidden');
+    expect(problemMessage({ type: 't', title: '', status: 404 })).toBe('Not found.');
+  });
+
+  it('cookieValue_findsByExactName', () => {
+    expect(cookieValue('a=1; witness_csrf=x%20y; witness_csrf2=z', 'witness_csrf')).toBe('x y');
+    expect(cookieValue('', 'witness_csrf')).toBeUndefined();
+  });
+});
