@@ -1,6 +1,6 @@
 /** Options of `Witness.init`, with safe defaults. */
 export interface WitnessOptions {
-  /** Base URL of the appliance, e.g. `https://witness.example.internal`; batches go to `${endpoint}/ingest/v1/batches`. */
+  /** Base URL of the appliance (`https://witness.example.internal`); batches go to `${endpoint}/ingest/v1/batches`. */
   endpoint: string;
   /** The site key the appliance issued for this site (sent as `Witness-Site-Key`). */
   siteKey: string;
@@ -44,7 +44,8 @@ export function resolveOptions(options: WitnessOptions): ResolvedOptions {
   if (typeof options.siteKey !== 'string' || options.siteKey === '') {
     throw new TypeError('Witness.init: siteKey is required');
   }
-  const resolved: ResolvedOptions = { ...DEFAULTS, ...defined(options), endpoint: options.endpoint.replace(/\/+$/, '') };
+  const endpoint = options.endpoint.replace(/\/+$/, '');
+  const resolved: ResolvedOptions = { ...DEFAULTS, ...defined(options), endpoint };
   for (const key of ['batchIntervalMs', 'maxBatchBytes', 'maxQueueBytes', 'sessionIdleMs'] as const) {
     if (!(resolved[key] > 0)) throw new TypeError(`Witness.init: ${key} must be a positive number`);
   }

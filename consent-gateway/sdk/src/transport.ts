@@ -91,7 +91,8 @@ export class Transport {
 
   private pump(): void {
     const head = this.queue[0];
-    if (head?.state === 'queued' && !this.queue.some((e) => e.state === 'sending')) void this.send(head, this.config.gzip);
+    const busy = this.queue.some((e) => e.state === 'sending');
+    if (head?.state === 'queued' && !busy) void this.send(head, this.config.gzip);
     this.notifyIdle();
   }
 
@@ -111,6 +112,7 @@ export class Transport {
     if (!entry.body) {
       entry.body = new TextEncoder().encode(entry.json);
       entry.gzip = false;
+      entry.compressing = false; // a later sendAllNow must not send it again
     }
     entry.json = ''; // the encoded body is what retries send
     const body = entry.body;

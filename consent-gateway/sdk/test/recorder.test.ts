@@ -173,7 +173,10 @@ describe('Recorder', () => {
     const huge = 'e'.repeat(100_000);
     rrweb.emit({
       type: 6,
-      data: { plugin: CONSOLE_PLUGIN, payload: { level: 'error', trace: Array(100).fill(huge), payload: Array(50).fill(huge) } },
+      data: {
+        plugin: CONSOLE_PLUGIN,
+        payload: { level: 'error', trace: Array(100).fill(huge), payload: Array(50).fill(huge) },
+      },
     });
     await recorder.flush();
     const event = server.requests[0].json.events[2] as { data: { payload: { payload: string[]; trace: string[] } } };

@@ -141,6 +141,19 @@ describe('Transport', () => {
 });
 
 describe('Transport with gzip', () => {
+  it('sendAllNow_sendsABatchBeingCompressedOnceAndPlain', async () => {
+    const server = new FakeServer();
+    const t = transport(server, { gzip: true });
+    t.enqueue(batch(0)); // compression starts
+    t.sendAllNow(); // visibilitychange=hidden
+    t.sendAllNow(); // pagehide
+    expect(server.requests).toHaveLength(1);
+    await t.idle();
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0].headers['Content-Encoding']).toBeUndefined();
+    expect(t.stats.sent).toBe(1);
+  });
+
   it('send_compressesWithCompressionStream', async () => {
     const server = new FakeServer();
     const t = transport(server, { gzip: true });
