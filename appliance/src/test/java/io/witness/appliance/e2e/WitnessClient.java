@@ -1,0 +1,137 @@
+package io.witness.appliance.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The appliance's HTTP API as an API client uses it (bearer token, docs/api.md): import, list, metadata, events.
+ * Every unexpected status fails with the answer's body, which is problem+json.
+ */
+final class WitnessClient {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String token;
+
+  private WitnessClient(URI base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** Signs in with {@code POST /api/v1/auth/token}. */
+  static WitnessClient signIn(URI base, String username, String password) {
+    HttpClient http = HttpClient.newHttpClient();
+    String body = JSON.createObjectNode().put("username", username).put("password", password).toString();
+    JsonNode answer = send(http, HttpRequest.newBuilder(base.resolve("api/v1/auth/token"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), 200);
+    return new WitnessClient(base, answer.get("token").asText());
+  }
+
+  URI base() {
+    return base;
+  }
+
+  /** {@code POST /api/v1/recordings}; {@code gzip} says the body is gzip-compressed. Returns the new id. */
+  String importRecording(byte[] body, boolean gzip) {
+    HttpRequest.Builder req = authorized("api/v1/recordings").header("Content-Type", "application/json")
+        .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (gzip) {
+      req.header("Content-Encoding", "gzip");
+    }
+    return send(http, req.build(), 201).get("id").asText();
+  }
+
+  /** {@code GET /api/v1/recordings} with the given query parameters; the items array. */
+  JsonNode list(Map<String, String> query) {
+    StringBuilder q = new StringBuilder("api/v1/recordings?limit=200");
+    query.forEach((k, v) -> q.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return send(http, authorized(q.toString()).GET().build(), 200).get("items");
+  }
+
+  /** {@code GET /api/v1/recordings/{id}}: summary plus pages, clicks, errors, inputs, viewports. */
+  JsonNode recording(String id) {
+    return send(http, authorized("api/v1/recordings/" + id).GET().build(), 200);
+  }
+
+  /** {@code GET /api/v1/recordings/{id}/events} as the raw JSON text. */
+  String eventsText(String id) {
+    HttpResponse<String> res = exchange(http, authorized("api/v1/recordings/" + id + "/events").GET().build());
+    expect(res, 200);
+    return res.body();
+  }
+
+  /** Polls the list until an item matches, or fails after {@code timeout}. */
+  JsonNode awaitListed(Map<String, String> query, Predicate<JsonNode> match, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Optional<JsonNode> last = Optional.empty();
+    while (true) {
+      for (JsonNode item : list(query)) {
+        last = Optional.of(item);
+        if (match.test(item)) {
+          return item;
+        }
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("no matching recording listed within " + timeout + "; last item seen: "
+            + last.map(JsonNode::toString).orElse("none"));
+      }
+      sleep(250);
+    }
+  }
+
+  private HttpRequest.Builder authorized(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofSeconds(60));
+  }
+
+  private static JsonNode send(HttpClient http, HttpRequest req, int expected) {
+    HttpResponse<String> res = exchange(http, req);
+    expect(res, expected);
+    try {
+      return JSON.readTree(res.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void expect(HttpResponse<String> res, int expected) {
+    if (res.statusCode() != expected) {
+      throw new AssertionError(res.request().method() + " " + res.uri() + " answered " + res.statusCode()
+          + " (expected " + expected + "): " + res.body());
+    }
+  }
+
+  private static HttpResponse<String> exchange(HttpClient http, HttpRequest req) {
+    try {
+      return http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(req.method() + " " + req.uri() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
