@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The appliance serves the built console from its classpath at /console/ (see README.md).
@@ -12,9 +11,9 @@ export default defineConfig({
     sourcemap: false,
     rolldownOptions: {
       input: {
-        index: resolve(import.meta.dirname, 'index.html'),
-        login: resolve(import.meta.dirname, 'login.html'),
-        replay: resolve(import.meta.dirname, 'replay.html'),
+        index: 'index.html',
+        login: 'login.html',
+        replay: 'replay.html',
       },
     },
   },

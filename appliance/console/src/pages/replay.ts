@@ -1,0 +1,317 @@
+/**
+ * Replay page (`replay.html?id=<recordingId>&t=<seconds>[&scale=1][&chrome=0]`): loads the recording's metadata and
+ * events, then plays them with rrweb. Opening with `t` starts paused at that second.
+ *
+ * For automated tests the page exposes `window.__witnessReplay` (see {@link WitnessReplayHandle}) and sets
+ * `document.body.dataset.replayReady = "true"` once the first frame is on screen (`replayError` on failure).
+ */
+import '../styles/console.css';
+import '../styles/replay.css';
+import { inactivePeriods } from '../lib/activity';
+import { ApiError } from '../lib/api';
+import { h, icon } from '../lib/dom';
+import { parseReplayParams, replayLink } from '../lib/query';
+import { api, BASE } from '../lib/session';
+import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
+import { markerItems } from '../lib/timeline';
+import type { RecordingDetail } from '../lib/types';
+import { mountHeader } from '../components/header';
+import { Player, nextPaint } from '../components/player';
+import { SidePanel } from '../components/side-panel';
+import { LANES, Timeline } from '../components/timeline';
+
+export interface WitnessReplayHandle {
+  /** True once the first frame is rendered. */
+  ready: boolean;
+  /** `performance.now()` when the first frame was rendered; -1 before. */
+  firstFrameAt: number;
+  /** Duration of the recording in ms; -1 before ready. */
+  durationMs: number;
+  /** Error message when the recording could not be loaded or played; null otherwise. */
+  error: string | null;
+  /** Shows the frame at `ms` from the first event (waits for ready; keeps the play state); resolves once painted. */
+  seek(ms: number): Promise<void>;
+  /** Current position in ms from the first event (0 before ready). */
+  currentTime(): number;
+}
+
+declare global {
+  interface Window {
+    __witnessReplay: WitnessReplayHandle;
+  }
+}
+
+const params = parseReplayParams(window.location.search);
+const SPEEDS = [1, 2, 4, 8];
+const PREFS_KEY = 'witness.replay.prefs';
+
+let resolveReady: (p: Player) => void;
+const playerReady = new Promise<Player>((r) => (resolveReady = r));
+let player: Player | undefined;
+
+window.__witnessReplay = {
+  ready: false,
+  firstFrameAt: -1,
+  durationMs: -1,
+  error: null,
+  seek: async (ms: number) => (await playerReady).seek(ms),
+  currentTime: () => player?.currentTime() ?? 0,
+};
+
+if (!params.chrome) document.body.classList.add('chrome-off');
+if (params.noScale) document.body.classList.add('scale-1');
+
+const main = document.getElementById('main')!;
+const stage = h('div', { class: 'stage', id: 'player', tabindex: '-1', 'aria-label': 'Replay' });
+const stageStatus = h('div', { class: 'stage-status', role: 'status' });
+stage.appendChild(stageStatus);
+
+if (params.chrome) void mountHeader({ current: 'replay' }).catch(() => undefined);
+
+interface Prefs {
+  speed: number;
+  skipInactive: boolean;
+}
+
+function loadPrefs(): Prefs {
+  try {
+    const p = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<Prefs>;
+    return { speed: SPEEDS.includes(p.speed ?? 1) ? (p.speed ?? 1) : 1, skipInactive: p.skipInactive ?? true };
+  } catch {
+    return { speed: 1, skipInactive: true };
+  }
+}
+
+function savePrefs(p: Prefs): void {
+  try {
+    localStorage.setItem(PREFS_KEY, JSON.stringify(p));
+  } catch {
+    // Storage may be disabled by policy; preferences then last for the page only.
+  }
+}
+
+function showLoading(text: string): void {
+  stageStatus.replaceChildren(h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('p', {}, text));
+  stageStatus.hidden = false;
+}
+
+function fail(message: string, title = 'This recording cannot be replayed'): void {
+  window.__witnessReplay.error = message;
+  document.body.dataset.replayError = message;
+  stageStatus.replaceChildren(
+    h(
+      'div',
+      { class: 'state state-error state-card', role: 'alert' },
+      icon('alert'),
+      h('div', {}, h('p', { class: 'state-title' }, title), h('p', { class: 'state-text' }, message), h('a', { class: 'btn btn-secondary btn-sm', href: BASE }, 'Back to recordings')),
+    ),
+  );
+  stageStatus.hidden = false;
+}
+
+function hostPath(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.host}${u.pathname}${u.search}`;
+  } catch {
+    return raw;
+  }
+}
+
+function renderHead(detail: RecordingDetail | undefined): HTMLElement {
+  const title = detail ? hostPath(detail.firstUrl) || 'Recording' : 'Recording';
+  if (detail) document.title = `${title} · Replay · Witness`;
+  const facts: [string, Node | string][] = detail
+    ? [
+        ['Started', formatDateTime(detail.startedAt)],
+        ['Duration', formatDuration(detail.durationMs)],
+        ['Active', formatDuration(detail.activeMs)],
+        ['Viewport', `${detail.viewportWidth} × ${detail.viewportHeight}`],
+        ['Source', h('span', { class: `pill pill-${detail.source}` }, detail.source === 'live' ? 'Live' : 'Import')],
+        ['ID', h('span', { class: 'mono', title: detail.id }, detail.id)],
+      ]
+    : [];
+  return h(
+    'div',
+    { class: 'replay-head' },
+    h('a', { class: 'back-link', href: BASE }, icon('back'), 'Recordings'),
+    h('div', { class: 'replay-title-row' }, h('h1', { class: 'replay-title', title: detail?.firstUrl ?? '' }, title)),
+    h('dl', { class: 'facts' }, ...facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v)))),
+  );
+}
+
+function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  // Plain-HTTP fallback (e.g. a lab appliance without TLS): the legacy copy command on a temporary field.
+  const area = h('textarea', { class: 'visually-hidden', readonly: true }, text);
+  document.body.appendChild(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  return ok ? Promise.resolve() : Promise.reject(new Error('copy refused'));
+}
+
+function toast(text: string): void {
+  const el = h('div', { class: 'toast', role: 'status' }, icon('check'), text);
+  document.body.appendChild(el);
+  setTimeout(() => el.classList.add('toast-out'), 2200);
+  setTimeout(() => el.remove(), 2600);
+}
+
+function buildControls(p: Player, detail: RecordingDetail, events: unknown[], prefs: Prefs): HTMLElement {
+  const seek = (ms: number) => void p.seek(ms);
+  const timeline = new Timeline({
+    durationMs: p.durationMs,
+    items: markerItems(detail),
+    inactive: inactivePeriods(events, 10_000),
+    onSeek: seek,
+  });
+  const panel = new SidePanel(detail.errors, detail.pages, seek);
+
+  const playButton = h('button', { type: 'button', class: 'btn btn-icon btn-play', 'aria-keyshortcuts': 'Space' });
+  const renderPlay = () => {
+    playButton.replaceChildren(icon(p.playing ? 'pause' : 'play'));
+    playButton.setAttribute('aria-label', p.playing ? 'Pause' : 'Play');
+    playButton.title = `${p.playing ? 'Pause' : 'Play'} (Space)`;
+  };
+  playButton.addEventListener('click', () => p.toggle());
+
+  const clock = h('span', { class: 'clock' }, h('span', { class: 'clock-now' }, '0:00'), h('span', { class: 'clock-sep' }, ' / '), h('span', { class: 'clock-total' }, formatClock(p.durationMs)));
+  const clockNow = clock.firstChild as HTMLElement;
+
+  const speedButtons = SPEEDS.map((s) =>
+    h('button', { type: 'button', class: 'seg', 'aria-pressed': String(s === prefs.speed), title: `Playback speed ${s}×` }, `${s}×`),
+  );
+  speedButtons.forEach((b, i) =>
+    b.addEventListener('click', () => {
+      prefs.speed = SPEEDS[i]!;
+      p.setSpeed(prefs.speed);
+      speedButtons.forEach((o, j) => o.setAttribute('aria-pressed', String(i === j)));
+      savePrefs(prefs);
+    }),
+  );
+
+  const skipInput = h('input', { type: 'checkbox', role: 'switch', id: 'skip-inactive', checked: prefs.skipInactive });
+  skipInput.addEventListener('change', () => {
+    prefs.skipInactive = skipInput.checked;
+    p.setSkipInactive(prefs.skipInactive);
+    savePrefs(prefs);
+  });
+  const skipBadge = h('span', { class: 'skip-badge', hidden: true, role: 'status' }, icon('skip'), 'Skipping inactivity');
+
+  const copyButton = h('button', { type: 'button', class: 'btn btn-secondary btn-sm' }, icon('link'), 'Copy link to this moment');
+  copyButton.addEventListener('click', async () => {
+    const ms = p.currentTime();
+    const link = replayLink(window.location.href, detail.id, ms);
+    try {
+      await copyText(link);
+      toast(`Link to ${formatClock(ms)} copied`);
+    } catch {
+      window.prompt('Copy this link:', link);
+    }
+  });
+
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Timeline legend' },
+    ...LANES.map((l) => h('li', {}, h('span', { class: `legend-key marker-${l.kind}`, 'aria-hidden': 'true' }, h('span', { class: 'marker-shape' })), l.label)),
+    h('li', {}, h('span', { class: 'legend-key legend-idle', 'aria-hidden': 'true' }), 'Inactive'),
+  );
+
+  const controls = h(
+    'div',
+    { class: 'controls' },
+    timeline.el,
+    h(
+      'div',
+      { class: 'control-row' },
+      playButton,
+      clock,
+      h('div', { class: 'segmented', role: 'group', 'aria-label': 'Playback speed' }, ...speedButtons),
+      h('label', { class: 'switch', for: 'skip-inactive' }, skipInput, h('span', { class: 'switch-track', 'aria-hidden': 'true' }), 'Skip inactivity'),
+      skipBadge,
+      h('div', { class: 'spacer' }),
+      legend,
+      copyButton,
+    ),
+  );
+
+  const update = () => {
+    const ms = p.currentTime();
+    clockNow.textContent = formatClock(ms);
+    timeline.setTime(ms);
+    panel.setTime(ms);
+  };
+  p.on('time', update);
+  p.on('state', renderPlay);
+  p.on('skip', () => (skipBadge.hidden = !p.skippingInactivity));
+  renderPlay();
+  update();
+
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = e.target as HTMLElement;
+    if (target.closest('input, textarea, select, [contenteditable="true"], [role="tab"]')) return;
+    if (e.key === ' ' || e.key === 'k') {
+      e.preventDefault();
+      p.toggle();
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      if (target.closest('[role="slider"]')) return;
+      e.preventDefault();
+      seek(p.currentTime() + (e.key === 'ArrowLeft' ? -5000 : 5000));
+    }
+  });
+
+  const column = h('section', { class: 'player-column', 'aria-label': 'Player' }, stage, controls);
+  return h('div', { class: 'replay-body' }, column, panel.el);
+}
+
+async function start(): Promise<void> {
+  main.replaceChildren(renderHead(undefined), h('div', { class: 'replay-body' }, h('section', { class: 'player-column' }, stage)));
+  if (!params.id) {
+    fail('The link has no recording id (expected replay.html?id=…).', 'No recording selected');
+    return;
+  }
+  showLoading('Loading recording…');
+  let detail: RecordingDetail;
+  let events: unknown[];
+  try {
+    const detailCall = api.recording(params.id);
+    const eventsCall = api.recordingEvents(params.id, (bytes) => showLoading(`Loading recording… ${formatBytes(bytes)}`));
+    [detail, events] = await Promise.all([detailCall, eventsCall]);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) fail('No recording with this id exists, or it has been deleted under the retention policy.', 'Recording not found');
+    else fail(e instanceof ApiError ? e.message : 'The recording could not be loaded.');
+    return;
+  }
+  if (events.length === 0) {
+    fail('This recording contains no events.');
+    return;
+  }
+
+  const prefs = loadPrefs();
+  showLoading('Preparing replay…');
+  let p: Player;
+  try {
+    p = new Player(stage, events, { noScale: params.noScale, hideCursor: !params.chrome, skipInactive: prefs.skipInactive, speed: prefs.speed });
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+    return;
+  }
+  player = p;
+  main.replaceChildren(renderHead(detail), buildControls(p, detail, events, prefs));
+  p.layout();
+
+  await p.firstSnapshot();
+  await p.seek(params.startMs);
+  await nextPaint();
+  stageStatus.hidden = true;
+  const handle = window.__witnessReplay;
+  handle.durationMs = p.durationMs;
+  handle.firstFrameAt = performance.now();
+  handle.ready = true;
+  document.body.dataset.replayReady = 'true';
+  resolveReady(p);
+}
+
+void start();
