@@ -104,11 +104,12 @@ final class EventReader {
   /** Checks one event; returns its timestamp. */
   static long validate(JsonNode e, String where) {
     JsonNode type = e.get("type");
-    if (type == null || !type.isIntegralNumber() || type.asInt() < 0 || type.asInt() > 6) {
+    if (type == null || !type.isIntegralNumber() || !type.canConvertToInt()
+        || type.asInt() < 0 || type.asInt() > 6) {
       throw ProblemException.validation(where + ".type", "must be an integer from 0 to 6");
     }
     JsonNode ts = e.get("timestamp");
-    if (ts == null || !ts.isIntegralNumber() || ts.asLong() <= 0) {
+    if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() <= 0) {
       throw ProblemException.validation(where + ".timestamp", "must be a positive integer (epoch ms)");
     }
     JsonNode data = e.get("data");
