@@ -158,7 +158,8 @@ function toast(text: string): void {
   setTimeout(() => el.remove(), 2600);
 }
 
-function buildControls(p: Player, detail: RecordingDetail, events: unknown[], prefs: Prefs): HTMLElement {
+/** The controls below the stage and the side panel, wired to the player. */
+function buildControls(p: Player, detail: RecordingDetail, events: unknown[], prefs: Prefs): { controls: HTMLElement; panel: HTMLElement } {
   const seek = (ms: number) => void p.seek(ms);
   const timeline = new Timeline({
     durationMs: p.durationMs,
@@ -262,12 +263,16 @@ function buildControls(p: Player, detail: RecordingDetail, events: unknown[], pr
     }
   });
 
-  const column = h('section', { class: 'player-column', 'aria-label': 'Player' }, stage, controls);
-  return h('div', { class: 'replay-body' }, column, panel.el);
+  return { controls, panel: panel.el };
 }
 
 async function start(): Promise<void> {
-  main.replaceChildren(renderHead(undefined), h('div', { class: 'replay-body' }, h('section', { class: 'player-column' }, stage)));
+  // The stage is placed once and never moved: moving rrweb's iframe would reload it, and rrweb only rebuilds into
+  // the sandboxed document it created.
+  let head = renderHead(undefined);
+  const column = h('section', { class: 'player-column', 'aria-label': 'Player' }, stage);
+  const body = h('div', { class: 'replay-body' }, column);
+  main.replaceChildren(head, body);
   if (!params.id) {
     fail('The link has no recording id (expected replay.html?id=…).', 'No recording selected');
     return;
@@ -299,7 +304,12 @@ async function start(): Promise<void> {
     return;
   }
   player = p;
-  main.replaceChildren(renderHead(detail), buildControls(p, detail, events, prefs));
+  const { controls, panel } = buildControls(p, detail, events, prefs);
+  const newHead = renderHead(detail);
+  head.replaceWith(newHead);
+  head = newHead;
+  column.appendChild(controls);
+  body.appendChild(panel);
   p.layout();
 
   await p.firstSnapshot();
