@@ -1,0 +1,33 @@
+package io.witness.appliance.testing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Row counts of the recording tables, to prove that a rejected request stored nothing. */
+public final class TableCounts {
+  private static final List<String> TABLES =
+      List.of("recordings", "recording_batches", "recording_chunks", "recording_facts", "blobs");
+
+  private TableCounts() {}
+
+  public static Map<String, Long> of(DataSource dataSource) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      for (String table : TABLES) {
+        try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          r.next();
+          counts.put(table, r.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot count rows: " + e.getMessage(), e);
+    }
+    return counts;
+  }
+}
