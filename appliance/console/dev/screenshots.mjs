@@ -54,7 +54,7 @@ await page.goto(`${BASE}/console/`);
 await page.waitForSelector('tr.row-link');
 const rowId = id || (await page.$$eval('tr.row-link', (rows) => rows.find((r) => r.textContent.includes('todomvc/'))?.dataset.id ?? rows[0].dataset.id));
 await page.goto(`${BASE}/console/replay.html?id=${rowId}&t=${arg('t', '37')}`);
-await page.waitForSelector('body[data-replay-ready=true]', { timeout: 60000 });
+await page.waitForSelector('body[data-replay-ready=true]', { state: 'attached', timeout: 60000 });
 console.log('replay', await page.evaluate(() => ({ ...window.__witnessReplay, t: window.__witnessReplay.currentTime() })));
 if (want('replay')) await page.screenshot({ path: join(OUT, 'replay.png') });
 await page.hover('.marker-error');
@@ -62,7 +62,7 @@ if (want('replay')) await page.screenshot({ path: join(OUT, 'replay-tooltip.png'
 
 await page.setViewportSize({ width: 1366, height: 768 });
 await page.goto(`${BASE}/console/replay.html?id=${rowId}&t=5&scale=1&chrome=0`);
-await page.waitForSelector('body[data-replay-ready=true]', { timeout: 60000 });
+await page.waitForSelector('body[data-replay-ready=true]', { state: 'attached', timeout: 60000 });
 console.log('frame rect', await page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().toJSON()));
 if (want('replay')) await page.screenshot({ path: join(OUT, 'replay-chrome0.png') });
 

@@ -30,7 +30,11 @@ export function mountHeader(options: HeaderOptions): Promise<Session> {
   const nav = h(
     'nav',
     { class: 'header-nav', 'aria-label': 'Main' },
-    h('a', { href: BASE, 'aria-current': options.current === 'recordings' ? 'page' : undefined }, 'Recordings'),
+    h(
+      'a',
+      { href: BASE, 'aria-current': options.current === 'recordings' ? 'page' : undefined, class: 'nav-section' },
+      'Recordings',
+    ),
   );
   const bar = h(
     'div',

@@ -141,9 +141,11 @@ export class Player {
     else this.play();
   }
 
-  /** Shows the frame at `ms` (clamped), staying in the current play state; resolves once it is painted. */
+  /** Shows the frame at `ms` (0 to the end), staying in the current play state; resolves once it is painted. */
   async seek(ms: number): Promise<void> {
-    const t = Math.min(this.durationMs, Math.max(0, Math.round(ms)));
+    // rrweb applies the events strictly before the target; at the very end, go one ms past the last event so that
+    // it is applied too (the recording's final state, e.g. its last scroll, is what the end looks like).
+    const t = Math.max(0, Math.round(ms)) >= this.durationMs ? this.durationMs + 1 : Math.max(0, Math.round(ms));
     if (this.playing) this.replayer.play(t);
     else this.replayer.pause(t);
     this.syncState();

@@ -1,11 +1,11 @@
 /**
- * The replay side panel: tabs "Console errors" and "Pages" (WAI-ARIA tabs: arrow keys move between tabs). Each
+ * The replay side panel: tabs "Console errors", "Pages" and "Clicks" (WAI-ARIA tabs: arrow keys move between tabs). Each
  * entry shows its time and seeks there when chosen; the page being shown is marked as current.
  */
 import { h } from '../lib/dom';
 import { formatClock } from '../lib/time';
 import { currentIndex } from '../lib/timeline';
-import type { ConsoleError, PageVisit } from '../lib/types';
+import type { Click, ConsoleError, PageVisit } from '../lib/types';
 
 export class SidePanel {
   readonly el: HTMLElement;
@@ -17,6 +17,7 @@ export class SidePanel {
   constructor(
     private readonly errors: ConsoleError[],
     private readonly pages: PageVisit[],
+    clicks: Click[],
     onSeek: (ms: number) => void,
   ) {
     const errorList = errors.length
@@ -25,10 +26,20 @@ export class SidePanel {
     const pageList = pages.length
       ? h('ol', { class: 'event-list' }, ...pages.map((p) => this.entry(p.t, 'page', url(p.url), onSeek, this.pageItems)))
       : empty('No page loads were recorded.');
+    const clickList = clicks.length
+      ? h(
+          'ol',
+          { class: 'event-list' },
+          ...clicks.map((c) =>
+            this.entry(c.t, 'click', h('span', { class: 'event-click' }, h('span', { class: 'mono', title: c.selector }, c.selector || 'element'), h('span', { class: 'muted' }, `at ${c.x}, ${c.y}`)), onSeek, []),
+          ),
+        )
+      : empty('No clicks were recorded.');
 
     const tabs = [
       { id: 'errors', label: 'Console errors', count: errors.length, panel: errorList, tone: errors.length ? 'error' : '' },
       { id: 'pages', label: 'Pages', count: pages.length, panel: pageList, tone: '' },
+      { id: 'clicks', label: 'Clicks', count: clicks.length, panel: clickList, tone: '' },
     ];
     const tabButtons = tabs.map((t, i) =>
       h(

@@ -167,7 +167,7 @@ function buildControls(p: Player, detail: RecordingDetail, events: unknown[], pr
     inactive: inactivePeriods(events, 10_000),
     onSeek: seek,
   });
-  const panel = new SidePanel(detail.errors, detail.pages, seek);
+  const panel = new SidePanel(detail.errors, detail.pages, detail.clicks, seek);
 
   const playButton = h('button', { type: 'button', class: 'btn btn-icon btn-play', 'aria-keyshortcuts': 'Space' });
   const renderPlay = () => {
