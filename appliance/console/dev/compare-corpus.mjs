@@ -27,7 +27,7 @@ await page.goto(`${BASE}/console/login.html`);
 await page.fill('#username', 'tester');
 await page.fill('#password', 'witness');
 await page.click('button[type=submit]');
-await page.waitForURL(/\/console\/$/);
+await page.waitForURL(/\/console\/index\.html/);
 
 const diffPct = (a, b) => page.evaluate(async ([a, b]) => {
   const load = (src) => new Promise((res) => { const i = new Image(); i.onload = () => res(i); i.src = src; });

@@ -79,7 +79,7 @@ for (const name of readdirSync(CORPUS).sort()) {
     const shift = k * 26 * 3600_000 + recordings.length * 7 * 60_000;
     const started = events[0].timestamp - shift;
     recordings.push({
-      id, siteId: 'demo', source: k % 3 === 2 ? 'import' : 'live',
+      id, siteId: 'demo', source: (recordings.length * 7) % 5 === 3 ? 'import' : 'live',
       startedAt: new Date(started).toISOString(), endedAt: new Date(started + d.durationMs).toISOString(),
       durationMs: d.durationMs, activeMs: d.activeMs, eventCount: d.eventCount, pageCount: d.pages.length,
       clickCount: d.clicks.length, errorCount: d.errors.length, firstUrl: d.firstUrl,
@@ -107,17 +107,21 @@ const body = (req) => new Promise((resolve) => { let s = ''; req.on('data', (c) 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 const summary = ({ _detail, _name, ...r }) => r;
 const delay = Number(arg('delay', '0'));
+// The appliance's policy for /console (appliance platform/SecurityHeaders.java): no inline script anywhere.
+const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; font-src * data:; " +
+  "media-src * data: blob:; frame-src 'self' blob: about:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   const path = url.pathname;
   if (delay) await new Promise((r) => setTimeout(r, delay));
   if (path === '/' ) { res.writeHead(302, { Location: '/console/' }); return res.end(); }
+  if (path === '/console/') { res.writeHead(302, { Location: '/console/index.html' }); return res.end(); } // as the appliance does
   if (path.startsWith('/console/')) {
     let file = normalize(join(DIST, path.slice('/console/'.length) || 'index.html'));
     if (file.endsWith('/')) file += 'index.html';
     if (!file.startsWith(DIST) || !existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404); return res.end('not found'); }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CONSOLE_CSP, 'X-Frame-Options': 'DENY' });
     return res.end(readFileSync(file));
   }
   if (!path.startsWith('/api/')) { res.writeHead(404); return res.end(); }

@@ -39,12 +39,12 @@ await page.waitForSelector('.alert:not([hidden])');
 if (want('login')) await page.screenshot({ path: join(OUT, 'login-error.png') });
 await page.fill('#password', arg('password', 'witness'));
 await page.click('form button[type=submit]');
-await page.waitForURL(/\/console\/$/);
+await page.waitForURL(/\/console\/index\.html/);
 await page.waitForSelector('tr.row-link');
 if (want('list')) await page.screenshot({ path: join(OUT, 'list.png') });
 
 if (want('list')) {
-  await page.goto(`${BASE}/console/?url=nothing-like-this`);
+  await page.goto(`${BASE}/console/index.html?url=nothing-like-this`);
   await page.waitForSelector('.state-empty');
   await page.screenshot({ path: join(OUT, 'list-empty.png') });
 }
@@ -52,7 +52,7 @@ if (want('list')) {
 const id = arg('id', '');
 await page.goto(`${BASE}/console/`);
 await page.waitForSelector('tr.row-link');
-const rowId = id || (await page.$$eval('tr.row-link', (rows) => rows.find((r) => r.textContent.includes('todomvc/'))?.dataset.id ?? rows[0].dataset.id));
+const rowId = id || (await page.$$eval('tr.row-link', (rows, m) => rows.find((r) => r.textContent.includes(m))?.dataset.id ?? rows[0].dataset.id, arg('match', 'todomvc/')));
 await page.goto(`${BASE}/console/replay.html?id=${rowId}&t=${arg('t', '37')}`);
 await page.waitForSelector('body[data-replay-ready=true]', { state: 'attached', timeout: 60000 });
 console.log('replay', await page.evaluate(() => ({ ...window.__witnessReplay, t: window.__witnessReplay.currentTime() })));

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../lib/api';
 import { h, icon, logo } from '../lib/dom';
-import { api, BASE, goToLogin } from '../lib/session';
+import { api, BASE, goToLogin, LIST } from '../lib/session';
 import type { Session } from '../lib/types';
 
 export interface HeaderOptions {
@@ -32,14 +32,14 @@ export function mountHeader(options: HeaderOptions): Promise<Session> {
     { class: 'header-nav', 'aria-label': 'Main' },
     h(
       'a',
-      { href: BASE, 'aria-current': options.current === 'recordings' ? 'page' : undefined, class: 'nav-section' },
+      { href: LIST, 'aria-current': options.current === 'recordings' ? 'page' : undefined, class: 'nav-section' },
       'Recordings',
     ),
   );
   const bar = h(
     'div',
     { class: 'header-inner' },
-    h('a', { class: 'brand', href: BASE }, logo(), h('span', { class: 'brand-name' }, 'Witness')),
+    h('a', { class: 'brand', href: LIST }, logo(), h('span', { class: 'brand-name' }, 'Witness')),
     nav,
     h('div', { class: 'header-spacer' }),
     user,

@@ -96,17 +96,20 @@ describe('replay deep links', () => {
 describe('login redirects', () => {
   it('safeNext_consolePath_isKept', () => {
     expect(safeNext('/console/replay.html?id=a&t=3')).toBe('/console/replay.html?id=a&t=3');
-    expect(safeNext('/console/?url=x')).toBe('/console/?url=x');
+    expect(safeNext('/console/?url=x')).toBe('/console/index.html?url=x');
+    expect(safeNext('/console/index.html?url=x')).toBe('/console/index.html?url=x');
   });
 
   it('safeNext_foreignOrTrickyTargets_fallBackToList', () => {
     for (const bad of [null, '', 'https://evil.example/', '//evil.example/console/', '/api/v1/recordings', '/console/../admin', '/console/\\evil', '/console/login.html?next=x']) {
-      expect(safeNext(bad)).toBe('/console/');
+      expect(safeNext(bad)).toBe('/console/index.html');
     }
   });
 
   it('loginUrl_carriesNext', () => {
     expect(loginUrl('/console/replay.html?id=a')).toBe('/console/login.html?next=%2Fconsole%2Freplay.html%3Fid%3Da');
     expect(loginUrl('/console/')).toBe('/console/login.html');
+    expect(loginUrl('/console/index.html')).toBe('/console/login.html');
+    expect(loginUrl('/console/?errors=1')).toBe('/console/login.html?next=%2Fconsole%2Findex.html%3Ferrors%3D1');
   });
 });

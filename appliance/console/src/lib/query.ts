@@ -132,23 +132,26 @@ export function replayLink(pageUrl: string, id: string, ms?: number): string {
 }
 
 /**
- * Where to go after signing in: `next` when it is a path inside the console, otherwise the recordings list.
- * Refusing other targets keeps the login page from being an open redirect.
+ * Where to go after signing in: `next` when it is a path inside the console, otherwise the recordings list
+ * (`<base>index.html`). Refusing other targets keeps the login page from being an open redirect.
  */
 export function safeNext(next: string | null, base = '/console/'): string {
-  if (!next || !next.startsWith(base) || next.startsWith('//') || /[\\\u0000-\u001f]/.test(next)) return base;
+  const list = `${base}index.html`;
+  if (!next || !next.startsWith(base) || next.startsWith('//') || /[\\\u0000-\u001f]/.test(next)) return list;
   try {
     const resolved = new URL(next, 'https://appliance.invalid');
-    if (resolved.origin !== 'https://appliance.invalid' || !resolved.pathname.startsWith(base)) return base;
-    if (resolved.pathname.replace(base, '').startsWith('login.html')) return base;
-    return resolved.pathname + resolved.search + resolved.hash;
+    if (resolved.origin !== 'https://appliance.invalid' || !resolved.pathname.startsWith(base)) return list;
+    const page = resolved.pathname.slice(base.length);
+    if (page.startsWith('login.html')) return list;
+    // The bare folder is answered with a redirect that drops the query: name the page.
+    return (page === '' ? list : resolved.pathname) + resolved.search + resolved.hash;
   } catch {
-    return base;
+    return list;
   }
 }
 
 /** The login page URL that brings the person back to `current` (a path + query inside the console). */
 export function loginUrl(current: string, base = '/console/'): string {
   const next = safeNext(current, base);
-  return next === base ? `${base}login.html` : `${base}login.html?next=${encodeURIComponent(next)}`;
+  return next === `${base}index.html` ? `${base}login.html` : `${base}login.html?next=${encodeURIComponent(next)}`;
 }

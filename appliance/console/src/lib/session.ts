@@ -3,6 +3,8 @@ import { ApiClient } from './api';
 import { loginUrl } from './query';
 
 export const BASE = import.meta.env.BASE_URL;
+/** The recordings list. Linked by file name: the appliance answers the bare folder with a redirect that drops the query. */
+export const LIST = `${BASE}index.html`;
 
 export function goToLogin(): void {
   window.location.assign(loginUrl(window.location.pathname + window.location.search, BASE));

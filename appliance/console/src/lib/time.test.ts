@@ -20,7 +20,7 @@ describe('formatClock', () => {
 describe('formatDuration', () => {
   it('formatDuration_ranges_useReadableUnits', () => {
     expect(formatDuration(850)).toBe('850 ms');
-    expect(formatDuration(42_400)).toBe('42 s');
+    expect(formatDuration(42_900)).toBe('42 s');
     expect(formatDuration(185_000)).toBe('3 min 05 s');
     expect(formatDuration(3_725_000)).toBe('1 h 02 min');
   });

@@ -10,11 +10,11 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** Table duration: `850 ms`, `42 s`, `3 min 05 s`, `1 h 02 min`; rounds to the nearest second from 1 s up. */
+/** Table duration: `850 ms`, `42 s`, `3 min 05 s`, `1 h 02 min`; floors to the second, like {@link formatClock}. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  const total = Math.round(ms / 1000);
+  const total = Math.floor(ms / 1000);
   if (total < 60) return `${total} s`;
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

@@ -11,7 +11,7 @@ import { inactivePeriods } from '../lib/activity';
 import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
 import { parseReplayParams, replayLink } from '../lib/query';
-import { api, BASE } from '../lib/session';
+import { api, LIST } from '../lib/session';
 import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
 import { markerItems } from '../lib/timeline';
 import type { RecordingDetail } from '../lib/types';
@@ -103,7 +103,7 @@ function fail(message: string, title = 'This recording cannot be replayed'): voi
       'div',
       { class: 'state state-error state-card', role: 'alert' },
       icon('alert'),
-      h('div', {}, h('p', { class: 'state-title' }, title), h('p', { class: 'state-text' }, message), h('a', { class: 'btn btn-secondary btn-sm', href: BASE }, 'Back to recordings')),
+      h('div', {}, h('p', { class: 'state-title' }, title), h('p', { class: 'state-text' }, message), h('a', { class: 'btn btn-secondary btn-sm', href: LIST }, 'Back to recordings')),
     ),
   );
   stageStatus.hidden = false;
@@ -134,7 +134,7 @@ function renderHead(detail: RecordingDetail | undefined): HTMLElement {
   return h(
     'div',
     { class: 'replay-head' },
-    h('a', { class: 'back-link', href: BASE }, icon('back'), 'Recordings'),
+    h('a', { class: 'back-link', href: LIST }, icon('back'), 'Recordings'),
     h('div', { class: 'replay-title-row' }, h('h1', { class: 'replay-title', title: detail?.firstUrl ?? '' }, title)),
     h('dl', { class: 'facts' }, ...facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v)))),
   );
