@@ -25,9 +25,9 @@ final class Corpus {
   }
 
   static Corpus open() {
-    Path dir = Optional.ofNullable(System.getProperty("witness.corpus.dir")).map(Path::of)
-        .or(() -> Stream.of(Path.of("../shared/corpus"), Path.of("../../shared/corpus"))
-            .filter(p -> Files.isRegularFile(p.resolve("index.json"))).findFirst())
+    Path dir = Stream.concat(Optional.ofNullable(System.getProperty("witness.corpus.dir")).map(Path::of).stream(),
+            Stream.of(Path.of("../shared/corpus"), Path.of("../../shared/corpus")))
+        .filter(p -> Files.isRegularFile(p.resolve("index.json"))).findFirst()
         .orElseThrow(() -> new AssertionError("the shared corpus is missing: expected <repo>/../shared/corpus "
             + "(or -Dwitness.corpus.dir) with index.json; working directory " + Path.of("").toAbsolutePath()));
     return new Corpus(dir.toAbsolutePath().normalize(), readJson(dir.resolve("index.json")));

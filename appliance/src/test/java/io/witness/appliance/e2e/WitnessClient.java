@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -77,17 +76,16 @@ final class WitnessClient {
   /** Polls the list until an item matches, or fails after {@code timeout}. */
   JsonNode awaitListed(Map<String, String> query, Predicate<JsonNode> match, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
-    Optional<JsonNode> last = Optional.empty();
     while (true) {
-      for (JsonNode item : list(query)) {
-        last = Optional.of(item);
+      JsonNode items = list(query);
+      for (JsonNode item : items) {
         if (match.test(item)) {
           return item;
         }
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("no matching recording listed within " + timeout + "; last item seen: "
-            + last.map(JsonNode::toString).orElse("none"));
+        throw new AssertionError("no matching recording listed within " + timeout + "; the list " + query
+            + " holds " + items.size() + ": " + items);
       }
       sleep(250);
     }
