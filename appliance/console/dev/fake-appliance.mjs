@@ -79,7 +79,7 @@ for (const name of readdirSync(CORPUS).sort()) {
     const shift = k * 26 * 3600_000 + recordings.length * 7 * 60_000;
     const started = events[0].timestamp - shift;
     recordings.push({
-      id, siteId: 'demo', source: (recordings.length * 7) % 5 === 3 ? 'import' : 'live',
+      id, siteId: 'demo', source: recordings.length % 7 === 3 ? 'import' : 'live',
       startedAt: new Date(started).toISOString(), endedAt: new Date(started + d.durationMs).toISOString(),
       durationMs: d.durationMs, activeMs: d.activeMs, eventCount: d.eventCount, pageCount: d.pages.length,
       clickCount: d.clicks.length, errorCount: d.errors.length, firstUrl: d.firstUrl,

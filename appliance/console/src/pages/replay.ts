@@ -29,7 +29,10 @@ export interface WitnessReplayHandle {
   durationMs: number;
   /** Error message when the recording could not be loaded or played; null otherwise. */
   error: string | null;
-  /** Shows the frame at `ms` from the first event (waits for ready; keeps the play state); resolves once painted. */
+  /**
+   * Shows the frame at `ms` from the first event (waits for ready; keeps the play state); resolves once painted,
+   * rejects if the recording could not be loaded.
+   */
   seek(ms: number): Promise<void>;
   /** Current position in ms from the first event (0 before ready). */
   currentTime(): number;
@@ -46,7 +49,12 @@ const SPEEDS = [1, 2, 4, 8];
 const PREFS_KEY = 'witness.replay.prefs';
 
 let resolveReady: (p: Player) => void;
-const playerReady = new Promise<Player>((r) => (resolveReady = r));
+let rejectReady: (e: Error) => void;
+const playerReady = new Promise<Player>((resolve, reject) => {
+  resolveReady = resolve;
+  rejectReady = reject;
+});
+playerReady.catch(() => undefined); // a failure is shown on the page; seek() callers see it as a rejection
 let player: Player | undefined;
 
 window.__witnessReplay = {
@@ -98,6 +106,7 @@ function showLoading(text: string): void {
 function fail(message: string, title = 'This recording cannot be replayed'): void {
   window.__witnessReplay.error = message;
   document.body.dataset.replayError = message;
+  rejectReady(new Error(message));
   stageStatus.replaceChildren(
     h(
       'div',
