@@ -36,7 +36,8 @@ class SecurityHeaders {
     if (path.equals("/console/") || path.equals("/demo/")) {
       // Helidon's classpath handler does not serve welcome files of directories inside a jar.
       res.status(io.helidon.http.Status.FOUND_302);
-      res.header(HeaderNames.LOCATION, path + "index.html");
+      String query = req.query().rawValue();
+      res.header(HeaderNames.LOCATION, path + "index.html" + (query.isEmpty() ? "" : "?" + query));
       res.send();
       return;
     }
