@@ -31,7 +31,7 @@ app.replaceChildren(
     h('p', { class: 'login-sub' }, 'Session replay appliance'),
     form,
   ),
-  h('p', { class: 'login-notice' }, 'Authorised personnel only. Every sign-in and every replay is recorded in the audit log.'),
+  h('p', { class: 'login-notice' }, 'Authorised personnel only. Recordings may contain personal data: view them only for a legitimate purpose.'),
 );
 
 function showError(message: string): void {

@@ -15,12 +15,12 @@ import jakarta.enterprise.inject.spi.BeanManager;
  * Browser-hardening headers on every answer, static files included (so a web-server filter, not a JAX-RS one),
  * and the redirect of {@code /console/} and {@code /demo/} to their index pages.
  * The console gets a Content-Security-Policy that allows only its own scripts; replayed pages need inline styles
- * and their own images and fonts, which the policy permits for display only (no script runs in a replay frame:
- * rrweb sandboxes it).
+ * and their own stylesheets, images and fonts (from the recorded site), which the policy permits for display only
+ * (no script runs in a replay frame: rrweb sandboxes it with {@code allow-same-origin} only).
  */
 @ApplicationScoped
 class SecurityHeaders {
-  static final String CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+  static final String CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline' *; "
       + "img-src * data: blob:; font-src * data:; media-src * data: blob:; frame-src 'self' blob: about:; "
       + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
