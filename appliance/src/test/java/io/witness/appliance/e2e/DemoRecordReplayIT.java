@@ -39,19 +39,21 @@ import org.openqa.selenium.WebDriver;
  * the appliance), an operator signs in to the console and replays the visit, and the replay at the moment of a
  * live screenshot looks like that screenshot.
  *
- * <p>What may differ, and why the limits are what they are: the SDK masks inputs, so where the visitor saw the
- * typed name, email and amount the replay shows asterisks (a number input cannot show them: it stays empty).
- * Those three input boxes are therefore measured separately: they must differ (the masking is visible) while
- * everything outside them must match within {@link #OUTSIDE_INPUTS_LIMIT_PCT} (the replayer's mouse cursor, a
- * 12x19 px arrow, is the only expected difference there, ≈0.02 % of a 1280x800 frame). The whole frame must stay
- * within {@link #WHOLE_FRAME_LIMIT_PCT}.
+ * <p>What may differ, and why the limits are what they are. The SDK masks every input, so where the visitor saw
+ * the typed name, email and amount the replay shows asterisks (a number input cannot show them: it stays empty),
+ * and the term select, whose masked value matches no option, shows its first option. These four form controls
+ * are measured separately: the name and email boxes must differ (the masking is visible), everything outside the
+ * four must match within {@link #OUTSIDE_INPUTS_LIMIT_PCT}. The one difference expected outside them is the
+ * focus ring of "Check eligibility": the replayer focuses the element that had focus (rrweb's triggerFocus) and
+ * a programmatic focus draws the ring that the live mouse click did not (≈0.05 % of the 1280x800 frame; the
+ * replay page hides the mouse cursor with chrome=0). The whole frame, masked text included, measured 0.23 %.
  */
 @ExtendWith(ArquillianExtension.class)
 class DemoRecordReplayIT {
   static final int WIDTH = 1280;
   static final int HEIGHT = 800;
-  static final double WHOLE_FRAME_LIMIT_PCT = 1.5;
-  static final double OUTSIDE_INPUTS_LIMIT_PCT = 0.25;
+  static final double WHOLE_FRAME_LIMIT_PCT = 0.75;
+  static final double OUTSIDE_INPUTS_LIMIT_PCT = 0.2;
   static final String ADMIN_PASSWORD = "e2e-admin-password-1";
   static final String NAME = "Quokka Zyxwvut";
   static final String EMAIL = "quokka.zyxwvut@example.org";
@@ -86,7 +88,7 @@ class DemoRecordReplayIT {
       WitnessClient.sleep(1500); // quiet: the error has fired, rrweb has emitted every mutation, no mouse moves
       long liveTs = ((Number) js.executeScript("return Date.now()")).longValue();
       BufferedImage live = browser.screenshot();
-      List<Rectangle> inputBoxes = rects(js, "#name", "#email", "#amount");
+      List<Rectangle> inputBoxes = rects(js, "#name", "#email", "#amount", "#term");
       WitnessClient.sleep(300);
       driver.findElement(By.id("submit")).click();
       browser.waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("confirm.html"));
@@ -121,7 +123,7 @@ class DemoRecordReplayIT {
       double outside = diff.percentOutside(inputBoxes);
       List<Integer> inside = inputBoxes.stream().map(diff::diffPixelsIn).toList();
       String report = String.format(Locale.ROOT, "demo replay at offset %d ms (t=%d s): whole frame %.3f %% "
-          + "(limit %.1f), outside the input boxes %.3f %% (limit %.2f), differing pixels in #name/#email/#amount "
+          + "(limit %.2f), outside the input boxes %.3f %% (limit %.2f), differing pixels in #name/#email/#amount/#term "
           + "%s; images in %s", offset, offset / 1000, diff.percent(), WHOLE_FRAME_LIMIT_PCT, outside,
           OUTSIDE_INPUTS_LIMIT_PCT, inside, OUT.toAbsolutePath());
       System.out.println(report);
