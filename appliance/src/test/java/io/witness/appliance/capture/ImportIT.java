@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(ArquillianExtension.class)
 class ImportIT {
 
-  @Deployment
+  @Deployment(testable = false)
   static JavaArchive deployment() {
     return Deployments.appliance();
   }

@@ -36,7 +36,7 @@ class IngestIT {
   static final String SESSION = "todomvc-react";
   static final int PER_BATCH = 50;
 
-  @Deployment
+  @Deployment(testable = false)
   static JavaArchive deployment() {
     return Deployments.appliance();
   }

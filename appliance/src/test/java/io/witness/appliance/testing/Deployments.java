@@ -13,7 +13,7 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 public final class Deployments {
   private Deployments() {}
 
-  /** The appliance with its default configuration. */
+  /** The appliance with its default configuration; use with {@code @Deployment(testable = false)}. */
   public static JavaArchive appliance() {
     return ShrinkWrap.create(JavaArchive.class, "witness-appliance.jar");
   }

@@ -28,10 +28,13 @@ import org.jboss.shrinkwrap.api.Node;
  *
  * <p>Only {@code META-INF/microprofile-config.properties} of the deployment archive is used: its values override
  * the appliance's configuration for that deployment (see {@link Deployments}). Classes and beans come from the
- * test class path; whatever else the archive holds (Arquillian adds the test class) is ignored, since adding it
- * to the class path again would make CDI discover every bean twice. Tests run in this JVM through Arquillian's {@code Local}
- * protocol; {@code @ArquillianResource URL} is the server's base URL and {@code @Inject} fields get beans of the
- * running appliance ({@link CdiTestEnricher}).
+ * test class path and are never added again (CDI would discover every bean twice).
+ *
+ * <p>Tests are clients of the server in the same JVM: {@code @Deployment(testable = false)}. In-container mode
+ * is refused (recognisable by the test classes Arquillian adds to the archive): with the {@code Local} protocol
+ * arquillian-junit5 1.8.1 would silently skip the test's {@code @BeforeEach} methods. {@code @ArquillianResource
+ * URL} is the server's base URL; {@code @Inject} fields get beans of the running appliance
+ * ({@link CdiTestEnricher}).
  */
 final class HelidonMpContainer implements DeployableContainer<HelidonMpContainerConfiguration> {
   static final String CONFIG_ENTRY = "META-INF/microprofile-config.properties";
@@ -112,6 +115,12 @@ final class HelidonMpContainer implements DeployableContainer<HelidonMpContainer
   }
 
   private static Map<String, String> overrides(Archive<?> archive) throws DeploymentException {
+    boolean classes = archive.getContent().keySet().stream().anyMatch(p -> p.get().endsWith(".class"));
+    if (classes) {
+      throw new DeploymentException(archive.getName() + " carries classes: declare the deployment with "
+          + "@Deployment(testable = false) and build it with io.witness.appliance.testing.Deployments (the "
+          + "appliance runs in the test JVM; its classes come from the class path)");
+    }
     Map<String, String> values = new LinkedHashMap<>();
     Node node = archive.get(CONFIG_ENTRY);
     if (node == null || node.getAsset() == null) {
