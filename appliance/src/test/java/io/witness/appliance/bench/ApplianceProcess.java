@@ -161,8 +161,13 @@ public final class ApplianceProcess implements AutoCloseable {
 
   /** SIGTERM (orderly shutdown: the JVM runs its shutdown hooks); returns the exit code. */
   public int stop() {
+    return stop(Duration.ofSeconds(60));
+  }
+
+  /** SIGTERM, waiting up to {@code timeout} before SIGKILL (an AOT training run writes its cache at exit). */
+  public int stop(Duration timeout) {
     process.destroy();
-    return waitExit(Duration.ofSeconds(60));
+    return waitExit(timeout);
   }
 
   private int waitExit(Duration timeout) {

@@ -1,0 +1,124 @@
+package io.witness.appliance.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every benchmark main shares: {@code key=value} arguments, a fresh work directory, the machine line for
+ * docs/benchmarks.md (cores, CPU model, RAM, load average, JDK), CPU time of a child from /proc, percentiles.
+ */
+final class Bench {
+  private final Map<String, String> args = new HashMap<>();
+  final Path work;
+
+  Bench(String name, String[] argv) {
+    for (String a : argv) {
+      int eq = a.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("arguments are key=value, got '" + a + "'");
+      }
+      args.put(a.substring(0, eq).replaceFirst("^--", ""), a.substring(eq + 1));
+    }
+    try {
+      Path base = Path.of(arg("work-dir", Paths.repo().resolve("appliance/target/bench").toString()));
+      Files.createDirectories(base);
+      work = Files.createTempDirectory(base.toAbsolutePath(), name + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    System.out.println("# bench " + name + "  " + String.join(" ", argv));
+    System.out.println("# " + machine());
+    System.out.println("# work directory " + work);
+  }
+
+  String arg(String key, String dflt) {
+    return args.getOrDefault(key, dflt);
+  }
+
+  int intArg(String key, int dflt) {
+    return Integer.parseInt(arg(key, Integer.toString(dflt)));
+  }
+
+  double doubleArg(String key, double dflt) {
+    return Double.parseDouble(arg(key, Double.toString(dflt)));
+  }
+
+  /** Extra JVM options for the appliance: {@code jvm="-XX:+UseSerialGC -Xmx256m"}. */
+  List<String> jvmOptions(List<String> base) {
+    List<String> all = new ArrayList<>(base);
+    String extra = arg("jvm", "").trim();
+    if (!extra.isEmpty()) {
+      all.addAll(Arrays.asList(extra.split("\\s+")));
+    }
+    return all;
+  }
+
+  static String machine() {
+    return "date " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+        + "; nproc " + Runtime.getRuntime().availableProcessors()
+        + "; cpu " + cpuModel() + "; RAM " + memTotalGib() + " GiB; " + loadAverage()
+        + "; JDK " + Runtime.version();
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return "load average " + f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "load average ?";
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String memTotalGib() {
+    try {
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+          .findFirst().map(l -> String.format("%.1f", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0))
+          .orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** User+system CPU seconds a process has used (/proc/<pid>/stat, fields 14 and 15, in clock ticks of 1/100 s). */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** The p-th percentile (0..100) of sorted values. */
+  static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  static long median(List<Long> values) {
+    long[] a = values.stream().mapToLong(Long::longValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+}

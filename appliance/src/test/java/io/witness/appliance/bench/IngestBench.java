@@ -1,0 +1,338 @@
+package io.witness.appliance.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code bin/bench ingest}: live-capture throughput and latency of a freshly started appliance (child process,
+ * embedded H2, the site rate limit lifted) on this machine, load generator included.
+ *
+ * <p>The corpus is cut into SDK batches once and each batch's {@code "events":[...]}} part is gzip-compressed
+ * once, before the run. A request body is two gzip members (RFC 1952 allows concatenation; the server's
+ * {@link java.util.zip.GZIPInputStream} reads both): a fresh ~100-byte member with {@code v}, {@code sessionId},
+ * {@code seq}, then the precompressed events. So every batch is a distinct (sessionId, seq), stored for real,
+ * while the generator spends almost no CPU. Sessions are interleaved (batch k of every session of a wave, then
+ * batch k+1), so one session's batches arrive in order and far apart, as from real browsers.
+ *
+ * <p>Phases: warm-up; closed loop at each connection count of {@code connections} (each connection sends its next
+ * batch when the last is answered) — the best is the saturation rate; then an open loop at {@code open-fraction}
+ * (0.7) of it: batches are due at fixed intervals and latency is measured from when a batch was due, so a slow
+ * answer is not hidden by the generator waiting for it (no coordinated omission). Raw MB/s = uncompressed JSON
+ * bytes of acknowledged events per second (10^6 bytes).
+ *
+ * <p>Arguments ({@code key=value}): {@code warmup=20 seconds=15 connections=1,2,4,8,16 open-seconds=30
+ * open-fraction=0.7 open-connections=32 copies=8 jvm="..." jfr=true}.
+ */
+public final class IngestBench {
+  private IngestBench() {}
+
+  /** One corpus batch: its precompressed events member and its raw size. */
+  private record CorpusBatch(byte[] eventsGz, long rawBytes, int events) {}
+
+  /** One request ready to write. */
+  private record Request(byte[] head, byte[] prefixGz, byte[] eventsGz, long rawBytes) {}
+
+  /** An endless supply of distinct batches, interleaved over the live sessions of a wave. */
+  private static final class Supply {
+    private final List<List<CorpusBatch>> corpus;
+    private final int copies;
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final String headStart;
+    private int wave = -1;
+    private int index;
+    private int stream;
+    private int maxBatches;
+
+    Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey) {
+      this.corpus = corpus;
+      this.copies = copies;
+      this.maxBatches = corpus.stream().mapToInt(List::size).max().orElseThrow();
+      this.headStart = "POST /ingest/v1/batches HTTP/1.1\r\nHost: " + host + "\r\nWitness-Site-Key: " + siteKey
+          + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ";
+      this.index = maxBatches;
+    }
+
+    synchronized Request next() {
+      while (true) {
+        if (index >= maxBatches) {
+          wave++;
+          index = 0;
+          stream = 0;
+        }
+        int streams = corpus.size() * copies;
+        while (stream < streams) {
+          int s = stream++;
+          List<CorpusBatch> batches = corpus.get(s % corpus.size());
+          if (index < batches.size()) {
+            return request(s, index, batches.get(index));
+          }
+        }
+        stream = 0;
+        index++;
+      }
+    }
+
+    private Request request(int s, int seq, CorpusBatch b) {
+      String sessionId = "bench-" + run + "-" + wave + "-" + s;
+      byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(sessionId, seq, System.currentTimeMillis()));
+      byte[] head = (headStart + (prefix.length + b.eventsGz().length) + "\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1);
+      return new Request(head, prefix, b.eventsGz(), b.rawBytes());
+    }
+  }
+
+  /** What one phase measured. */
+  private record Result(String name, double seconds, long batches, long rawBytes, long errors, long[] latencyNanos,
+      double serverCpuSeconds, String firstError) {
+    double batchesPerSecond() {
+      return batches / seconds;
+    }
+
+    double megabytesPerSecond() {
+      return rawBytes / seconds / 1e6;
+    }
+
+    String line() {
+      return String.format("%-28s %8.1f batches/s %7.2f MB/s raw  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms"
+              + "  max %7.1f ms  errors %d  server CPU %.2f cores%s",
+          name, batchesPerSecond(), megabytesPerSecond(), ms(Bench.percentile(latencyNanos, 50)),
+          ms(Bench.percentile(latencyNanos, 90)), ms(Bench.percentile(latencyNanos, 99)),
+          ms(Bench.percentile(latencyNanos, 100)), errors, serverCpuSeconds / seconds,
+          firstError == null ? "" : "  first error: " + firstError);
+    }
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Bench bench = new Bench("ingest", argv);
+    int copies = bench.intArg("copies", 8);
+    List<List<CorpusBatch>> corpus = new ArrayList<>();
+    long rawTotal = 0;
+    long gzTotal = 0;
+    int batchTotal = 0;
+    for (CorpusBatches.Session s : CorpusBatches.load()) {
+      List<CorpusBatch> batches = new ArrayList<>();
+      for (List<ObjectNode> events : s.batches()) {
+        byte[] joined = CorpusBatches.joined(events);
+        byte[] tail = new byte[joined.length + 2];
+        System.arraycopy(joined, 0, tail, 0, joined.length);
+        tail[joined.length] = ']';
+        tail[joined.length + 1] = '}';
+        CorpusBatch b = new CorpusBatch(CorpusBatches.gzip(tail), joined.length, events.size());
+        batches.add(b);
+        rawTotal += b.rawBytes();
+        gzTotal += b.eventsGz().length;
+      }
+      batchTotal += batches.size();
+      corpus.add(batches);
+    }
+    System.out.printf("# corpus: %d sessions, %d SDK batches, %.2f MB raw, %.2f MB gzip (%.1fx), "
+            + "%.1f KB raw per batch on average%n", corpus.size(), batchTotal, rawTotal / 1e6, gzTotal / 1e6,
+        (double) rawTotal / gzTotal, rawTotal / 1e3 / batchTotal);
+
+    List<String> jvm = new ArrayList<>(List.of("-Dcapture.site-batches-per-second=1000000",
+        "-Dcapture.site-batch-burst=1000000"));
+    if (Boolean.parseBoolean(bench.arg("jfr", "false"))) {
+      jvm.add("-XX:StartFlightRecording=filename=" + bench.work.resolve("ingest.jfr") + ",settings=profile");
+    }
+    ApplianceProcess.Options options = ApplianceProcess.Options.of(bench.work.resolve("data"), bench.work)
+        .withJvmOptions(bench.jvmOptions(jvm));
+    System.out.println("# appliance JVM options: " + options.jvmOptions());
+    try (ApplianceProcess app = ApplianceProcess.start(options)) {
+      Duration up = app.awaitHealthy(Duration.ofMinutes(3));
+      System.out.printf("# appliance up in %.1f s (pid %d, port %d)%n", up.toMillis() / 1e3, app.pid(), app.port());
+      String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
+      Supply supply = new Supply(corpus, copies, "127.0.0.1:" + app.port(), siteKey);
+
+      int warmup = bench.intArg("warmup", 20);
+      System.out.println(closedLoop(app, supply, 4, warmup, "warm-up, 4 connections").line());
+      List<Result> levels = new ArrayList<>();
+      for (String n : bench.arg("connections", "1,2,4,8,16").split(",")) {
+        int c = Integer.parseInt(n.trim());
+        Result r = closedLoop(app, supply, c, bench.intArg("seconds", 15), "closed loop, " + c + " conn");
+        System.out.println(r.line() + "  [" + Bench.loadAverage() + "]");
+        levels.add(r);
+      }
+      Result best = levels.stream().max((a, b) -> Double.compare(a.batchesPerSecond(), b.batchesPerSecond()))
+          .orElseThrow();
+      double fraction = bench.doubleArg("open-fraction", 0.7);
+      double rate = best.batchesPerSecond() * fraction;
+      Result open = openLoop(app, supply, rate, bench.intArg("open-seconds", 30),
+          bench.intArg("open-connections", 32),
+          String.format("open loop %.0f%% = %.0f/s", fraction * 100, rate));
+      System.out.println(open.line() + "  [" + Bench.loadAverage() + "]");
+
+      System.out.println();
+      System.out.printf("RESULT saturation: %.1f MB/s raw, %.1f batches/s (%s) — target >= 50 MB/s: %s%n",
+          best.megabytesPerSecond(), best.batchesPerSecond(), best.name(),
+          best.megabytesPerSecond() >= 50 ? "met" : "MISSED");
+      System.out.printf("RESULT at %.0f%% of saturation (%.0f batches/s offered, %.1f/s answered, %.1f MB/s): "
+              + "p50 %.1f ms, p99 %.1f ms — target p99 <= 20 ms: %s%n",
+          fraction * 100, rate, open.batchesPerSecond(), open.megabytesPerSecond(),
+          ms(Bench.percentile(open.latencyNanos(), 50)), ms(Bench.percentile(open.latencyNanos(), 99)),
+          ms(Bench.percentile(open.latencyNanos(), 99)) <= 20 ? "met" : "MISSED");
+      System.out.println("# appliance RSS after the run: " + app.rssKib() / 1024 + " MiB; log " + app.log());
+      app.stop();
+    }
+  }
+
+  private static Result closedLoop(ApplianceProcess app, Supply supply, int connections, int seconds, String name)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    AtomicLong batches = new AtomicLong();
+    AtomicLong raw = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    String[] firstError = new String[1];
+    long[][] latencies = new long[connections][];
+    double cpu0 = Bench.cpuSeconds(app.pid());
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < connections; t++) {
+      int me = t;
+      threads.add(Thread.ofPlatform().name("closed-" + t).start(() -> {
+        long[] lat = new long[1024];
+        int n = 0;
+        try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", app.port())) {
+          while (System.nanoTime() < end) {
+            Request r = supply.next();
+            long t0 = System.nanoTime();
+            int status;
+            try {
+              status = c.exchange(r.head(), r.prefixGz(), r.eventsGz());
+            } catch (IOException e) {
+              c.close();
+              status = -1;
+            }
+            long t1 = System.nanoTime();
+            if (t1 > end) {
+              break;
+            }
+            if (status == 200) {
+              batches.incrementAndGet();
+              raw.addAndGet(r.rawBytes());
+              if (n == lat.length) {
+                lat = Arrays.copyOf(lat, n * 2);
+              }
+              lat[n++] = t1 - t0;
+            } else {
+              errors.incrementAndGet();
+              synchronized (firstError) {
+                if (firstError[0] == null) {
+                  firstError[0] = status + " " + (status > 0 ? c.lastBody() : "I/O error");
+                }
+              }
+            }
+          }
+        }
+        latencies[me] = Arrays.copyOf(lat, n);
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+    return new Result(name, elapsed, batches.get(), raw.get(), errors.get(), all,
+        Bench.cpuSeconds(app.pid()) - cpu0, firstError[0]);
+  }
+
+  /** A batch due at a fixed time. */
+  private record Due(long dueNanos, Request request) {}
+
+  private static Result openLoop(ApplianceProcess app, Supply supply, double rate, int seconds, int connections,
+      String name) throws InterruptedException {
+    BlockingQueue<Due> queue = new ArrayBlockingQueue<>(1 << 16);
+    long start = System.nanoTime();
+    long total = (long) (rate * seconds);
+    double interval = 1e9 / rate;
+    AtomicLong batches = new AtomicLong();
+    AtomicLong raw = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long[] latencies = new long[(int) total];
+    AtomicLong done = new AtomicLong();
+    String[] firstError = new String[1];
+    Due poison = new Due(0, null);
+    double cpu0 = Bench.cpuSeconds(app.pid());
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < connections; t++) {
+      workers.add(Thread.ofPlatform().name("open-" + t).start(() -> {
+        try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", app.port())) {
+          while (true) {
+            Due d = queue.take();
+            if (d == poison) {
+              return;
+            }
+            int status;
+            try {
+              status = c.exchange(d.request().head(), d.request().prefixGz(), d.request().eventsGz());
+            } catch (IOException e) {
+              c.close();
+              status = -1;
+            }
+            long latency = System.nanoTime() - d.dueNanos();
+            if (status == 200) {
+              batches.incrementAndGet();
+              raw.addAndGet(d.request().rawBytes());
+              latencies[(int) done.getAndIncrement()] = latency;
+            } else {
+              errors.incrementAndGet();
+              synchronized (firstError) {
+                if (firstError[0] == null) {
+                  firstError[0] = status + " " + (status > 0 ? c.lastBody() : "I/O error");
+                }
+              }
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+    }
+    // Requests are built ahead of their due time so the schedule is not delayed by building them. A backlog of
+    // more than 2 s of batches means the rate is not sustainable: the phase stops rather than pile up timeouts.
+    String aborted = null;
+    for (long k = 0; k < total; k++) {
+      long due = start + (long) (k * interval);
+      Request r = supply.next();
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      if (queue.size() > Math.max(10, rate * 2)) {
+        aborted = String.format("unsustainable: %d batches queued after %.1f s; stopped", queue.size(),
+            (System.nanoTime() - start) / 1e9);
+        queue.clear();
+        break;
+      }
+      queue.put(new Due(due, r));
+    }
+    for (int t = 0; t < connections; t++) {
+      queue.put(poison);
+    }
+    for (Thread t : workers) {
+      t.join(120_000);
+    }
+    if (aborted != null) {
+      errors.incrementAndGet();
+      firstError[0] = aborted + (firstError[0] == null ? "" : "; " + firstError[0]);
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] sorted = Arrays.copyOf(latencies, (int) done.get());
+    Arrays.sort(sorted);
+    return new Result(name, elapsed, batches.get(), raw.get(), errors.get(), sorted,
+        Bench.cpuSeconds(app.pid()) - cpu0, firstError[0]);
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}
