@@ -26,7 +26,7 @@ import java.util.zip.GZIPOutputStream;
  * with the events download and main-thread figures that say where the time goes.
  *
  * <pre>
- * bin/bench replay [runs=20] [minutes=30] [warmup=1] [viewport=1280x800] [jvm="..."] [work-dir=...]
+ * bin/bench replay [runs=20] [minutes=30] [warmup=1] [viewport=1280x800] [profile=1] [jvm="..."] [work-dir=...]
  * </pre>
  */
 public final class ReplayBench {
@@ -71,6 +71,11 @@ public final class ReplayBench {
         }
         List<Double> parse = page.probeParse(id, 5);
         report(measured, parse, rec, gz.length);
+        if (b.intArg("profile", 1) > 0) {
+          System.out.println();
+          System.out.println("one more load under the V8 sampling profiler:");
+          page.profile(id, b.intArg("profile-top", 25)).forEach(l -> System.out.println("  " + l));
+        }
       }
     }
   }

@@ -16,7 +16,7 @@ import org.openqa.selenium.TimeoutException;
 final class ReplayPage {
   private final Chromium browser;
 
-  private ReplayPage(Chromium browser) {
+  ReplayPage(Chromium browser) {
     this.browser = browser;
   }
 
