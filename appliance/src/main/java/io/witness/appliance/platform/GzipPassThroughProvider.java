@@ -19,6 +19,11 @@ import java.util.Set;
  */
 public final class GzipPassThroughProvider implements ContentEncodingProvider {
   private static final String TYPE = "gzip-pass-through";
+  /**
+   * gzip, plus the other registered codings: LimitedInput refuses those with the protocol's 415 problem, where
+   * Helidon would answer an empty 400 (an unregistered token still gets Helidon's 400).
+   */
+  private static final Set<String> IDS = Set.of("gzip", "x-gzip", "deflate", "br", "compress", "x-compress", "zstd");
 
   @Override
   public String configKey() {
@@ -30,7 +35,7 @@ public final class GzipPassThroughProvider implements ContentEncodingProvider {
     return new ContentEncoding() {
       @Override public String name() { return name; }
       @Override public String type() { return TYPE; }
-      @Override public Set<String> ids() { return Set.of("gzip", "x-gzip"); }
+      @Override public Set<String> ids() { return IDS; }
       @Override public boolean supportsEncoding() { return false; }
       @Override public boolean supportsDecoding() { return true; }
       @Override public ContentDecoder decoder() { return ContentDecoder.NO_OP; }
