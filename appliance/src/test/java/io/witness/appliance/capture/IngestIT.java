@@ -140,6 +140,29 @@ class IngestIT {
     assertEquals(2 * PER_BATCH, api.getJson("/api/v1/recordings/" + id).path("eventCount").asInt());
   }
 
+  @Test
+  void batch_withContentEncodingIdentity_isAccepted() {
+    WitnessApi api = WitnessApi.of(url);
+    String sessionId = Batches.newSessionId();
+    byte[] batch = Batches.split(sessionId, Corpus.events(SESSION), PER_BATCH).get(0);
+    api.send(api.request("/ingest/v1/batches").header(WitnessApi.SITE_KEY_HEADER, api.demoSiteKey())
+        .header("Content-Type", "application/json; charset=utf-8").header("Content-Encoding", "identity")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(batch)).build()).assertStatus(200);
+    assertEquals(PER_BATCH, api.getJson("/api/v1/recordings/" + recordingOf(sessionId)).path("eventCount").asInt());
+  }
+
+  @Test
+  void batch_withTheMaximumOf20000Events_isAccepted() {
+    WitnessApi api = WitnessApi.of(url);
+    String sessionId = Batches.newSessionId();
+    com.fasterxml.jackson.databind.node.ArrayNode events = WitnessApi.JSON.createArrayNode();
+    for (int i = 0; i < 20_000; i++) {
+      events.addObject().put("type", 3).put("timestamp", 1795433480496L + i).putObject("data").put("source", 1);
+    }
+    api.ingest(Batches.envelope(sessionId, 0, events), true).assertStatus(200);
+    assertEquals(20_000, api.getJson("/api/v1/recordings/" + recordingOf(sessionId)).path("eventCount").asInt());
+  }
+
   private String recordingOf(String sessionId) {
     return store.liveRecordingId("demo", sessionId)
         .orElseThrow(() -> new AssertionError("no recording for session " + sessionId));
