@@ -64,6 +64,10 @@ final class Corpus {
       }
     }
 
+    String rrwebVersion() {
+      return indexEntry.path("rrweb").asText("?");
+    }
+
     long firstEventTs() {
       return meta.get("firstEventTs").asLong();
     }

@@ -10,8 +10,11 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -85,16 +88,17 @@ class CorpusReplayIT {
     String name = session.id() + "__" + shot.file().replace(".png", "");
     Chromium.save(actual, OUT.resolve(name + ".replay.png"));
     if (actual.getWidth() != expected.getWidth() || actual.getHeight() != expected.getHeight()) {
-      return new ShotResult(session.id(), shot, Double.NaN, "replay frame is " + actual.getWidth() + "x"
-          + actual.getHeight() + ", shot " + expected.getWidth() + "x" + expected.getHeight());
+      return new ShotResult(session.id(), session.rrwebVersion(), shot, Double.NaN, "replay frame is "
+          + actual.getWidth() + "x" + actual.getHeight() + ", shot " + expected.getWidth() + "x"
+          + expected.getHeight());
     }
     PixelMatch.Result diff = PixelMatch.compare(expected, actual);
     Chromium.save(diff.render(actual), OUT.resolve(name + ".diff.png"));
-    return new ShotResult(session.id(), shot, diff.percent(), "");
+    return new ShotResult(session.id(), session.rrwebVersion(), shot, diff.percent(), "");
   }
 
   /** One compared screenshot. */
-  record ShotResult(String session, Corpus.Shot shot, double diffPct, String problem) {
+  record ShotResult(String session, String rrweb, Corpus.Shot shot, double diffPct, String problem) {
     double limitPct() {
       return shot.corpusDiffPct() + MARGIN_PCT;
     }
@@ -114,7 +118,20 @@ class CorpusReplayIT {
           .append("| session | shot | offset ms | viewport | reference % | witness % | limit % | result |\n")
           .append("|---|---|---|---|---|---|---|---|\n");
       results.forEach(r -> b.append(r.line()).append('\n'));
+      b.append("\n## Per session\n\n")
+          .append("| session | rrweb | shots | passed | witness % mean / max | reference % mean / max |\n")
+          .append("|---|---|---|---|---|---|\n");
+      results.stream().collect(Collectors.groupingBy(ShotResult::session, LinkedHashMap::new, Collectors.toList()))
+          .forEach((session, rs) -> b.append(sessionLine(session, rs)).append('\n'));
       return b.toString();
+    }
+
+    private static String sessionLine(String session, List<ShotResult> rs) {
+      DoubleSummaryStatistics ours = rs.stream().mapToDouble(ShotResult::diffPct).summaryStatistics();
+      DoubleSummaryStatistics ref = rs.stream().mapToDouble(r -> r.shot().corpusDiffPct()).summaryStatistics();
+      return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f / %.3f | %.3f / %.3f |", session,
+          rs.get(0).rrweb(), rs.size(), rs.stream().filter(ShotResult::passed).count(), ours.getAverage(),
+          ours.getMax(), ref.getAverage(), ref.getMax());
     }
   }
 }

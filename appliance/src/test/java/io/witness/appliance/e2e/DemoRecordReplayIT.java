@@ -98,8 +98,16 @@ class DemoRecordReplayIT {
       assertThat("Witness.flush()", flushed, equalTo("ok"));
 
       // The appliance lists it, with the facts of the visit, and stores no typed text.
-      JsonNode item = api.awaitListed(Map.of("urlContains", "/demo/"),
-          i -> i.get("pageCount").asInt() >= 2 && i.get("errorCount").asInt() >= 1, Duration.ofSeconds(30));
+      JsonNode item;
+      try {
+        item = api.awaitListed(Map.of("urlContains", "/demo/"),
+            i -> i.get("pageCount").asInt() >= 2 && i.get("errorCount").asInt() >= 1, Duration.ofSeconds(30));
+      } catch (AssertionError e) {
+        throw new AssertionError("the demo visit is not stored whole. A recording that starts at confirm.html means "
+            + "the first page's batch (sent with keepalive on page hide, at the same time as the confirm page's "
+            + "first batch) was lost: look in the appliance log for a 500 on /ingest/v1/batches. " + e.getMessage(),
+            e);
+      }
       String id = item.get("id").asText();
       JsonNode rec = api.recording(id);
       String events = api.eventsText(id);
@@ -123,7 +131,8 @@ class DemoRecordReplayIT {
       double outside = diff.percentOutside(inputBoxes);
       List<Integer> inside = inputBoxes.stream().map(diff::diffPixelsIn).toList();
       String report = String.format(Locale.ROOT, "demo replay at offset %d ms (t=%d s): whole frame %.3f %% "
-          + "(limit %.2f), outside the input boxes %.3f %% (limit %.2f), differing pixels in #name/#email/#amount/#term "
+          + "(limit %.2f), outside the input boxes %.3f %% (limit %.2f), differing pixels in "
+          + "#name/#email/#amount/#term "
           + "%s; images in %s", offset, offset / 1000, diff.percent(), WHOLE_FRAME_LIMIT_PCT, outside,
           OUTSIDE_INPUTS_LIMIT_PCT, inside, OUT.toAbsolutePath());
       System.out.println(report);
@@ -153,7 +162,8 @@ class DemoRecordReplayIT {
         containsString("input#amount")));
     List<String> urls = new ArrayList<>();
     rec.get("pages").forEach(p -> urls.add(p.get("url").asText()));
-    assertThat(urls.toString(), urls, hasItems(containsString("/demo/index.html"), containsString("/demo/confirm.html")));
+    assertThat(urls.toString(), urls,
+        hasItems(containsString("/demo/index.html"), containsString("/demo/confirm.html")));
   }
 
   /**
