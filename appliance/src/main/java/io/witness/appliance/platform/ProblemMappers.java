@@ -99,6 +99,23 @@ public final class ProblemMappers {
     }
   }
 
+  /**
+   * Jersey's JSON-B reader reports a request body it cannot parse or bind (malformed JSON, wrong types) as a
+   * {@link jakarta.ws.rs.ProcessingException}, which would end as a 500: it is the client's error, a 400
+   * ({@link ForWebApplication} writes the problem). Reading only: a failure to write an answer stays a 500.
+   */
+  @Provider
+  public static final class ForUnreadableBody implements jakarta.ws.rs.ext.ReaderInterceptor {
+    @Override
+    public Object aroundReadFrom(jakarta.ws.rs.ext.ReaderInterceptorContext context) throws java.io.IOException {
+      try {
+        return context.proceed();
+      } catch (jakarta.ws.rs.ProcessingException e) {
+        throw new jakarta.ws.rs.BadRequestException("the request body could not be read", e);
+      }
+    }
+  }
+
   /** Anything else: 500 without internals. */
   @Provider
   public static final class ForAnything implements ExceptionMapper<Throwable> {
