@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
@@ -20,9 +21,11 @@ import java.util.Set;
 /**
  * Every {@code /api/} request is authenticated here, before any resource runs: a bearer token, or the console's
  * session cookie plus, for state-changing methods, a matching {@code X-CSRF-Token} header (double submit). Only
- * login and token creation are open. Failures answer 401/403 problem+json.
+ * login and token creation are open. Failures answer 401/403 problem+json. Pre-matching, so that a path or
+ * method that does not exist answers 401 too, not a 404/405 that tells a stranger what exists.
  */
 @Provider
+@PreMatching
 @Priority(Priorities.AUTHENTICATION)
 public class AuthFilter implements ContainerRequestFilter {
   public static final String SESSION_COOKIE = "witness_session";
