@@ -12,17 +12,23 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Recordings: the list, one recording's metadata and timeline, and its events.
@@ -66,12 +72,43 @@ public class RecordingsResource {
     return RecordingView.of(replay.detail(id));
   }
 
+  /**
+   * The events, streamed. Compressed with gzip when the client accepts it (a 30-minute recording is ≈13 MB of
+   * JSON, ≈2 MB gzipped): the fastest level, since the point is the network, not the ratio.
+   */
   @GET
   @Path("/{id}/events")
-  public StreamingOutput events(
-      @PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id) {
+  public Response events(
+      @PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id,
+      @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
     RecordingStore.EventStream stream = replay.events(id);
-    return stream::writeTo;
+    if (!acceptsGzip(acceptEncoding)) {
+      return Response.ok((StreamingOutput) stream::writeTo).build();
+    }
+    StreamingOutput gzipped = out -> {
+      try (OutputStream gz = new GZIPOutputStream(out, 64 << 10) {
+        {
+          def.setLevel(Deflater.BEST_SPEED);
+        }
+      }) {
+        stream.writeTo(gz);
+      }
+    };
+    return Response.ok(gzipped).header(HttpHeaders.CONTENT_ENCODING, "gzip").header(HttpHeaders.VARY,
+        HttpHeaders.ACCEPT_ENCODING).build();
+  }
+
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String part : acceptEncoding.split(",", -1)) {
+      String[] kv = part.trim().split(";", -1);
+      if (kv[0].trim().equalsIgnoreCase("gzip")) {
+        return kv.length < 2 || !kv[1].replace(" ", "").equals("q=0");
+      }
+    }
+    return false;
   }
 
   private static Optional<Instant> instant(String field, String value) {
