@@ -1,0 +1,137 @@
+package io.witness.appliance.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.recording.EventSlice;
+import io.witness.appliance.recording.Fact;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventReaderTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String META = "{\"type\":4,\"timestamp\":1000,\"data\":{\"href\":\"https://a.example/\",\"width\":800,"
+      + "\"height\":600}}";
+
+  final List<EventSlice> slices = new ArrayList<>();
+
+  long read(String array, long maxEvents) throws IOException {
+    try (JsonParser p = JSON.getFactory().createParser(array.getBytes(StandardCharsets.UTF_8))) {
+      p.nextToken();
+      return new EventReader(JSON, new EventInterpreter(new DomIndex()), maxEvents, "events").read(p, slices::add);
+    }
+  }
+
+  ProblemException refused(String array) {
+    return assertThrows(ProblemException.class, () -> read(array, 100));
+  }
+
+  static String field(ProblemException e) {
+    return e.problem().violations().isEmpty() ? "" : e.problem().violations().get(0).field();
+  }
+
+  @Test
+  void read_validEvents_givesOneSliceWithTheirJsonFactsAndTimes() throws IOException {
+    String click = "{\"type\":3,\"timestamp\":1500,\"data\":{\"source\":2,\"type\":2,\"id\":5,\"x\":10,\"y\":20}}";
+    String move = "{\"type\":3,\"timestamp\":1200,\"data\":{\"source\":1,\"positions\":[]}}";
+    assertEquals(3, read("[" + META + "," + move + "," + click + "]", 100));
+    assertEquals(1, slices.size());
+    EventSlice s = slices.get(0);
+    assertEquals(3, s.eventCount());
+    assertEquals(1000, s.firstTs());
+    assertEquals(1500, s.lastTs());
+    assertEquals(JSON.readTree("[" + META + "," + move + "," + click + "]"),
+        JSON.readTree("[" + new String(s.json(), StandardCharsets.UTF_8) + "]"), "the events, joined by commas");
+    assertEquals(List.of(Fact.Kind.PAGE, Fact.Kind.VIEWPORT, Fact.Kind.CLICK),
+        s.facts().stream().map(Fact::kind).toList());
+    assertEquals(2, s.activityTs().length, "mouse move and click are activity");
+  }
+
+  @Test
+  void read_cutsSlicesOfAboutSliceBytes() throws IOException {
+    String padding = "x".repeat(10_000);
+    StringBuilder array = new StringBuilder("[");
+    int n = 80;
+    for (int i = 0; i < n; i++) {
+      array.append(i == 0 ? "" : ",").append("{\"type\":5,\"timestamp\":").append(1000 + i)
+          .append(",\"data\":{\"tag\":\"t\",\"payload\":\"").append(padding).append("\"}}");
+    }
+    assertEquals(n, read(array.append(']').toString(), 1000));
+    assertTrue(slices.size() >= 3, "slices: " + slices.size());
+    assertEquals(n, slices.stream().mapToInt(EventSlice::eventCount).sum());
+    for (EventSlice s : slices.subList(0, slices.size() - 1)) {
+      assertTrue(s.json().length >= EventReader.SLICE_BYTES && s.json().length < EventReader.SLICE_BYTES + 11_000,
+          "slice of " + s.json().length + " bytes");
+    }
+    assertEquals(1000 + n - 1, slices.get(slices.size() - 1).lastTs());
+  }
+
+  @Test
+  void read_schemaViolations_nameTheEventAndMember() {
+    assertEquals("events[1].type", field(refused("[" + META + ",{\"type\":7,\"timestamp\":1,\"data\":{}}]")));
+    assertEquals("events[0].type", field(refused("[{\"type\":-1,\"timestamp\":1,\"data\":{}}]")));
+    assertEquals("events[0].type", field(refused("[{\"type\":\"4\",\"timestamp\":1,\"data\":{}}]")));
+    assertEquals("events[0].type", field(refused("[{\"type\":4.0,\"timestamp\":1,\"data\":{}}]")));
+    assertEquals("events[0].type", field(refused("[{\"type\":4294967298,\"timestamp\":1,\"data\":{}}]")),
+        "an integer that only wraps around to 2");
+    assertEquals("events[0].type", field(refused("[{\"timestamp\":1,\"data\":{}}]")));
+    assertEquals("events[0].timestamp", field(refused("[{\"type\":4,\"timestamp\":0,\"data\":{}}]")));
+    assertEquals("events[0].timestamp", field(refused("[{\"type\":4,\"timestamp\":-5,\"data\":{}}]")));
+    assertEquals("events[0].timestamp", field(refused("[{\"type\":4,\"timestamp\":\"1\",\"data\":{}}]")));
+    assertEquals("events[0].timestamp", field(refused("[{\"type\":4,\"timestamp\":1.5,\"data\":{}}]")));
+    assertEquals("events[0].data", field(refused("[{\"type\":4,\"timestamp\":1,\"data\":[]}]")));
+    assertEquals("events[0].data", field(refused("[{\"type\":4,\"timestamp\":1,\"data\":null}]")));
+    assertEquals("events[0].data", field(refused("[{\"type\":4,\"timestamp\":1,\"data\":\"{}\"}]")));
+    assertEquals("events[0].data", field(refused("[{\"type\":4,\"timestamp\":1}]")));
+    assertEquals("events[2]", field(refused("[" + META + "," + META + ",[]]")));
+    for (ProblemException e : List.of(refused("[{\"type\":9,\"timestamp\":1,\"data\":{}}]"), refused("[5]"))) {
+      assertEquals(400, e.problem().status());
+      assertTrue(e.problem().type().uri().endsWith("/validation"));
+    }
+  }
+
+  @Test
+  void read_moreThanTheMaximum_isRefused() throws IOException {
+    assertEquals(3, read("[" + META + "," + META + "," + META + "]", 3));
+    ProblemException e = assertThrows(ProblemException.class,
+        () -> read("[" + META + "," + META + "," + META + "," + META + "]", 3));
+    assertEquals("events", field(e));
+    assertTrue(e.getMessage().contains("more than 3 events"), e.getMessage());
+  }
+
+  @Test
+  void read_aNonArray_isRefused() throws IOException {
+    try (JsonParser p = JSON.getFactory().createParser("{\"type\":4}")) {
+      p.nextToken();
+      EventReader reader = new EventReader(JSON, new EventInterpreter(new DomIndex()), 10, "events");
+      assertEquals("events", field(assertThrows(ProblemException.class, () -> reader.read(p, slices::add))));
+    }
+  }
+
+  @Test
+  void read_anEmptyArray_givesNoSlice() throws IOException {
+    assertEquals(0, read("[]", 10));
+    assertEquals(List.of(), slices);
+  }
+
+  @Test
+  void read_anArrayThatEndsTooSoon_isAParseError() {
+    // CaptureService turns parse errors into 400 malformed problems.
+    assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class, () -> read("[" + META, 10));
+    assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class, () -> read("[" + META + ",{", 10));
+    assertEquals(List.of(), slices, "no slice of an unfinished array");
+  }
+
+  @Test
+  void validate_returnsTheTimestamp() throws IOException {
+    assertEquals(1795433480496L, EventReader.validate(
+        JSON.readTree("{\"type\":6,\"timestamp\":1795433480496,\"data\":{}}"), "e"));
+  }
+}
