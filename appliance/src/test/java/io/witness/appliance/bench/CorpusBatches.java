@@ -76,6 +76,11 @@ public final class CorpusBatches {
 
   /** SDK cutting: 5 s of event time or 512 KB of JSON per batch, whichever comes first. */
   public static List<List<ObjectNode>> cut(List<ObjectNode> events) {
+    return cut(events, BATCH_MILLIS);
+  }
+
+  /** Cutting with another time window (the 512 KB limit stays): larger batches for sensitivity runs. */
+  public static List<List<ObjectNode>> cut(List<ObjectNode> events, long batchMillis) {
     List<List<ObjectNode>> batches = new ArrayList<>();
     List<ObjectNode> current = new ArrayList<>();
     long start = 0;
@@ -83,7 +88,7 @@ public final class CorpusBatches {
     for (ObjectNode e : events) {
       long ts = e.get("timestamp").asLong();
       int size = json(e).length + 1;
-      if (!current.isEmpty() && (ts - start >= BATCH_MILLIS || bytes + size > BATCH_BYTES)) {
+      if (!current.isEmpty() && (ts - start >= batchMillis || bytes + size > BATCH_BYTES)) {
         batches.add(current);
         current = new ArrayList<>();
       }

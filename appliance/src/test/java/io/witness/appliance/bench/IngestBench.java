@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * bytes of acknowledged events per second (10^6 bytes).
  *
  * <p>Arguments ({@code key=value}): {@code warmup=20 seconds=15 connections=1,2,4,8,16 open-seconds=30
- * open-fraction=0.7 open-connections=32 copies=8 jvm="..." jfr=true}.
+ * open-fraction=0.7 open-connections=32 copies=8 batch-seconds=5 jvm="..." jfr=true}. {@code batch-seconds}
+ * changes the SDK's 5-s batch window (the 512 KB cap stays) to see how throughput depends on batch size.
  */
 public final class IngestBench {
   private IngestBench() {}
@@ -115,13 +116,14 @@ public final class IngestBench {
   public static void main(String[] argv) throws Exception {
     Bench bench = new Bench("ingest", argv);
     int copies = bench.intArg("copies", 8);
+    long batchMillis = Math.round(bench.doubleArg("batch-seconds", 5) * 1000);
     List<List<CorpusBatch>> corpus = new ArrayList<>();
     long rawTotal = 0;
     long gzTotal = 0;
     int batchTotal = 0;
     for (CorpusBatches.Session s : CorpusBatches.load()) {
       List<CorpusBatch> batches = new ArrayList<>();
-      for (List<ObjectNode> events : s.batches()) {
+      for (List<ObjectNode> events : CorpusBatches.cut(s.events(), batchMillis)) {
         byte[] joined = CorpusBatches.joined(events);
         byte[] tail = new byte[joined.length + 2];
         System.arraycopy(joined, 0, tail, 0, joined.length);
