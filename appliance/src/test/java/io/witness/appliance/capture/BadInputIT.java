@@ -145,9 +145,8 @@ class BadInputIT {
         .POST(LazyBodies.fixedLength(hugeEnvelope(size), size, meter)).build()));
     r.assertProblem(413, "too-large");
     assertEquals(0, meter.sent(), "body bytes sent");
-    // Without it the client sends everything (the server discards it after answering) and still gets the 413.
-    timed(() -> api.send(ingestRequest().POST(LazyBodies.fixedLength(hugeEnvelope(size), size, meter)).build()))
-        .assertProblem(413, "too-large");
+    // (A client that does not wait sends everything before it reads the same 413: Helidon discards an unread
+    // body after answering, to keep the connection.)
   }
 
   @Test
