@@ -39,8 +39,9 @@ class AdminBootstrap {
            Witness: bootstrap account created.
              username: admin
              password: %s
-           Shown once. Change it after signing in, or set
-           WITNESS_ADMIN_PASSWORD before the first start.
+           Shown once. Change it with POST /api/v1/auth/password
+           (docs/api.md), or set WITNESS_ADMIN_PASSWORD before
+           the first start.
           ================================================================
           """.formatted(password));
     } else {

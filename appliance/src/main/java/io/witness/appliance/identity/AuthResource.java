@@ -73,6 +73,29 @@ public class AuthResource {
     return Map.of("username", security.getUserPrincipal().getName(), "csrfToken", csrf == null ? "" : csrf);
   }
 
+  /** Body of {@code POST /api/v1/auth/password}. */
+  public record PasswordChange(
+      @jakarta.validation.constraints.NotBlank @jakarta.validation.constraints.Size(max = 1024) String currentPassword,
+      @jakarta.validation.constraints.NotBlank @jakarta.validation.constraints.Size(min = 12, max = 1024,
+          message = "must be 12 to 1024 characters") String newPassword) {}
+
+  /**
+   * Changes the caller's password. Every session and token of the account ends, this one included: sign in
+   * again afterwards.
+   */
+  @POST
+  @Path("/password")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response changePassword(@Context SecurityContext security, @Valid @NotNull PasswordChange change) {
+    if (!identity.changePassword(security.getUserPrincipal().getName(), change.currentPassword().toCharArray(),
+        change.newPassword().toCharArray())) {
+      throw new ProblemException(Problem.of(ProblemType.FORBIDDEN, 403, "the current password is wrong"), Map.of());
+    }
+    return Response.noContent()
+        .cookie(cookie(AuthFilter.SESSION_COOKIE, "", 0, true), cookie(AuthFilter.CSRF_COOKIE, "", 0, false))
+        .build();
+  }
+
   @POST
   @Path("/logout")
   public Response logout(@CookieParam(AuthFilter.SESSION_COOKIE) String session) {

@@ -115,6 +115,24 @@ public class IdentityService {
     return true;
   }
 
+  /**
+   * Changes a password after checking the current one; ends every other session and token of the account.
+   * Returns false when the current password is wrong.
+   */
+  @Transactional
+  public boolean changePassword(String username, char[] current, char[] next) {
+    throttle.check(username);
+    UserEntity user = em.find(UserEntity.class, username);
+    if (user == null || !PasswordHasher.verify(current, user.passwordHash)) {
+      throttle.failed(username);
+      return false;
+    }
+    user.passwordHash = PasswordHasher.hash(next);
+    em.createQuery("delete from AuthSessionEntity s where s.username = :u").setParameter("u", username)
+        .executeUpdate();
+    return true;
+  }
+
   @Transactional
   public void purgeExpired() {
     em.createQuery("delete from AuthSessionEntity s where s.expiresAt < :now")
