@@ -23,10 +23,12 @@ import java.util.zip.GZIPOutputStream;
  * and FullSnapshot events; imports it into the packaged appliance (a child process); then opens the console's
  * replay page {@code runs} times (default 20; after {@code warmup} unmeasured loads, default 1) in one Chromium
  * and reports navigation start to {@code __witnessReplay.firstFrameAt}: p50, p95, max, against the 300 ms target,
- * with the events download and main-thread figures that say where the time goes.
+ * with the events download and main-thread figures that say where the time goes. {@code identity=1} makes the
+ * browser ask for the events uncompressed ({@code Accept-Encoding: identity}), to compare.
  *
  * <pre>
- * bin/bench replay [runs=20] [minutes=30] [warmup=1] [viewport=1280x800] [profile=1] [jvm="..."] [work-dir=...]
+ * bin/bench replay [runs=20] [minutes=30] [warmup=1] [viewport=1280x800] [profile=1] [identity=0] [jvm="..."]
+ *                  [work-dir=...]
  * </pre>
  */
 public final class ReplayBench {
@@ -60,6 +62,7 @@ public final class ReplayBench {
 
       try (ReplayFirstFrame page = ReplayFirstFrame.open(base, "admin", ApplianceProcess.ADMIN_PASSWORD,
           Integer.parseInt(viewport[0]), Integer.parseInt(viewport[1]))) {
+        page.acceptIdentityOnly(b.intArg("identity", 0) > 0);
         for (int i = 1; i <= warmup; i++) {
           System.out.println("warm-up " + page.load(id).line(i).substring(7));
         }

@@ -60,6 +60,16 @@ public final class ReplayFirstFrame implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the browser send {@code Accept-Encoding: identity} (true) or its own list (false), to compare the
+   * events answer compressed and not on the same machine.
+   */
+  public void acceptIdentityOnly(boolean identity) {
+    browser.driver().executeCdpCommand("Network.enable", Map.of());
+    browser.driver().executeCdpCommand("Network.setExtraHTTPHeaders",
+        Map.of("headers", identity ? Map.of("Accept-Encoding", "identity") : Map.of()));
+  }
+
   /** One fresh load of {@code replay.html?id=<id>} (as an operator opens it from the list), measured. */
   @SuppressWarnings("unchecked")
   public Run load(String recordingId) {
