@@ -79,6 +79,9 @@ public class RecordingStore {
     if (!found.isEmpty()) {
       return found.get(0);
     }
+    // The first batch of a session creates its recording. Two first batches racing both get here; the loser's
+    // insert violates the (site, session) key, its transaction rolls back, and CaptureService retries it,
+    // which then finds and locks the winner's row.
     RecordingEntity r = newRecording(siteId, "live", first);
     r.sessionKey = sessionKey;
     r.state = RecordingEntity.LIVE;
