@@ -86,7 +86,10 @@ public final class ApplianceProcess implements AutoCloseable {
       pb.environment().put("WITNESS_ADMIN_PASSWORD", ADMIN_PASSWORD);
       pb.environment().putAll(o.env());
       long t0 = System.nanoTime();
-      return new ApplianceProcess(pb.start(), port, log, t0);
+      Process process = pb.start();
+      // A child must not outlive a test JVM that dies or is interrupted (CI ends what it started, but not this).
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-appliance-" + process.pid()));
+      return new ApplianceProcess(process, port, log, t0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + jar, e);
     }

@@ -19,7 +19,7 @@ import java.util.Map;
  *   <li>{@code serial}: {@code -XX:+UseSerialGC};
  *   <li>{@code aot}: a JDK 25 AOT cache ({@code -XX:AOTCache}), made first by a training run
  *       ({@code -XX:AOTCacheOutput}) that starts, signs in, ingests and replays a corpus session, then exits;
- *   <li>{@code aot-serial}: both; {@code c1}: {@code -XX:TieredStopAtLevel=1}; {@code small}: serial GC,
+ *   <li>{@code aot-serial}: both; {@code aot-lean}: both and {@code -Xms32m -Xmx512m}; {@code c1}: {@code -XX:TieredStopAtLevel=1}; {@code small}: serial GC,
  *       {@code -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m}.
  * </ul>
  * Arguments: {@code runs=5 idle=10 variants=default,serial,aot,aot-serial}.
@@ -37,6 +37,7 @@ public final class StartupBench {
     known.put("serial", List.of("-XX:+UseSerialGC"));
     known.put("aot", List.of("-XX:AOTCache=" + aot));
     known.put("aot-serial", List.of("-XX:AOTCache=" + aot, "-XX:+UseSerialGC"));
+    known.put("aot-lean", List.of("-XX:AOTCache=" + aot, "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m"));
     known.put("c1", List.of("-XX:TieredStopAtLevel=1"));
     known.put("small", List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
         "-XX:MaxMetaspaceSize=128m"));
