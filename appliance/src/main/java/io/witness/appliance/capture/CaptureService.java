@@ -12,6 +12,7 @@ import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.platform.ProblemType;
 import io.witness.appliance.recording.EventSlice;
 import io.witness.appliance.recording.Fact;
+import io.witness.appliance.recording.LiveBatch;
 import io.witness.appliance.recording.RecordingStore;
 import io.witness.appliance.site.Site;
 import io.witness.appliance.site.SiteService;
@@ -24,8 +25,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +36,13 @@ public class CaptureService {
   /** The answer to a stored batch. */
   public record BatchReceipt(String sessionId, int seq, boolean duplicate) {}
 
-  private static final Logger LOG = Logger.getLogger(CaptureService.class.getName());
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
   @Inject SiteService sites;
   @Inject RecordingStore store;
   @Inject CaptureLimits limits;
   @Inject DomIndexCache domIndexes;
+  @Inject BatchWriter batchWriter;
 
   private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000)
@@ -78,16 +77,8 @@ public class CaptureService {
   /** Validates and stores one SDK batch (already size-limited and decoded). */
   public BatchReceipt ingest(Site site, InputStream body) throws IOException {
     Envelope env = parseEnvelope(site, body);
-    RecordingStore.Appended appended;
-    try {
-      appended = store.appendBatch(site.id(), env.sessionId, env.seq, env.slice);
-    } catch (RuntimeException e) {
-      // A concurrent batch of the same session won the race to create the recording or to store this very
-      // seq, or a lock wait timed out; nothing of this attempt was committed. Once more: the retry sees the
-      // committed row (and answers a duplicate if this seq is already stored).
-      LOG.log(Level.FINE, "retrying a batch after a conflict", e);
-      appended = store.appendBatch(site.id(), env.sessionId, env.seq, env.slice);
-    }
+    RecordingStore.Appended appended =
+        batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice));
     return new BatchReceipt(env.sessionId, env.seq, appended.duplicate());
   }
 

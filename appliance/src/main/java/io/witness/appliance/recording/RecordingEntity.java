@@ -35,6 +35,7 @@ class RecordingEntity {
   @Column(name = "viewport_height", nullable = false) int viewportHeight;
   @Column(name = "raw_bytes", nullable = false) long rawBytes;
   @Column(name = "stored_bytes", nullable = false) long storedBytes;
+  @Column(name = "next_chunk_no", nullable = false) int nextChunkNo;
 
   RecordingSummary toSummary() {
     return new RecordingSummary(id, siteId, source,

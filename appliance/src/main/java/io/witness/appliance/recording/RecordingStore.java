@@ -47,23 +47,34 @@ public class RecordingStore {
 
   @Inject BlobStore blobs;
 
-  /** Stores live batch {@code seq} of a session exactly once; creates the recording on its first batch. */
+  /**
+   * Stores live batches in one transaction (group commit: one database commit serves them all), each exactly
+   * once per (session, seq); creates a session's recording on its first batch. Answers in the order given.
+   */
   @Transactional
-  public Appended appendBatch(String siteId, String sessionKey, int seq, EventSlice slice) {
-    RecordingEntity r = liveRecording(siteId, sessionKey, slice);
-    if (em.find(BatchEntity.class, new BatchEntity.Key(r.id, seq)) != null) {
+  public List<Appended> appendBatches(List<LiveBatch> batches) {
+    List<Appended> answers = new ArrayList<>(batches.size());
+    for (LiveBatch b : batches) {
+      answers.add(append(b));
+    }
+    return answers;
+  }
+
+  private Appended append(LiveBatch live) {
+    EventSlice slice = live.slice();
+    RecordingEntity r = liveRecording(live.siteId(), live.sessionKey(), slice);
+    if (em.find(BatchEntity.class, new BatchEntity.Key(r.id, live.seq())) != null) {
       return new Appended(r.id, true);
     }
     BatchEntity b = new BatchEntity();
     b.recordingId = r.id;
-    b.seq = seq;
+    b.seq = live.seq();
     b.receivedAt = now();
     b.eventCount = slice.eventCount();
     b.rawBytes = slice.json().length;
     em.persist(b);
 
-    byte[] frame = EventCodec.compressFrame(slice.json());
-    addChunk(r, ChunkEntity.BATCH, seq, frame, slice.eventCount(), slice.json().length);
+    addChunk(r, ChunkEntity.BATCH, live.seq(), live.frame(), slice.eventCount(), slice.json().length);
     saveFacts(r.id, slice.facts());
     Aggregates.apply(r, slice);
     r.lastBatchAt = now();
@@ -79,9 +90,9 @@ public class RecordingStore {
     if (!found.isEmpty()) {
       return found.get(0);
     }
-    // The first batch of a session creates its recording. Two first batches racing both get here; the loser's
-    // insert violates the (site, session) key, its transaction rolls back, and CaptureService retries it,
-    // which then finds and locks the winner's row.
+    // The first batch of a session creates its recording. Live batches have a single writer, so two first
+    // batches cannot race here; should another path ever insert concurrently, the loser's transaction rolls
+    // back on the (site, session) key and BatchWriter retries its batches one by one.
     RecordingEntity r = newRecording(siteId, "live", first);
     r.sessionKey = sessionKey;
     r.state = RecordingEntity.LIVE;
@@ -125,12 +136,9 @@ public class RecordingStore {
   }
 
   private void addChunk(RecordingEntity r, String kind, int streamNo, byte[] data, int events, long raw) {
-    Integer max = em.createQuery(
-            "select max(c.chunkNo) from ChunkEntity c where c.recordingId = :r", Integer.class)
-        .setParameter("r", r.id).getSingleResult();
     ChunkEntity c = new ChunkEntity();
     c.recordingId = r.id;
-    c.chunkNo = max == null ? 0 : max + 1;
+    c.chunkNo = r.nextChunkNo++;
     c.kind = kind;
     c.streamNo = streamNo;
     c.eventCount = events;

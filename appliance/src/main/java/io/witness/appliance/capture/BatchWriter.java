@@ -1,0 +1,133 @@
+package io.witness.appliance.capture;
+
+import io.witness.appliance.platform.Problem;
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.platform.ProblemType;
+import io.witness.appliance.recording.LiveBatch;
+import io.witness.appliance.recording.RecordingStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Group commit for live batches. Request threads parse, validate and compress in parallel, then queue the batch
+ * here and wait; one writer thread takes everything that is waiting (up to {@link #MAX_GROUP} batches or
+ * {@link #MAX_GROUP_BYTES}) and stores it in one transaction, so a single database commit serves many requests.
+ * Each request is answered only after the commit that holds its batch: a 2xx still means durable.
+ *
+ * <p>Threading: the queue is the only shared state. The single writer also means two first batches of a new
+ * session never race to create its recording. If a group fails, its batches are retried one by one so that one
+ * bad batch cannot fail the others. A full queue answers 503 at once instead of buffering without bound.
+ */
+@ApplicationScoped
+public class BatchWriter {
+  private static final Logger LOG = Logger.getLogger(BatchWriter.class.getName());
+  static final int MAX_GROUP = 64;
+  static final long MAX_GROUP_BYTES = 16L << 20;
+  private static final int QUEUE_CAPACITY = 1024;
+  private static final long ANSWER_TIMEOUT_SECONDS = 60;
+
+  private record Pending(LiveBatch batch, CompletableFuture<RecordingStore.Appended> done) {}
+
+  @Inject RecordingStore store;
+
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private volatile Thread writer;
+
+  /** Stores one batch (with whatever else is waiting) and returns once it is committed. */
+  public RecordingStore.Appended append(LiveBatch batch) {
+    ensureStarted();
+    Pending p = new Pending(batch, new CompletableFuture<>());
+    if (!queue.offer(p)) {
+      throw new ProblemException(Problem.of(ProblemType.UNAVAILABLE, 503,
+          "the appliance is writing as fast as it can; retry shortly"), Map.of("Retry-After", "1"));
+    }
+    try {
+      return p.done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the batch was being stored", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ProblemException(Problem.of(ProblemType.UNAVAILABLE, 503,
+          "storing the batch took too long; retry (a stored batch answers as a duplicate)"),
+          Map.of("Retry-After", "1"));
+    }
+  }
+
+  private void ensureStarted() {
+    if (writer == null) {
+      synchronized (this) {
+        if (writer == null) {
+          Thread t = new Thread(this::run, "witness-batch-writer");
+          t.setDaemon(true);
+          t.start();
+          writer = t;
+        }
+      }
+    }
+  }
+
+  private void run() {
+    List<Pending> group = new ArrayList<>(MAX_GROUP);
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        group.add(queue.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      long bytes = group.get(0).batch.frame().length;
+      Pending next;
+      while (group.size() < MAX_GROUP && bytes < MAX_GROUP_BYTES && (next = queue.poll()) != null) {
+        group.add(next);
+        bytes += next.batch.frame().length;
+      }
+      write(group);
+      group.clear();
+    }
+  }
+
+  private void write(List<Pending> group) {
+    try {
+      List<RecordingStore.Appended> answers = store.appendBatches(group.stream().map(Pending::batch).toList());
+      for (int i = 0; i < group.size(); i++) {
+        group.get(i).done.complete(answers.get(i));
+      }
+      return;
+    } catch (RuntimeException e) {
+      if (group.size() == 1) {
+        LOG.log(Level.FINE, "storing a batch failed; retrying it once", e);
+      } else {
+        LOG.log(Level.FINE, "storing a group of " + group.size() + " batches failed; retrying one by one", e);
+      }
+    }
+    for (Pending p : group) {
+      try {
+        p.done.complete(store.appendBatches(List.of(p.batch)).get(0));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "storing a batch failed: " + e.getClass().getName());
+        p.done.completeExceptionally(e);
+      }
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    Thread t = writer;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+}
