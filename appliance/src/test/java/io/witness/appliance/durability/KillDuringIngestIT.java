@@ -62,6 +62,15 @@ class KillDuringIngestIT {
     }
     Random random = new Random(42);
 
+    try {
+      run(db, work, plan, total, acked, random);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n(appliance logs and data: " + work + ")", e);
+    }
+  }
+
+  private static void run(String db, Path work, List<Planned> plan, int total, AtomicIntegerArray[] acked,
+      Random random) throws Exception {
     try (ChildDatabase database = ChildDatabase.start(db, work)) {
       ApplianceProcess.Options options = ApplianceProcess.Options.of(work.resolve("data"), work)
           .withJvmOptions(List.of("-Xmx512m", "-Dcapture.site-batches-per-second=1000000",
