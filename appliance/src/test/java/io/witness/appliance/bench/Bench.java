@@ -63,7 +63,7 @@ final class Bench {
   }
 
   static String machine() {
-    return "date " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+    return "date " + ZonedDateTime.now(java.time.ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
         + "; nproc " + Runtime.getRuntime().availableProcessors()
         + "; cpu " + cpuModel() + "; RAM " + memTotalGib() + " GiB; " + loadAverage()
         + "; JDK " + Runtime.version();
