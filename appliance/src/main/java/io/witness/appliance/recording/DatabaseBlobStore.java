@@ -4,8 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /** The default {@link BlobStore}: a table in the appliance's own database, inside the caller's transaction. */
@@ -17,11 +15,7 @@ class DatabaseBlobStore implements BlobStore {
   @Override
   @Transactional
   public void put(String key, byte[] data) {
-    BlobEntity b = new BlobEntity();
-    b.key = key;
-    b.data = data;
-    b.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-    em.persist(b);
+    em.persist(BlobEntity.of(key, data));
   }
 
   @Override

@@ -145,9 +145,31 @@ public class RecordingStore {
     c.rawBytes = raw;
     c.storedBytes = data.length;
     c.blobKey = "rec/" + r.id + "/" + c.chunkNo + "-" + UUID.randomUUID();
-    blobs.put(c.blobKey, data);
+    putBlob(c.blobKey, data);
     em.persist(c);
     r.storedBytes += data.length;
+  }
+
+  /*
+   * The database BlobStore writes through this store's own EntityManager, so a chunk row and its blob share one
+   * connection and one commit. Through a second EntityManager they did not always: under concurrency the JTA
+   * layer enlisted a second connection and committed it separately, and a kill -9 between the two commits left
+   * a chunk without its blob (found by KillDuringIngestIT on PostgreSQL). Other BlobStores keep their contract.
+   */
+  private void putBlob(String key, byte[] data) {
+    if (blobs instanceof DatabaseBlobStore) {
+      em.persist(BlobEntity.of(key, data));
+    } else {
+      blobs.put(key, data);
+    }
+  }
+
+  private void deleteBlob(String key) {
+    if (blobs instanceof DatabaseBlobStore) {
+      em.createQuery("delete from BlobEntity b where b.key = :k").setParameter("k", key).executeUpdate();
+    } else {
+      blobs.delete(key);
+    }
   }
 
   private void saveFacts(String recordingId, List<Fact> facts) {
@@ -187,7 +209,7 @@ public class RecordingStore {
       throw new UncheckedIOException(e);
     }
     for (ChunkEntity c : old) {
-      blobs.delete(c.blobKey);
+      deleteBlob(c.blobKey);
       em.remove(c);
     }
     em.flush();
