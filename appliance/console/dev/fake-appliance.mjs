@@ -5,6 +5,7 @@
  * Not used by the appliance or its tests; the real contract is the server's.
  *
  *   npm run build && node dev/fake-appliance.mjs [--dist <built console>] [--port 8099] [--corpus /work/shared/corpus] [--copies 5]
+ *     [--events-kbps 500]   (send event bodies at that rate, in 16 kB pieces, to watch the replay page stream)
  *   sign in as any user with the password "witness"
  */
 import { createServer } from 'node:http';
@@ -107,6 +108,7 @@ const body = (req) => new Promise((resolve) => { let s = ''; req.on('data', (c) 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 const summary = ({ _detail, _name, ...r }) => r;
 const delay = Number(arg('delay', '0'));
+const eventsKbps = Number(arg('events-kbps', '0'));
 // The appliance's policy for /console (appliance platform/SecurityHeaders.java): no inline script anywhere.
 const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; font-src * data:; " +
   "media-src * data: blob:; frame-src 'self' blob: about:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -165,7 +167,13 @@ createServer(async (req, res) => {
   if (m) {
     const r = recordings.find((x) => x.id === decodeURIComponent(m[1]));
     if (!r) return problem(res, 404, 'Not Found', `No recording ${m[1]}.`);
-    if (m[2]) { res.writeHead(200, { 'Content-Type': 'application/json' }); return res.end(eventsById.get(r.id)); }
+    if (m[2]) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const raw = eventsById.get(r.id);
+      if (!eventsKbps) return res.end(raw);
+      const send = (at) => (at >= raw.length ? res.end() : (res.write(raw.subarray(at, at + 16_384)), setTimeout(() => send(at + 16_384), 16_384 / eventsKbps)));
+      return send(0);
+    }
     const { pages, clicks, errors, inputs, viewports } = r._detail;
     return json(res, 200, { ...summary(r), pages, clicks, errors, inputs, viewports });
   }

@@ -3,6 +3,11 @@
  * scaled to fit the stage, keeping the aspect ratio and never enlarging (1:1 whenever it fits, always with
  * `noScale`). The recorded viewport may change mid-recording (rrweb emits `resize`); the box follows.
  *
+ * The player starts with the first part of the events (enough for the first frame) and takes the rest with
+ * {@link Player.append} while they stream in, then {@link Player.finish}. Until then, {@link Player.seek} waits for
+ * the events up to its target and {@link Player.play} waits for all of them (rrweb would stop at the last event it
+ * has), so neither ever shows a frame that is missing events.
+ *
  * Time is in ms from the first event, like the API's `t`. Seeking paints synchronously in rrweb (events before the
  * target are applied to a virtual DOM and diffed into the iframe); {@link Player.seek} then waits two animation
  * frames so that the returned promise means "the frame at that time is on screen".
@@ -26,6 +31,12 @@ interface EventLike {
   data?: { width?: number; height?: number };
 }
 
+interface Waiter {
+  ms: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
 const META = 4;
 const FULL_SNAPSHOT = 2;
 
@@ -35,7 +46,6 @@ export function nextPaint(): Promise<void> {
 }
 
 export class Player {
-  readonly durationMs: number;
   width = 0;
   height = 0;
   scale = 1;
@@ -43,9 +53,18 @@ export class Player {
   private readonly box: HTMLElement;
   private readonly host: HTMLElement;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly firstTimestamp: number;
+  private readonly rebuilt: Promise<void>;
   private playingNow = false;
+  private playWhenLoaded = false;
   private skipping = false;
   private ticking = false;
+  /** Offset of the last event appended so far; everything up to it is in the Replayer. */
+  private loadedMs: number;
+  private complete = false;
+  private loadError: Error | undefined;
+  private waiters: Waiter[] = [];
+  private seeks = 0;
 
   constructor(
     private readonly stage: HTMLElement,
@@ -75,7 +94,19 @@ export class Player {
       UNSAFE_replayCanvas: false,
       mouseTail: options.hideCursor ? false : { duration: 600, lineCap: 'round', lineWidth: 2, strokeStyle: 'rgba(31, 86, 194, 0.45)' },
     });
-    this.durationMs = this.replayer.getMetaData().totalTime;
+    const { startTime, totalTime } = this.replayer.getMetaData();
+    this.firstTimestamp = startTime;
+    this.loadedMs = totalTime;
+    // rrweb sizes the frame and rebuilds the first full snapshot on timers (0 and 1 ms).
+    this.rebuilt = new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.replayer.off('fullsnapshot-rebuilded', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 3000);
+      this.replayer.on('fullsnapshot-rebuilded', done);
+    });
     const meta = list.find((e) => e && e.type === META);
     this.setSize(meta?.data?.width ?? 1024, meta?.data?.height ?? 768);
 
@@ -90,16 +121,67 @@ export class Player {
     new ResizeObserver(() => this.layout()).observe(stage);
   }
 
-  /** Resolves once the first full snapshot has been rebuilt in the iframe (or after `timeoutMs` regardless). */
-  firstSnapshot(timeoutMs = 3000): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.replayer.off('fullsnapshot-rebuilded', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.replayer.on('fullsnapshot-rebuilded', done);
+  /** Duration in ms (of the events appended so far, until {@link finish}). */
+  get durationMs(): number {
+    return this.replayer.getMetaData().totalTime;
+  }
+
+  /** Offset in ms up to which the events are loaded. */
+  get loadedUntilMs(): number {
+    return this.complete ? this.durationMs : this.loadedMs;
+  }
+
+  /**
+   * Builds the first frame, at `ms` (the events up to `ms` must be there); resolves once it is in the iframe, to be
+   * painted with the next frame. The seek waits for rrweb's own start (the first snapshot, and the first viewport
+   * size, which would otherwise override the size at `ms`).
+   */
+  async firstFrame(ms: number): Promise<void> {
+    await this.rebuilt;
+    this.seekNow(Math.max(0, Math.round(ms)));
+  }
+
+  /** Appends the next events (in timestamp order, after those given so far). */
+  append(events: unknown[]): void {
+    for (const e of events) {
+      this.replayer.addEvent(e as never);
+      const t = (e as EventLike).timestamp - this.firstTimestamp;
+      if (t > this.loadedMs) this.loadedMs = t;
+    }
+    // rrweb takes added events in on a microtask; waiting seeks go on after it.
+    queueMicrotask(() => this.wake());
+  }
+
+  /** All events have been appended: waiting seeks go on, a waiting play starts. */
+  finish(): void {
+    this.complete = true;
+    // After rrweb has taken in the events appended last (a microtask).
+    queueMicrotask(() => {
+      this.wake();
+      if (this.playWhenLoaded) this.play();
+    });
+  }
+
+  /** The rest of the events could not be loaded: waiting seeks reject with `error`, play stays off. */
+  loadFailed(error: Error): void {
+    this.loadError = error;
+    this.playWhenLoaded = false;
+    this.wake();
+    this.emit('state');
+  }
+
+  private loadedThrough(ms: number): Promise<void> {
+    if (this.complete || this.loadedMs >= ms) return Promise.resolve();
+    if (this.loadError) return Promise.reject(this.loadError);
+    return new Promise((resolve, reject) => this.waiters.push({ ms, resolve, reject }));
+  }
+
+  private wake(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (this.complete || this.loadedMs >= w.ms) w.resolve();
+      else if (this.loadError) w.reject(this.loadError);
+      else return true;
+      return false;
     });
   }
 
@@ -112,8 +194,9 @@ export class Player {
     this.listeners.get(event)?.forEach((fn) => fn());
   }
 
+  /** Playing, or waiting for the rest of the events to play. */
   get playing(): boolean {
-    return this.playingNow;
+    return this.playingNow || this.playWhenLoaded;
   }
 
   get skippingInactivity(): boolean {
@@ -126,12 +209,23 @@ export class Player {
   }
 
   play(): void {
+    if (this.loadError) return;
+    if (!this.complete) {
+      this.playWhenLoaded = true;
+      this.emit('state');
+      return;
+    }
+    this.playWhenLoaded = false;
     const t = this.currentTime();
     this.replayer.play(t >= this.durationMs ? 0 : t);
     this.syncState();
   }
 
   pause(): void {
+    if (this.playWhenLoaded) {
+      this.playWhenLoaded = false;
+      this.emit('state');
+    }
     this.replayer.pause();
     this.syncState();
   }
@@ -141,16 +235,26 @@ export class Player {
     else this.play();
   }
 
-  /** Shows the frame at `ms` (0 to the end), staying in the current play state; resolves once it is painted. */
+  /**
+   * Shows the frame at `ms` (0 to the end), staying in the current play state; resolves once it is painted. Waits
+   * for the events up to `ms`; of seeks waiting at the same time, the last one called wins.
+   */
   async seek(ms: number): Promise<void> {
+    const target = Math.max(0, Math.round(ms));
+    const seek = ++this.seeks;
+    await this.loadedThrough(target);
+    if (seek === this.seeks) this.seekNow(target);
+    await nextPaint();
+  }
+
+  private seekNow(target: number): void {
     // rrweb applies the events strictly before the target; at the very end, go one ms past the last event so that
     // it is applied too (the recording's final state, e.g. its last scroll, is what the end looks like).
-    const t = Math.max(0, Math.round(ms)) >= this.durationMs ? this.durationMs + 1 : Math.max(0, Math.round(ms));
-    if (this.playing) this.replayer.play(t);
+    const t = this.complete && target >= this.durationMs ? this.durationMs + 1 : target;
+    if (this.playingNow) this.replayer.play(t);
     else this.replayer.pause(t);
     this.syncState();
     this.emit('time');
-    await nextPaint();
   }
 
   setSpeed(speed: number): void {

@@ -1,7 +1,8 @@
 /**
  * The replay scrubber: a slider (mouse, touch and keyboard) over the recording's duration, shaded idle stretches,
- * and three lanes of markers (page loads, clicks, console errors) with distinct colours and shapes. Clicking a marker
- * seeks to it. Markers are re-laid out when the track width changes, so nearby ones merge instead of overlapping.
+ * the part of the recording loaded so far (while it streams in), and three lanes of markers (page loads, clicks,
+ * console errors) with distinct colours and shapes. Clicking a marker seeks to it. Markers are re-laid out when the
+ * track width changes, so nearby ones merge instead of overlapping.
  */
 import type { Period } from '../lib/activity';
 import { h } from '../lib/dom';
@@ -11,7 +12,6 @@ import { keyboardSeek, layoutMarkers, markerTitle, positionPct, timeAt, type Mar
 export interface TimelineOptions {
   durationMs: number;
   items: MarkerItem[];
-  inactive: Period[];
   onSeek: (ms: number) => void;
 }
 
@@ -24,17 +24,22 @@ export const LANES: { kind: MarkerKind; label: string }[] = [
 export class Timeline {
   readonly el: HTMLElement;
   private readonly track: HTMLElement;
+  private readonly rail: HTMLElement;
   private readonly progress: HTMLElement;
+  private readonly unloaded: HTMLElement;
   private readonly handle: HTMLElement;
   private readonly hover: HTMLElement;
   private readonly lanes: Map<MarkerKind, HTMLElement>;
   private dragging = false;
   private timeMs = 0;
   private laidOutWidth = -1;
+  private durationMs: number;
 
   constructor(private readonly options: TimelineOptions) {
-    const { durationMs } = options;
+    this.durationMs = options.durationMs;
     this.progress = h('div', { class: 'track-progress' });
+    this.unloaded = h('div', { class: 'track-unloaded' });
+    this.rail = h('div', { class: 'track-rail' }, this.unloaded, this.progress);
     this.handle = h('div', { class: 'track-handle' });
     this.hover = h('div', { class: 'track-hover', 'aria-hidden': 'true', hidden: true });
     this.track = h(
@@ -45,10 +50,10 @@ export class Timeline {
         tabindex: '0',
         'aria-label': 'Playback position',
         'aria-valuemin': '0',
-        'aria-valuemax': String(Math.round(durationMs / 1000)),
+        'aria-valuemax': String(Math.round(this.durationMs / 1000)),
         'aria-valuenow': '0',
       },
-      h('div', { class: 'track-rail' }, ...options.inactive.map((p) => this.idle(p)), this.progress),
+      this.rail,
       this.handle,
       this.hover,
     );
@@ -61,7 +66,7 @@ export class Timeline {
     this.track.addEventListener('pointercancel', () => (this.dragging = false));
     this.track.addEventListener('pointerleave', () => (this.hover.hidden = true));
     this.track.addEventListener('keydown', (e) => {
-      const target = keyboardSeek(e.key, this.timeMs, durationMs);
+      const target = keyboardSeek(e.key, this.timeMs, this.durationMs);
       if (target === null) return;
       e.preventDefault();
       e.stopPropagation();
@@ -72,11 +77,30 @@ export class Timeline {
     this.setTime(0);
   }
 
-  private idle(p: Period): HTMLElement {
-    const el = h('div', { class: 'track-idle', title: `Inactive ${formatClock(p.start)}–${formatClock(p.end)}` });
-    el.style.left = `${positionPct(p.start, this.options.durationMs)}%`;
-    el.style.width = `${positionPct(p.end - p.start, this.options.durationMs)}%`;
-    return el;
+  /** The recording's final duration, once all its events are loaded. */
+  setDuration(ms: number): void {
+    if (ms === this.durationMs) return;
+    this.durationMs = ms;
+    this.track.setAttribute('aria-valuemax', String(Math.round(ms / 1000)));
+    this.laidOutWidth = -1;
+    this.layoutMarkers();
+    this.paint(this.timeMs);
+  }
+
+  /** How far the recording is loaded (ms); the rest of the rail is paler until it is. */
+  setLoaded(ms: number): void {
+    this.unloaded.style.width = `${100 - positionPct(ms, this.durationMs)}%`;
+  }
+
+  /** Shades the stretches without user activity. */
+  setInactive(periods: Period[]): void {
+    this.rail.querySelectorAll('.track-idle').forEach((el) => el.remove());
+    for (const p of periods) {
+      const el = h('div', { class: 'track-idle', title: `Inactive ${formatClock(p.start)}–${formatClock(p.end)}` });
+      el.style.left = `${positionPct(p.start, this.durationMs)}%`;
+      el.style.width = `${positionPct(p.end - p.start, this.durationMs)}%`;
+      this.rail.insertBefore(el, this.progress);
+    }
   }
 
   /** Moves the playhead (ignored while the person drags it). */
@@ -87,16 +111,16 @@ export class Timeline {
 
   private paint(ms: number): void {
     this.timeMs = ms;
-    const pct = positionPct(ms, this.options.durationMs);
+    const pct = positionPct(ms, this.durationMs);
     this.progress.style.width = `${pct}%`;
     this.handle.style.left = `${pct}%`;
     this.track.setAttribute('aria-valuenow', String(Math.floor(ms / 1000)));
-    this.track.setAttribute('aria-valuetext', `${formatClock(ms)} of ${formatClock(this.options.durationMs)}`);
+    this.track.setAttribute('aria-valuetext', `${formatClock(ms)} of ${formatClock(this.durationMs)}`);
   }
 
   private timeFor(e: PointerEvent): number {
     const rect = this.track.getBoundingClientRect();
-    return timeAt(e.clientX - rect.left, rect.width, this.options.durationMs);
+    return timeAt(e.clientX - rect.left, rect.width, this.durationMs);
   }
 
   private pointerDown(e: PointerEvent): void {
@@ -129,7 +153,7 @@ export class Timeline {
     if (width === this.laidOutWidth || width === 0) return;
     this.laidOutWidth = width;
     for (const lane of this.lanes.values()) lane.replaceChildren();
-    for (const m of layoutMarkers(this.options.items, this.options.durationMs, width, 7)) {
+    for (const m of layoutMarkers(this.options.items, this.durationMs, width, 7)) {
       const title = markerTitle(m);
       const button = h(
         'button',

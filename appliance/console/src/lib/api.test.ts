@@ -111,17 +111,54 @@ describe('ApiClient', () => {
     const body = JSON.stringify([{ type: 4, timestamp: 1 }, { type: 2, timestamp: 2 }]);
     const f = fakeFetch(() => new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }));
     const progress: number[] = [];
-    const events = await new ApiClient({ fetch: f.fn }).recordingEvents('r/1', (b) => progress.push(b));
-    expect(events).toHaveLength(2);
+    const events = await collect(new ApiClient({ fetch: f.fn }).recordingEvents('r/1', (b) => progress.push(b)));
+    expect(events).toEqual([{ type: 4, timestamp: 1 }, { type: 2, timestamp: 2 }]);
     expect(f.seen[0]!.url).toBe('/api/v1/recordings/r%2F1/events');
     expect(progress.at(-1)).toBe(new TextEncoder().encode(body).byteLength);
   });
 
+  it('recordingEvents_yieldsEventsBeforeTheBodyEnds', async () => {
+    // Chunks cut inside an event and inside a multi-byte character (é is two bytes in UTF-8).
+    const bytes = new TextEncoder().encode('[{"type":4,"timestamp":1,"t":"é"},{"type":2,"timestamp":2}]');
+    const cuts = [0, 20, 31, 34, bytes.length];
+    let pull = 0;
+    let release: () => void = () => undefined;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pull === 3) await new Promise<void>((r) => (release = r)); // hold the rest back
+        if (pull === cuts.length - 1) controller.close();
+        else controller.enqueue(bytes.slice(cuts[pull], cuts[pull + 1]));
+        pull++;
+      },
+    });
+    const f = fakeFetch(() => new Response(stream, { status: 200 }));
+    const batches = new ApiClient({ fetch: f.fn }).recordingEvents('r');
+    expect((await batches.next()).value).toEqual([{ type: 4, timestamp: 1, t: 'é' }]);
+    release();
+    expect((await batches.next()).value).toEqual([{ type: 2, timestamp: 2 }]);
+    expect((await batches.next()).done).toBe(true);
+  });
+
   it('recordingEvents_notAnArray_rejects', async () => {
     const f = fakeFetch(() => json(200, { events: [] }));
-    await expect(new ApiClient({ fetch: f.fn }).recordingEvents('r')).rejects.toThrow(/not an event array/);
+    await expect(collect(new ApiClient({ fetch: f.fn }).recordingEvents('r'))).rejects.toThrow(/not an event array/);
+  });
+
+  it('recordingEvents_invalidOrTruncated_rejects', async () => {
+    for (const body of ['[{"type":4,"timestamp":1},{"type":2', '[{"type":4}]]', '[{"type":4,}]']) {
+      const f = fakeFetch(() => new Response(body, { status: 200 }));
+      const error = (await collect(new ApiClient({ fetch: f.fn }).recordingEvents('r')).catch((e: unknown) => e)) as ApiError;
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error.message).toMatch(/invalid JSON/);
+    }
   });
 });
+
+async function collect(batches: AsyncIterable<unknown[]>): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for await (const batch of batches) all.push(...batch);
+  return all;
+}
 
 describe('helpers', () => {
   it('problemMessage_prefersDetailThenTitle', () => {

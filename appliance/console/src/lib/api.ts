@@ -7,6 +7,7 @@
  * `X-CSRF-Token`. A 401 calls `onUnauthorized` (by default: go to the login page, coming back afterwards) unless
  * the call opts out, as the login page's own calls do.
  */
+import { JsonArrayReader, NotAnArrayError } from './json-array';
 import type { Problem, RecordingDetail, RecordingPage, Session } from './types';
 
 export class ApiError extends Error {
@@ -91,6 +92,8 @@ interface CallOptions {
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How much of a streamed body {@link ApiClient.recordingEvents} parses at a time. */
+const PIECE_CHARS = 1 << 16;
 
 export class ApiClient {
   private readonly fetchFn: typeof fetch;
@@ -136,20 +139,61 @@ export class ApiClient {
     return this.json<RecordingDetail>('GET', `/api/v1/recordings/${encodeURIComponent(id)}`, { signal });
   }
 
-  /** The rrweb event array; `onProgress` receives the bytes read so far while the body streams in. */
-  async recordingEvents(id: string, onProgress?: (bytes: number) => void, signal?: AbortSignal): Promise<unknown[]> {
+  /**
+   * The rrweb event array, read as it streams in: yields the events in order, a batch at a time, as soon as they are
+   * complete in the body (the first ones long before the last byte of a long recording has arrived). `onProgress`
+   * receives the bytes read so far. An unreadable body rejects with an ApiError, like a failed call.
+   */
+  async *recordingEvents(id: string, onProgress?: (bytes: number) => void, signal?: AbortSignal): AsyncGenerator<unknown[]> {
     const res = await this.call('GET', `/api/v1/recordings/${encodeURIComponent(id)}/events`, { signal });
-    const text = await readText(res, onProgress);
-    let events: unknown;
+    const array = new JsonArrayReader();
+    const read = (text: string): unknown[] => {
+      try {
+        return array.push(text);
+      } catch (e) {
+        throw unreadable(e, res.status);
+      }
+    };
+    if (res.body) {
+      const body = res.body.getReader();
+      const decoder = new TextDecoder();
+      let bytes = 0;
+      let done = false;
+      try {
+        for (;;) {
+          const chunk = await body.read().catch((e: unknown) => {
+            if (isAbort(e)) throw e;
+            throw new ApiError({ type: 'about:blank', title: 'The recording could not be loaded completely: the connection was interrupted.', status: 0 });
+          });
+          if (chunk.done) {
+            done = true;
+            break;
+          }
+          bytes += chunk.value.byteLength;
+          onProgress?.(bytes);
+          // A network chunk can decode to megabytes: read it a piece at a time, so that the first events of it are
+          // there before the rest is parsed.
+          const text = decoder.decode(chunk.value, { stream: true });
+          for (let at = 0; at < text.length; at += PIECE_CHARS) {
+            const events = read(text.slice(at, at + PIECE_CHARS));
+            if (events.length) yield events;
+          }
+        }
+      } finally {
+        // Stopped early (an error, or the caller stopped reading): the rest of the body is not wanted.
+        if (!done) void body.cancel().catch(() => undefined);
+      }
+      const rest = read(decoder.decode());
+      if (rest.length) yield rest;
+    } else {
+      const all = read(await res.text());
+      if (all.length) yield all;
+    }
     try {
-      events = JSON.parse(text);
-    } catch {
-      throw new ApiError({ type: 'about:blank', title: 'The recording could not be read (invalid JSON).', status: res.status });
+      array.end();
+    } catch (e) {
+      throw unreadable(e, res.status);
     }
-    if (!Array.isArray(events)) {
-      throw new ApiError({ type: 'about:blank', title: 'The recording could not be read (not an event array).', status: res.status });
-    }
-    return events;
   }
 
   private async json<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
@@ -198,18 +242,7 @@ function isAbort(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { name?: string }).name === 'AbortError';
 }
 
-async function readText(res: Response, onProgress?: (bytes: number) => void): Promise<string> {
-  if (!onProgress || !res.body) return res.text();
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    text += decoder.decode(value, { stream: true });
-    onProgress(bytes);
-  }
-  return text + decoder.decode();
+function unreadable(e: unknown, status: number): ApiError {
+  const what = e instanceof NotAnArrayError ? 'not an event array' : 'invalid JSON';
+  return new ApiError({ type: 'about:blank', title: `The recording could not be read (${what}).`, status });
 }

@@ -2,8 +2,13 @@
  * Replay page (`replay.html?id=<recordingId>&t=<seconds>[&scale=1][&chrome=0]`): loads the recording's metadata and
  * events, then plays them with rrweb. Opening with `t` starts paused at that second.
  *
+ * The events stream in: the first frame is shown as soon as they include a full snapshot and reach the start time,
+ * and the rest is handed to the player as it arrives (see {@link Player}); the controls and the side panel are built
+ * after the first frame.
+ *
  * For automated tests the page exposes `window.__witnessReplay` (see {@link WitnessReplayHandle}) and sets
- * `document.body.dataset.replayReady = "true"` once the first frame is on screen (`replayError` on failure).
+ * `document.body.dataset.replayReady = "true"` once the first frame is on screen and the recording's metadata is
+ * loaded (`replayError` on failure).
  */
 import '../styles/console.css';
 import '../styles/replay.css';
@@ -21,17 +26,17 @@ import { SidePanel } from '../components/side-panel';
 import { LANES, Timeline } from '../components/timeline';
 
 export interface WitnessReplayHandle {
-  /** True once the first frame is rendered. */
+  /** True once the first frame is rendered and the recording's metadata is loaded. */
   ready: boolean;
-  /** `performance.now()` when the first frame was rendered; -1 before. */
+  /** `performance.now()` when the first frame was rendered; -1 before ready. */
   firstFrameAt: number;
   /** Duration of the recording in ms; -1 before ready. */
   durationMs: number;
   /** Error message when the recording could not be loaded or played; null otherwise. */
   error: string | null;
   /**
-   * Shows the frame at `ms` from the first event (waits for ready; keeps the play state); resolves once painted,
-   * rejects if the recording could not be loaded.
+   * Shows the frame at `ms` from the first event (waits for ready and for the events up to `ms`; keeps the play
+   * state); resolves once painted, rejects if the recording could not be loaded.
    */
   seek(ms: number): Promise<void>;
   /** Current position in ms from the first event (0 before ready). */
@@ -98,12 +103,21 @@ function savePrefs(p: Prefs): void {
   }
 }
 
+const loadingText = h('p', {});
+
 function showLoading(text: string): void {
-  stageStatus.replaceChildren(h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('p', {}, text));
+  loadingText.textContent = text;
+  if (loadingText.parentNode !== stageStatus) stageStatus.replaceChildren(h('div', { class: 'spinner', 'aria-hidden': 'true' }), loadingText);
   stageStatus.hidden = false;
 }
 
+// Room for the controls and the side panel, built after the first frame, so that the stage keeps its size.
+const controlsSlot = h('div', { class: 'controls controls-pending' });
+const panelSlot = h('aside', { class: 'side-panel' });
+
 function fail(message: string, title = 'This recording cannot be replayed'): void {
+  controlsSlot.remove(); // no-ops once the real controls and panel have taken their places
+  panelSlot.remove();
   window.__witnessReplay.error = message;
   document.body.dataset.replayError = message;
   rejectReady(new Error(message));
@@ -167,15 +181,19 @@ function toast(text: string): void {
   setTimeout(() => el.remove(), 2600);
 }
 
+interface Controls {
+  controls: HTMLElement;
+  panel: HTMLElement;
+  /** The events are loaded up to `ms`. */
+  loaded(ms: number): void;
+  /** All events are loaded. */
+  complete(events: unknown[]): void;
+}
+
 /** The controls below the stage and the side panel, wired to the player. */
-function buildControls(p: Player, detail: RecordingDetail, events: unknown[], prefs: Prefs): { controls: HTMLElement; panel: HTMLElement } {
-  const seek = (ms: number) => void p.seek(ms);
-  const timeline = new Timeline({
-    durationMs: p.durationMs,
-    items: markerItems(detail),
-    inactive: inactivePeriods(events, 10_000),
-    onSeek: seek,
-  });
+function buildControls(p: Player, detail: RecordingDetail, prefs: Prefs): Controls {
+  const seek = (ms: number) => void p.seek(ms).catch(() => undefined); // a failed load is shown on the page
+  const timeline = new Timeline({ durationMs: detail.durationMs, items: markerItems(detail), onSeek: seek });
   const panel = new SidePanel(detail.errors, detail.pages, detail.clicks, seek);
 
   const playButton = h('button', { type: 'button', class: 'btn btn-icon btn-play', 'aria-keyshortcuts': 'Space' });
@@ -186,8 +204,9 @@ function buildControls(p: Player, detail: RecordingDetail, events: unknown[], pr
   };
   playButton.addEventListener('click', () => p.toggle());
 
-  const clock = h('span', { class: 'clock' }, h('span', { class: 'clock-now' }, '0:00'), h('span', { class: 'clock-sep' }, ' / '), h('span', { class: 'clock-total' }, formatClock(p.durationMs)));
-  const clockNow = clock.firstChild as HTMLElement;
+  const clockNow = h('span', { class: 'clock-now' }, '0:00');
+  const clockTotal = h('span', { class: 'clock-total' }, formatClock(detail.durationMs));
+  const clock = h('span', { class: 'clock' }, clockNow, h('span', { class: 'clock-sep' }, ' / '), clockTotal);
 
   const speedButtons = SPEEDS.map((s) =>
     h('button', { type: 'button', class: 'seg', 'aria-pressed': String(s === prefs.speed), title: `Playback speed ${s}×` }, `${s}×`),
@@ -272,13 +291,49 @@ function buildControls(p: Player, detail: RecordingDetail, events: unknown[], pr
     }
   });
 
-  return { controls, panel: panel.el };
+  return {
+    controls,
+    panel: panel.el,
+    loaded: (ms) => timeline.setLoaded(ms),
+    complete: (events) => {
+      timeline.setDuration(p.durationMs);
+      timeline.setLoaded(p.durationMs);
+      timeline.setInactive(inactivePeriods(events, 10_000));
+      clockTotal.textContent = formatClock(p.durationMs);
+    },
+  };
+}
+
+/** Calls `fn` once in the next animation frame, however often it is scheduled until then. */
+function oncePerFrame(fn: () => void): () => void {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      fn();
+    });
+  };
+}
+
+/** Lets the browser render and handle input between two batches of events. */
+function yieldToBrowser(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+const FULL_SNAPSHOT = 2;
+
+function loadFailure(e: unknown): void {
+  if (e instanceof ApiError && e.status === 404) fail('No recording with this id exists, or it has been deleted under the retention policy.', 'Recording not found');
+  else fail(e instanceof ApiError ? e.message : 'The recording could not be loaded.');
 }
 
 async function start(): Promise<void> {
   // The stage is placed once and never moved: moving rrweb's iframe would reload it, and rrweb only rebuilds into
   // the sandboxed document it created.
-  let head = renderHead(undefined);
+  const head = renderHead(undefined);
   const column = h('section', { class: 'player-column', 'aria-label': 'Player' }, stage);
   const body = h('div', { class: 'replay-body' }, column);
   main.replaceChildren(head, body);
@@ -286,25 +341,51 @@ async function start(): Promise<void> {
     fail('The link has no recording id (expected replay.html?id=…).', 'No recording selected');
     return;
   }
+  column.appendChild(controlsSlot);
+  body.appendChild(panelSlot);
+
+  let loadedBytes = 0;
+  const showProgress = oncePerFrame(() => {
+    if (!player) showLoading(`Loading recording… ${formatBytes(loadedBytes)}`);
+  });
   showLoading('Loading recording…');
-  let detail: RecordingDetail;
-  let events: unknown[];
+  const detailCall = api.recording(params.id);
+  detailCall.catch(() => undefined); // reported where it is awaited
+  const stream = api.recordingEvents(params.id, (bytes) => {
+    loadedBytes = bytes;
+    showProgress();
+  });
+  const events: unknown[] = [];
+  let complete = false;
+  /** Reads the next batch of events into `events`; undefined at the end. */
+  const more = async (): Promise<unknown[] | undefined> => {
+    const next = await stream.next();
+    if (next.done) {
+      complete = true;
+      return undefined;
+    }
+    for (const e of next.value) events.push(e);
+    return next.value;
+  };
+
+  // 1. The first frame: as soon as the events include a full snapshot and reach the start time.
+  const startMs = params.startMs;
+  let snapshot = false;
   try {
-    const detailCall = api.recording(params.id);
-    const eventsCall = api.recordingEvents(params.id, (bytes) => showLoading(`Loading recording… ${formatBytes(bytes)}`));
-    [detail, events] = await Promise.all([detailCall, eventsCall]);
+    while (!complete) {
+      const batch = (await more()) ?? [];
+      snapshot ||= batch.some((e) => (e as { type?: unknown })?.type === FULL_SNAPSHOT);
+      if (snapshot && events.length >= 2 && offset(events, events.length - 1) >= startMs) break;
+    }
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) fail('No recording with this id exists, or it has been deleted under the retention policy.', 'Recording not found');
-    else fail(e instanceof ApiError ? e.message : 'The recording could not be loaded.');
+    loadFailure(e);
     return;
   }
   if (events.length === 0) {
     fail('This recording contains no events.');
     return;
   }
-
   const prefs = loadPrefs();
-  showLoading('Preparing replay…');
   let p: Player;
   try {
     p = new Player(stage, events, { noScale: params.noScale, hideCursor: !params.chrome, skipInactive: prefs.skipInactive, speed: prefs.speed });
@@ -313,24 +394,61 @@ async function start(): Promise<void> {
     return;
   }
   player = p;
-  const { controls, panel } = buildControls(p, detail, events, prefs);
-  const newHead = renderHead(detail);
-  head.replaceWith(newHead);
-  head = newHead;
-  column.appendChild(controls);
-  body.appendChild(panel);
-  p.layout();
-
-  await p.firstSnapshot();
-  await p.seek(params.startMs);
-  await nextPaint();
+  if (complete) p.finish();
+  await p.firstFrame(startMs);
   stageStatus.hidden = true;
+  await nextPaint();
+  const firstFrameAt = performance.now();
+
+  // 2. The rest of the events, handed to the player as they arrive.
+  let showLoaded: () => void = () => undefined;
+  const rest = (async (): Promise<boolean> => {
+    try {
+      for (let batch = await more(); batch; batch = await more()) {
+        p.append(batch);
+        showLoaded();
+        await yieldToBrowser();
+      }
+    } catch (e) {
+      p.loadFailed(e instanceof Error ? e : new Error(String(e)));
+      loadFailure(e);
+      return false;
+    }
+    p.finish();
+    return true;
+  })();
+
+  // 3. The page around the frame.
+  let detail: RecordingDetail;
+  try {
+    detail = await detailCall;
+  } catch (e) {
+    loadFailure(e);
+    return;
+  }
   const handle = window.__witnessReplay;
-  handle.durationMs = p.durationMs;
-  handle.firstFrameAt = performance.now();
+  if (handle.error) return;
+  handle.durationMs = complete ? p.durationMs : detail.durationMs;
+  handle.firstFrameAt = firstFrameAt;
   handle.ready = true;
   document.body.dataset.replayReady = 'true';
   resolveReady(p);
+  const ui = buildControls(p, detail, prefs);
+  head.replaceWith(renderHead(detail));
+  controlsSlot.replaceWith(ui.controls);
+  panelSlot.replaceWith(ui.panel);
+  showLoaded = oncePerFrame(() => ui.loaded(p.loadedUntilMs));
+  showLoaded();
+  if (await rest) {
+    ui.complete(events);
+    handle.durationMs = p.durationMs;
+  }
+}
+
+/** Milliseconds from the first event to event `i` (events are in timestamp order). */
+function offset(events: unknown[], i: number): number {
+  const t = (e: unknown) => (e as { timestamp?: number })?.timestamp ?? 0;
+  return t(events[i]) - t(events[0]);
 }
 
 void start();
