@@ -22,13 +22,14 @@ import java.util.logging.Logger;
 
 /**
  * Group commit for live batches. Request threads parse, validate and compress in parallel, then queue the batch
- * here and wait; one writer thread takes everything that is waiting (up to {@link #MAX_GROUP} batches or
+ * here and wait; a writer thread takes everything waiting in its queue (up to {@link #MAX_GROUP} batches or
  * {@link #MAX_GROUP_BYTES}) and stores it in one transaction, so a single database commit serves many requests.
  * Each request is answered only after the commit that holds its batch: a 2xx still means durable.
  *
- * <p>Threading: the queue is the only shared state. The single writer also means two first batches of a new
- * session never race to create its recording. If a group fails, its batches are retried one by one so that one
- * bad batch cannot fail the others. A full queue answers 503 at once instead of buffering without bound.
+ * <p>Threading: one queue and one writer per available processor; a session always goes to the same writer (by
+ * hash), so two first batches of a new session never race to create its recording and a session's batches are
+ * stored in arrival order. If a group fails, its batches are retried one by one so that one bad batch cannot fail
+ * the others. A full queue answers 503 at once instead of buffering without bound.
  */
 @ApplicationScoped
 public class BatchWriter {
@@ -42,14 +43,22 @@ public class BatchWriter {
 
   @Inject RecordingStore store;
 
-  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-  private volatile Thread writer;
+  private final int writers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
+  private volatile boolean started;
+
+  public BatchWriter() {
+    for (int i = 0; i < writers; i++) {
+      queues.add(new ArrayBlockingQueue<>(QUEUE_CAPACITY));
+    }
+  }
 
   /** Stores one batch (with whatever else is waiting) and returns once it is committed. */
   public RecordingStore.Appended append(LiveBatch batch) {
     ensureStarted();
     Pending p = new Pending(batch, new CompletableFuture<>());
-    if (!queue.offer(p)) {
+    int lane = Math.floorMod((batch.siteId() + "\n" + batch.sessionKey()).hashCode(), writers);
+    if (!queues.get(lane).offer(p)) {
       throw new ProblemException(Problem.of(ProblemType.UNAVAILABLE, 503,
           "the appliance is writing as fast as it can; retry shortly"), Map.of("Retry-After", "1"));
     }
@@ -67,20 +76,26 @@ public class BatchWriter {
     }
   }
 
+  private final List<Thread> threads = new ArrayList<>();
+
   private void ensureStarted() {
-    if (writer == null) {
+    if (!started) {
       synchronized (this) {
-        if (writer == null) {
-          Thread t = new Thread(this::run, "witness-batch-writer");
-          t.setDaemon(true);
-          t.start();
-          writer = t;
+        if (!started) {
+          for (int i = 0; i < writers; i++) {
+            BlockingQueue<Pending> queue = queues.get(i);
+            Thread t = new Thread(() -> run(queue), "witness-batch-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+          }
+          started = true;
         }
       }
     }
   }
 
-  private void run() {
+  private void run(BlockingQueue<Pending> queue) {
     List<Pending> group = new ArrayList<>(MAX_GROUP);
     while (!Thread.currentThread().isInterrupted()) {
       try {
@@ -125,9 +140,8 @@ public class BatchWriter {
 
   @PreDestroy
   void stop() {
-    Thread t = writer;
-    if (t != null) {
-      t.interrupt();
+    synchronized (this) {
+      threads.forEach(Thread::interrupt);
     }
   }
 }
