@@ -7,13 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The shared rrweb corpus ({@code shared/corpus}: index.json, one folder per session with events.json(.gz),
- * meta.json and screenshots). Found at {@code -Dwitness.corpus.dir}, else at {@code <repo>/../shared/corpus}
- * from the repository root or the appliance module; missing, it fails (the corpus is part of the test data).
+ * meta.json and screenshots), located by {@link io.witness.appliance.testing.Corpus#dir()}; this view adds the
+ * index entries and screenshots the browser tests need.
  */
 final class Corpus {
   private final Path dir;
@@ -25,12 +23,11 @@ final class Corpus {
   }
 
   static Corpus open() {
-    Path dir = Stream.concat(Optional.ofNullable(System.getProperty("witness.corpus.dir")).map(Path::of).stream(),
-            Stream.of(Path.of("../shared/corpus"), Path.of("../../shared/corpus")))
-        .filter(p -> Files.isRegularFile(p.resolve("index.json"))).findFirst()
-        .orElseThrow(() -> new AssertionError("the shared corpus is missing: expected <repo>/../shared/corpus "
-            + "(or -Dwitness.corpus.dir) with index.json; working directory " + Path.of("").toAbsolutePath()));
-    return new Corpus(dir.toAbsolutePath().normalize(), readJson(dir.resolve("index.json")));
+    Path dir = io.witness.appliance.testing.Corpus.dir();
+    if (!Files.isRegularFile(dir.resolve("index.json"))) {
+      throw new AssertionError("the shared corpus at " + dir + " has no index.json");
+    }
+    return new Corpus(dir, readJson(dir.resolve("index.json")));
   }
 
   Path dir() {
