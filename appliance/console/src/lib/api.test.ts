@@ -117,6 +117,13 @@ describe('ApiClient', () => {
     expect(progress.at(-1)).toBe(new TextEncoder().encode(body).byteLength);
   });
 
+  it('recordingEvents_range_asksForThoseEvents', async () => {
+    const f = fakeFetch(() => json(200, [{ type: 3, timestamp: 5 }]));
+    const events = await collect(new ApiClient({ fetch: f.fn }).recordingEvents('r', undefined, undefined, { offset: 64, limit: 512 }));
+    expect(events).toEqual([{ type: 3, timestamp: 5 }]);
+    expect(f.seen[0]!.url).toBe('/api/v1/recordings/r/events?offset=64&limit=512');
+  });
+
   it('recordingEvents_yieldsEventsBeforeTheBodyEnds', async () => {
     // Chunks cut inside an event and inside a multi-byte character (é is two bytes in UTF-8).
     const bytes = new TextEncoder().encode('[{"type":4,"timestamp":1,"t":"é"},{"type":2,"timestamp":2}]');

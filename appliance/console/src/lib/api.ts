@@ -142,10 +142,19 @@ export class ApiClient {
   /**
    * The rrweb event array, read as it streams in: yields the events in order, a batch at a time, as soon as they are
    * complete in the body (the first ones long before the last byte of a long recording has arrived). `onProgress`
-   * receives the bytes read so far. An unreadable body rejects with an ApiError, like a failed call.
+   * receives the bytes read so far. An unreadable body rejects with an ApiError, like a failed call. `range` asks
+   * for events by position: `limit` events from `offset` (0-based; default all).
    */
-  async *recordingEvents(id: string, onProgress?: (bytes: number) => void, signal?: AbortSignal): AsyncGenerator<unknown[]> {
-    const res = await this.call('GET', `/api/v1/recordings/${encodeURIComponent(id)}/events`, { signal });
+  async *recordingEvents(
+    id: string,
+    onProgress?: (bytes: number) => void,
+    signal?: AbortSignal,
+    range: { offset: number; limit?: number } = { offset: 0 },
+  ): AsyncGenerator<unknown[]> {
+    const query: Record<string, string> = {};
+    if (range.offset > 0) query.offset = String(range.offset);
+    if (range.limit !== undefined) query.limit = String(range.limit);
+    const res = await this.call('GET', `/api/v1/recordings/${encodeURIComponent(id)}/events`, { signal, query });
     const array = new JsonArrayReader();
     const read = (text: string): unknown[] => {
       try {

@@ -52,6 +52,8 @@ declare global {
 const params = parseReplayParams(window.location.search);
 const SPEEDS = [1, 2, 4, 8];
 const PREFS_KEY = 'witness.replay.prefs';
+/** Events in the first request: a Meta and the first full snapshot come first in a recording. */
+const FIRST_PAGE_EVENTS = 64;
 
 let resolveReady: (p: Player) => void;
 let rejectReady: (e: Error) => void;
@@ -351,21 +353,40 @@ async function start(): Promise<void> {
   showLoading('Loading recording…');
   const detailCall = api.recording(params.id);
   detailCall.catch(() => undefined); // reported where it is awaited
-  const stream = api.recordingEvents(params.id, (bytes) => {
-    loadedBytes = bytes;
-    showProgress();
-  });
+  // The events come in pages: small ones until the first frame is painted (so that it does not wait for, nor
+  // compete with, a long recording's download), then one request for all the rest.
   const events: unknown[] = [];
+  const recordingId = params.id;
   let complete = false;
+  let firstFrameShown = false;
+  let limit: number | undefined = FIRST_PAGE_EVENTS;
+  let received = 0;
+  let bytesBefore = 0;
+  const page = (offset: number) => {
+    bytesBefore = loadedBytes;
+    received = 0;
+    return api.recordingEvents(recordingId, (bytes) => {
+      loadedBytes = bytesBefore + bytes;
+      showProgress();
+    }, undefined, { offset, limit });
+  };
+  let stream = page(0);
   /** Reads the next batch of events into `events`; undefined at the end. */
   const more = async (): Promise<unknown[] | undefined> => {
-    const next = await stream.next();
-    if (next.done) {
-      complete = true;
-      return undefined;
+    for (;;) {
+      const next = await stream.next();
+      if (!next.done) {
+        received += next.value.length;
+        for (const e of next.value) events.push(e);
+        return next.value;
+      }
+      if (limit === undefined || received < limit) {
+        complete = true;
+        return undefined;
+      }
+      limit = firstFrameShown ? undefined : limit * 8;
+      stream = page(events.length);
     }
-    for (const e of next.value) events.push(e);
-    return next.value;
   };
 
   // 1. The first frame: as soon as the events include a full snapshot and reach the start time.
@@ -399,6 +420,7 @@ async function start(): Promise<void> {
   stageStatus.hidden = true;
   await nextPaint();
   const firstFrameAt = performance.now();
+  firstFrameShown = true;
 
   // 2. The rest of the events, handed to the player as they arrive.
   let showLoaded: () => void = () => undefined;

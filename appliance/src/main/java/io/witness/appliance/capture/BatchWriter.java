@@ -4,7 +4,9 @@ import io.witness.appliance.platform.Problem;
 import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.platform.ProblemType;
 import io.witness.appliance.recording.LiveBatch;
+import io.witness.appliance.recording.LiveBatchStore;
 import io.witness.appliance.recording.RecordingStore;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Group commit for live batches. Request threads parse, validate and compress in parallel, then queue the batch
@@ -26,8 +29,8 @@ import java.util.logging.Logger;
  * {@link #MAX_GROUP_BYTES}) and stores it in one transaction, so a single database commit serves many requests.
  * Each request is answered only after the commit that holds its batch: a 2xx still means durable.
  *
- * <p>Threading: one queue and one writer per available processor; a session always goes to the same writer (by
- * hash), so two first batches of a new session never race to create its recording and a session's batches are
+ * <p>Threading: one queue per writer thread ({@code capture.writer-threads}); a session always goes to the same
+ * writer (by hash), so two first batches of a new session never race to create its recording and a session's batches are
  * stored in arrival order. If a group fails, its batches are retried one by one so that one bad batch cannot fail
  * the others. A full queue answers 503 at once instead of buffering without bound.
  */
@@ -41,13 +44,21 @@ public class BatchWriter {
 
   private record Pending(LiveBatch batch, CompletableFuture<RecordingStore.Appended> done) {}
 
-  @Inject RecordingStore store;
+  @Inject LiveBatchStore store;
 
-  private final int writers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /**
+   * Writer threads (capture.writer-threads). One suits the embedded H2, whose commits are serial anyway: one
+   * writer makes fewer, larger groups (measured in docs/benchmarks.md); a PostgreSQL server may take more.
+   */
+  @Inject @ConfigProperty(name = "capture.writer-threads", defaultValue = "1")
+  int writers;
+
   private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
   private volatile boolean started;
 
-  public BatchWriter() {
+  @PostConstruct
+  void init() {
+    writers = Math.max(1, Math.min(16, writers));
     for (int i = 0; i < writers; i++) {
       queues.add(new ArrayBlockingQueue<>(QUEUE_CAPACITY));
     }
@@ -116,7 +127,7 @@ public class BatchWriter {
 
   private void write(List<Pending> group) {
     try {
-      List<RecordingStore.Appended> answers = store.appendBatches(group.stream().map(Pending::batch).toList());
+      List<RecordingStore.Appended> answers = store.append(group.stream().map(Pending::batch).toList());
       for (int i = 0; i < group.size(); i++) {
         group.get(i).done.complete(answers.get(i));
       }
@@ -130,7 +141,7 @@ public class BatchWriter {
     }
     for (Pending p : group) {
       try {
-        p.done.complete(store.appendBatches(List.of(p.batch)).get(0));
+        p.done.complete(store.append(List.of(p.batch)).get(0));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "storing a batch failed: " + e.getClass().getName());
         p.done.completeExceptionally(e);

@@ -111,7 +111,7 @@ public class CaptureService {
               ? p.getIntValue() : -1;
           case "events" -> {
             synchronized (dom) {
-              new EventReader(mapper, new EventInterpreter(dom), limits.maxEventsPerBatch, "events")
+              new EventReader(mapper, new EventInterpreter(dom), limits.maxEventsPerBatch, "events", bytes)
                   .read(p, slices::add);
             }
           }

@@ -1,6 +1,9 @@
 package io.witness.appliance.capture;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,7 +28,97 @@ final class DomIndex {
     return elements.size();
   }
 
-  /** A full snapshot replaces everything. */
+  /**
+   * A full snapshot replaces everything; reads its {@code data} object from the parser (positioned on its
+   * START_OBJECT, left on its END_OBJECT) without building a tree: only ids, tags, and the id and class
+   * attributes are kept, everything else is skipped. rrweb writes a node's {@code id} after its
+   * {@code childNodes}, so children learn their parent when their parent's object ends.
+   */
+  void reset(JsonParser p) throws IOException {
+    elements.clear();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      if (p.nextToken() == JsonToken.START_OBJECT && name.equals("node")) {
+        for (int orphan : readNode(p, new ArrayList<>())) {
+          setParent(orphan, 0);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  /** Reads one serialized node; returns the ids of elements below it (or itself) still without a parent. */
+  private List<Integer> readNode(JsonParser p, List<Integer> out) throws IOException {
+    int type = -1;
+    int id = 0;
+    String tag = "";
+    String idAttr = "";
+    String classAttr = "";
+    List<Integer> pending = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "type" -> type = t == JsonToken.VALUE_NUMBER_INT ? p.getValueAsInt() : -1;
+        case "id" -> id = t == JsonToken.VALUE_NUMBER_INT ? p.getValueAsInt() : 0;
+        case "tagName" -> tag = t == JsonToken.VALUE_STRING ? p.getText().toLowerCase(java.util.Locale.ROOT) : "";
+        case "attributes" -> {
+          if (t == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String attr = p.currentName();
+              JsonToken v = p.nextToken();
+              if (v == JsonToken.VALUE_STRING && attr.equals("id")) {
+                idAttr = p.getText();
+              } else if (v == JsonToken.VALUE_STRING && attr.equals("class")) {
+                classAttr = p.getText();
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "childNodes" -> {
+          if (t == JsonToken.START_ARRAY) {
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              readNode(p, pending);
+            }
+            if (p.currentToken() != JsonToken.END_ARRAY) {
+              p.skipChildren();
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (type == 2) {
+      elements.put(id, new Element(tag, idAttr, classAttr, 0));
+    }
+    if (type == 2 || type == 0) {
+      for (int child : pending) {
+        setParent(child, id);
+      }
+      if (type == 2) {
+        out.add(id);
+      }
+    } else {
+      out.addAll(pending);
+    }
+    return out;
+  }
+
+  private void setParent(int id, int parent) {
+    Element e = elements.get(id);
+    if (e != null) {
+      elements.put(id, new Element(e.tag, e.idAttr, e.classAttr, parent));
+    }
+  }
+
+  /** A full snapshot replaces everything (from a parsed tree: the DOM index rebuilt from stored events). */
   void reset(JsonNode root) {
     elements.clear();
     add(root, 0);

@@ -1,6 +1,11 @@
 package io.witness.appliance.capture;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import io.witness.appliance.recording.Fact;
 import java.util.List;
 
@@ -24,11 +29,54 @@ final class EventInterpreter {
     this.dom = dom;
   }
 
-  /** Adds the facts of one event to {@code out}; returns true when the event is user activity. */
-  boolean interpret(JsonNode event, List<Fact> out) {
-    int type = event.get("type").asInt();
-    long ts = event.get("timestamp").asLong();
-    JsonNode data = event.get("data");
+  /**
+   * Reads an event's {@code data} object (the parser on its START_OBJECT, left on its END_OBJECT) as far as
+   * {@link #interpret} needs it: a full snapshot goes straight into the DOM index (null is returned); an
+   * incremental event is read whole only for the sources that carry facts (mutations, clicks, viewport, input),
+   * else just its {@code source}; event kinds without facts are skipped (null).
+   */
+  JsonNode readData(int type, JsonParser p, ObjectMapper mapper) throws IOException {
+    switch (type) {
+      case FULL_SNAPSHOT -> {
+        dom.reset(p);
+        return null;
+      }
+      case META, PLUGIN -> {
+        return mapper.readTree(p);
+      }
+      case INCREMENTAL -> {
+        ObjectNode data = mapper.createObjectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          data.set(name, mapper.readTree(p));
+          if (name.equals("source") && !FACT_SOURCES.contains(data.get(name).asInt(-1))) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              p.nextToken();
+              p.skipChildren();
+            }
+            break;
+          }
+        }
+        return data;
+      }
+      default -> {
+        p.skipChildren();
+        return null;
+      }
+    }
+  }
+
+  private static final java.util.Set<Integer> FACT_SOURCES = java.util.Set.of(0, 2, 4, 5);
+
+  /**
+   * Adds the facts of one event to {@code out}; returns true when the event is user activity. {@code data} is
+   * what {@link #readData} gave, or the whole object when it was read before the type was known.
+   */
+  boolean interpret(int type, long ts, JsonNode data, List<Fact> out) {
+    if (data == null) {
+      return false;
+    }
     switch (type) {
       case META -> {
         out.add(Fact.page(ts, data.path("href").asText("")));

@@ -8,7 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
-/** One analytics fact of a recording; see {@link Fact} for the kinds and their columns. */
+/** One analytics fact of a recording, read side; see {@link Fact} for the kinds and columns, {@link FactRows} for writes. */
 @Entity
 @Table(name = "recording_facts")
 class FactEntity {
@@ -25,19 +25,6 @@ class FactEntity {
   @Column(name = "node_id") Integer nodeId;
   String selector;
   @Column(name = "text_value") String textValue;
-
-  static FactEntity of(String recordingId, Fact f) {
-    FactEntity e = new FactEntity();
-    e.recordingId = recordingId;
-    e.kind = f.kind().name().toLowerCase(java.util.Locale.ROOT);
-    e.tsMs = f.tsMs();
-    e.x = f.x().orElse(null);
-    e.y = f.y().orElse(null);
-    e.nodeId = f.nodeId().orElse(null);
-    e.selector = f.selector().orElse(null);
-    e.textValue = f.text().orElse(null);
-    return e;
-  }
 
   Fact toFact() {
     return new Fact(Fact.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), tsMs,

@@ -20,11 +20,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
- * The recordings store. Live batches are appended under a lock on their recording row (so concurrent batches of
- * one session serialise, and the idempotency check and the totals stay exact); each is a zstd frame of its own.
- * Sealing and import write the whole session as one stream. Readers get the events in order: the sealed stream
+ * The recordings store. Live batches are appended by {@link LiveBatchStore} (plain JDBC, the hot path) under a
+ * lock on their recording row, each a zstd frame of its own; sealing (which takes the same lock) and import
+ * write the whole session as one stream. Readers get the events in order: the sealed stream
  * first, then any later batches by seq.
  */
 @ApplicationScoped
@@ -46,60 +47,6 @@ public class RecordingStore {
   EntityManager em;
 
   @Inject BlobStore blobs;
-
-  /**
-   * Stores live batches in one transaction (group commit: one database commit serves them all), each exactly
-   * once per (session, seq); creates a session's recording on its first batch. Answers in the order given.
-   */
-  @Transactional
-  public List<Appended> appendBatches(List<LiveBatch> batches) {
-    List<Appended> answers = new ArrayList<>(batches.size());
-    for (LiveBatch b : batches) {
-      answers.add(append(b));
-    }
-    return answers;
-  }
-
-  private Appended append(LiveBatch live) {
-    EventSlice slice = live.slice();
-    RecordingEntity r = liveRecording(live.siteId(), live.sessionKey(), slice);
-    if (em.find(BatchEntity.class, new BatchEntity.Key(r.id, live.seq())) != null) {
-      return new Appended(r.id, true);
-    }
-    BatchEntity b = new BatchEntity();
-    b.recordingId = r.id;
-    b.seq = live.seq();
-    b.receivedAt = now();
-    b.eventCount = slice.eventCount();
-    b.rawBytes = slice.json().length;
-    em.persist(b);
-
-    addChunk(r, ChunkEntity.BATCH, live.seq(), live.frame(), slice.eventCount(), slice.json().length);
-    saveFacts(r.id, slice.facts());
-    Aggregates.apply(r, slice);
-    r.lastBatchAt = now();
-    r.state = RecordingEntity.LIVE;
-    return new Appended(r.id, false);
-  }
-
-  private RecordingEntity liveRecording(String siteId, String sessionKey, EventSlice first) {
-    List<RecordingEntity> found = em.createQuery(
-            "select r from RecordingEntity r where r.siteId = :s and r.sessionKey = :k", RecordingEntity.class)
-        .setParameter("s", siteId).setParameter("k", sessionKey)
-        .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-    if (!found.isEmpty()) {
-      return found.get(0);
-    }
-    // The first batch of a session creates its recording. Live batches have a single writer, so two first
-    // batches cannot race here; should another path ever insert concurrently, the loser's transaction rolls
-    // back on the (site, session) key and BatchWriter retries its batches one by one.
-    RecordingEntity r = newRecording(siteId, "live", first);
-    r.sessionKey = sessionKey;
-    r.state = RecordingEntity.LIVE;
-    em.persist(r);
-    em.flush();
-    return r;
-  }
 
   /** Imports a complete recording as one sealed stream, in one transaction; returns its id. */
   @Transactional(rollbackOn = Exception.class)
@@ -172,10 +119,26 @@ public class RecordingStore {
     }
   }
 
+  /** Facts go in with JDBC batches on this transaction's connection (see {@link FactRows}). */
   private void saveFacts(String recordingId, List<Fact> facts) {
-    for (Fact f : facts) {
-      em.persist(FactEntity.of(recordingId, f));
+    if (facts.isEmpty()) {
+      return;
     }
+    em.flush(); // the recording row first: the facts reference it
+    em.unwrap(Session.class).doWork(connection -> {
+      FactRows rows = new FactRows(connection, vendor(connection));
+      try {
+        rows.add(recordingId, facts);
+        rows.flush();
+      } finally {
+        rows.close();
+      }
+    });
+  }
+
+  private static String vendor(java.sql.Connection c) throws java.sql.SQLException {
+    return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")
+        ? "postgresql" : "h2";
   }
 
   /**
@@ -287,6 +250,39 @@ public class RecordingStore {
         }
       }
       out.write(']');
+    }
+
+    /**
+     * Writes events {@code from} to {@code from + limit - 1} (0-based; {@code Long.MAX_VALUE}: to the end) as a
+     * JSON array, and stops reading the recording once they are written.
+     */
+    public void writeTo(OutputStream out, long from, long limit) throws IOException {
+      if (from == 0 && limit == Long.MAX_VALUE) {
+        writeTo(out);
+        return;
+      }
+      EventRangeOutputStream range = new EventRangeOutputStream(out, from, limit);
+      range.write('[');
+      byte[] buffer = new byte[16 << 10];
+      boolean first = true;
+      for (List<ChunkEntity> group : groups) {
+        if (range.done()) {
+          break;
+        }
+        if (!first) {
+          range.write(',');
+        }
+        first = false;
+        try (InputStream in = open(group)) {
+          for (int n = in.read(buffer); n >= 0 && !range.done(); n = in.read(buffer)) {
+            range.write(buffer, 0, n);
+          }
+        }
+      }
+      if (!range.done()) {
+        range.write(']');
+      }
+      range.complete();
     }
   }
 

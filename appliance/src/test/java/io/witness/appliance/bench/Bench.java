@@ -108,6 +108,43 @@ final class Bench {
     }
   }
 
+  /**
+   * User+system CPU seconds per thread group of a process (the stat file of each task under /proc/<pid>/task), threads named alike (digits
+   * removed) summed: where the appliance's CPU goes, e.g. request carriers, batch writers, GC, JIT.
+   */
+  static java.util.Map<String, Double> threadCpuSeconds(long pid) {
+    java.util.Map<String, Double> groups = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          groups.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+        } catch (IOException e) {
+          // the thread ended between the listing and the read
+        }
+      }
+    } catch (IOException e) {
+      return groups;
+    }
+    return groups;
+  }
+
+  /** "name 1.23 ms" per group, largest first: the CPU of each thread group between two readings, per unit. */
+  static String cpuPerUnit(java.util.Map<String, Double> before, java.util.Map<String, Double> after, long units) {
+    if (units == 0) {
+      return "";
+    }
+    return after.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() * 1000 / units >= 0.01)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .limit(8)
+        .map(e -> String.format("%s %.2f", e.getKey().trim(), e.getValue() * 1000 / units))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** The p-th percentile (0..100) of sorted values. */
   static long percentile(long[] sorted, double p) {
     if (sorted.length == 0) {

@@ -24,13 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  * while the generator spends almost no CPU. Sessions are interleaved (batch k of every session of a wave, then
  * batch k+1), so one session's batches arrive in order and far apart, as from real browsers.
  *
- * <p>Phases: warm-up; closed loop at each connection count of {@code connections} (each connection sends its next
+ * <p>Phases: warm-up (60 s by default: with 20 s the JIT compiler threads were still using 0.9–2.9 ms of CPU per
+ * batch when the measured phases began, a third of the appliance's CPU; the per-thread CPU line shows it); closed loop at each connection count of {@code connections} (each connection sends its next
  * batch when the last is answered) — the best is the saturation rate; then an open loop at {@code open-fraction}
  * (0.7) of it: batches are due at fixed intervals and latency is measured from when a batch was due, so a slow
  * answer is not hidden by the generator waiting for it (no coordinated omission). Raw MB/s = uncompressed JSON
  * bytes of acknowledged events per second (10^6 bytes).
  *
- * <p>Arguments ({@code key=value}): {@code warmup=20 seconds=15 connections=1,2,4,8,16 open-seconds=30
+ * <p>Arguments ({@code key=value}): {@code warmup=60 seconds=15 connections=1,2,4,8,16 open-seconds=30
  * open-fraction=0.7 open-connections=32 copies=8 batch-seconds=5 jvm="..." jfr=true}. {@code batch-seconds}
  * changes the SDK's 5-s batch window (the 512 KB cap stays) to see how throughput depends on batch size.
  */
@@ -94,7 +95,7 @@ public final class IngestBench {
 
   /** What one phase measured. */
   private record Result(String name, double seconds, long batches, long rawBytes, long errors, long[] latencyNanos,
-      double serverCpuSeconds, String firstError) {
+      double serverCpuSeconds, String firstError, String cpuPerBatch) {
     double batchesPerSecond() {
       return batches / seconds;
     }
@@ -109,7 +110,8 @@ public final class IngestBench {
           name, batchesPerSecond(), megabytesPerSecond(), ms(Bench.percentile(latencyNanos, 50)),
           ms(Bench.percentile(latencyNanos, 90)), ms(Bench.percentile(latencyNanos, 99)),
           ms(Bench.percentile(latencyNanos, 100)), errors, serverCpuSeconds / seconds,
-          firstError == null ? "" : "  first error: " + firstError);
+          firstError == null ? "" : "  first error: " + firstError)
+          + (cpuPerBatch.isEmpty() ? "" : "\n    appliance CPU ms per batch by thread: " + cpuPerBatch);
     }
   }
 
@@ -155,7 +157,7 @@ public final class IngestBench {
       String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
       Supply supply = new Supply(corpus, copies, "127.0.0.1:" + app.port(), siteKey);
 
-      int warmup = bench.intArg("warmup", 20);
+      int warmup = bench.intArg("warmup", 60);
       System.out.println(closedLoop(app, supply, 4, warmup, "warm-up, 4 connections").line());
       List<Result> levels = new ArrayList<>();
       for (String n : bench.arg("connections", "1,2,4,8,16").split(",")) {
@@ -197,6 +199,7 @@ public final class IngestBench {
     String[] firstError = new String[1];
     long[][] latencies = new long[connections][];
     double cpu0 = Bench.cpuSeconds(app.pid());
+    var threads0 = Bench.threadCpuSeconds(app.pid());
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < connections; t++) {
       int me = t;
@@ -244,7 +247,8 @@ public final class IngestBench {
     double elapsed = (System.nanoTime() - start) / 1e9;
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
     return new Result(name, elapsed, batches.get(), raw.get(), errors.get(), all,
-        Bench.cpuSeconds(app.pid()) - cpu0, firstError[0]);
+        Bench.cpuSeconds(app.pid()) - cpu0, firstError[0],
+        Bench.cpuPerUnit(threads0, Bench.threadCpuSeconds(app.pid()), batches.get()));
   }
 
   /** A batch due at a fixed time. */
@@ -264,6 +268,7 @@ public final class IngestBench {
     String[] firstError = new String[1];
     Due poison = new Due(0, null);
     double cpu0 = Bench.cpuSeconds(app.pid());
+    var threads0 = Bench.threadCpuSeconds(app.pid());
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < connections; t++) {
       workers.add(Thread.ofPlatform().name("open-" + t).start(() -> {
@@ -331,7 +336,8 @@ public final class IngestBench {
     long[] sorted = Arrays.copyOf(latencies, (int) done.get());
     Arrays.sort(sorted);
     return new Result(name, elapsed, batches.get(), raw.get(), errors.get(), sorted,
-        Bench.cpuSeconds(app.pid()) - cpu0, firstError[0]);
+        Bench.cpuSeconds(app.pid()) - cpu0, firstError[0],
+        Bench.cpuPerUnit(threads0, Bench.threadCpuSeconds(app.pid()), batches.get()));
   }
 
   private static double ms(long nanos) {

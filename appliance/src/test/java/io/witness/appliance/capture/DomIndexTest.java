@@ -39,9 +39,11 @@ class DomIndexTest {
    * document(1) > html(2) > body(3) > form#login(4) > div.row.wide.third(5) > button.btn.primary(6) + text(7);
    * body > main(8) > section(9) > article(10) > ul(11) > li(12) > a.link(13); body > p#9lives(14) > span(15).
    */
+  ObjectNode document;
+
   @BeforeEach
   void snapshot() {
-    ObjectNode document = JSON.createObjectNode().put("type", 0).put("id", 1);
+    document = JSON.createObjectNode().put("type", 0).put("id", 1);
     document.putArray("childNodes").add(element(2, "HTML", null, null,
         element(3, "body", null, "page",
             element(4, "form", "login", "card",
@@ -52,6 +54,31 @@ class DomIndexTest {
             element(14, "p", "9lives", "x:y ok", element(15, "span", null, null)))));
     dom = new DomIndex();
     dom.reset(document);
+  }
+
+  /** rrweb writes each node's id after its children; the streaming reader must still find every parent. */
+  static void moveIdsLast(JsonNode n) {
+    if (n instanceof ObjectNode o && o.has("id")) {
+      JsonNode id = o.remove("id");
+      o.path("childNodes").forEach(DomIndexTest::moveIdsLast);
+      o.set("id", id);
+    }
+  }
+
+  @Test
+  void reset_fromTheTokenStream_indexesLikeTheTree() throws java.io.IOException {
+    moveIdsLast(document);
+    String data = "{\"initialOffset\":{\"left\":0,\"top\":0},\"node\":" + document + "}";
+    DomIndex streamed = new DomIndex();
+    try (var p = JSON.getFactory().createParser(data)) {
+      p.nextToken();
+      streamed.reset(p);
+      assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken());
+    }
+    assertEquals(dom.size(), streamed.size());
+    for (int id = 1; id <= 15; id++) {
+      assertEquals(dom.selector(id), streamed.selector(id), "node " + id);
+    }
   }
 
   @Test

@@ -22,8 +22,20 @@ class EventReaderTest {
 
   final List<EventSlice> slices = new ArrayList<>();
 
+  /** Reads as the live path does: the parser over the bytes, slices copied from them. */
   long read(String array, long maxEvents) throws IOException {
-    try (JsonParser p = JSON.getFactory().createParser(array.getBytes(StandardCharsets.UTF_8))) {
+    byte[] bytes = array.getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+      p.nextToken();
+      return new EventReader(JSON, new EventInterpreter(new DomIndex()), maxEvents, "events", bytes)
+          .read(p, slices::add);
+    }
+  }
+
+  /** Reads as an import does: a stream, each event parsed to a tree and written from it. */
+  long readAsImport(String array, long maxEvents) throws IOException {
+    try (JsonParser p = JSON.getFactory().createParser(
+        new java.io.ByteArrayInputStream(array.getBytes(StandardCharsets.UTF_8)))) {
       p.nextToken();
       return new EventReader(JSON, new EventInterpreter(new DomIndex()), maxEvents, "events").read(p, slices::add);
     }
@@ -52,6 +64,19 @@ class EventReaderTest {
     assertEquals(List.of(Fact.Kind.PAGE, Fact.Kind.VIEWPORT, Fact.Kind.CLICK),
         s.facts().stream().map(Fact::kind).toList());
     assertEquals(2, s.activityTs().length, "mouse move and click are activity");
+  }
+
+  @Test
+  void read_withSource_keepsEachEventsBytesAsSent() throws IOException {
+    // Numbers, escapes and spacing as a browser may send them; the tree-and-write path would change all three.
+    String odd = "{ \"type\":3, \"timestamp\":1200,\"data\":{\"source\":3,\"x\":1.50,\"t\":\"\\u00e9\\/\"}}";
+    String array = "[" + META + ",\n  " + odd + "]";
+    byte[] bytes = array.getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+      p.nextToken();
+      new EventReader(JSON, new EventInterpreter(new DomIndex()), 100, "events", bytes).read(p, slices::add);
+    }
+    assertEquals(META + ",\n  " + odd, new String(slices.get(0).json(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -130,8 +155,43 @@ class EventReaderTest {
   }
 
   @Test
-  void validate_returnsTheTimestamp() throws IOException {
-    assertEquals(1795433480496L, EventReader.validate(
-        JSON.readTree("{\"type\":6,\"timestamp\":1795433480496,\"data\":{}}"), "e"));
+  void readAsImport_givesTheSameEventsAndFactsAsTheLivePath() throws IOException {
+    String click = "{\"type\":3,\"timestamp\":1500,\"data\":{\"source\":2,\"type\":2,\"id\":5,\"x\":10,\"y\":20}}";
+    String array = "[" + META + ", " + click + "]";
+    read(array, 10);
+    readAsImport(array, 10);
+    assertEquals(2, slices.size());
+    assertEquals(JSON.readTree("[" + new String(slices.get(0).json(), StandardCharsets.UTF_8) + "]"),
+        JSON.readTree("[" + new String(slices.get(1).json(), StandardCharsets.UTF_8) + "]"));
+    assertEquals(slices.get(0).facts(), slices.get(1).facts());
+  }
+
+  @Test
+  void read_takesTheTimestampAsALong() throws IOException {
+    read("[{\"type\":6,\"timestamp\":1795433480496,\"data\":{}}]", 10);
+    assertEquals(1795433480496L, slices.get(0).firstTs());
+  }
+
+  @Test
+  void read_dataBeforeType_isInterpretedAllTheSame() throws IOException {
+    read("[{\"data\":{\"source\":2,\"type\":2,\"id\":5,\"x\":10,\"y\":20},\"timestamp\":1500,\"type\":3}]", 10);
+    assertEquals(List.of(Fact.Kind.CLICK), slices.get(0).facts().stream().map(Fact::kind).toList());
+    assertEquals(1, slices.get(0).activityTs().length);
+  }
+
+  @Test
+  void read_aFieldTwice_isRefused() {
+    assertEquals("events[0].type",
+        field(refused("[{\"type\":3,\"type\":2,\"timestamp\":1,\"data\":{}}]")));
+    assertEquals("events[0].data",
+        field(refused("[{\"type\":3,\"timestamp\":1,\"data\":{},\"data\":{}}]")));
+  }
+
+  @Test
+  void read_sourcesWithoutFacts_countAsActivityOnly() throws IOException {
+    String scroll = "{\"type\":3,\"timestamp\":1200,\"data\":{\"source\":3,\"id\":1,\"x\":0,\"y\":50}}";
+    read("[" + scroll + "]", 10);
+    assertEquals(List.of(), slices.get(0).facts());
+    assertEquals(1, slices.get(0).activityTs().length);
   }
 }

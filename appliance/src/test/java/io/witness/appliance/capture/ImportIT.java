@@ -62,7 +62,19 @@ class ImportIT {
     assertEquals(id, api.getJson(java.net.URI.create(location).getPath()).path("id").asText());
 
     JsonNode original = Corpus.events(session);
-    assertSameEvents(original, api.events(id), session);
+    JsonNode all = api.events(id);
+    assertSameEvents(original, all, session);
+
+    // Pages by position, as the console asks for them: the first 64 events, then the rest.
+    JsonNode head = api.getJson("/api/v1/recordings/" + id + "/events?limit=64");
+    JsonNode rest = api.getJson("/api/v1/recordings/" + id + "/events?offset=64");
+    assertEquals(Math.min(64, all.size()), head.size(), "first page");
+    assertEquals(all.size() - head.size(), rest.size(), "the rest");
+    for (int i = 0; i < all.size(); i++) {
+      assertEquals(all.get(i), i < head.size() ? head.get(i) : rest.get(i - head.size()), "event " + i);
+    }
+    assertEquals(all.get(all.size() - 1),
+        api.getJson("/api/v1/recordings/" + id + "/events?offset=" + (all.size() - 1) + "&limit=5").get(0));
 
     JsonNode meta = Corpus.meta(session);
     JsonNode detail = api.getJson("/api/v1/recordings/" + id);

@@ -1,0 +1,99 @@
+package io.witness.appliance.recording;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Inserts fact rows with JDBC batches (the live write path and imports both come here; Hibernate only reads
+ * facts). Ids come from {@code recording_facts_seq}, which steps by {@link #ID_BLOCK}: each value taken is the
+ * start of a block of ids that no other caller gets, so concurrent writers never collide. Blocks are not shared
+ * between calls; a gap in the ids is harmless.
+ */
+final class FactRows {
+  static final int ID_BLOCK = 50;
+
+  private static final String INSERT = "insert into recording_facts "
+      + "(id, recording_id, kind, ts_ms, x, y, node_id, selector, text_value) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final Connection connection;
+  private final String nextIdSql;
+  private PreparedStatement insert;
+  private long nextId;
+  private long idsLeft;
+
+  FactRows(Connection connection, String vendor) {
+    this.connection = connection;
+    this.nextIdSql = vendor.equals("postgresql")
+        ? "select nextval('recording_facts_seq')" : "select next value for recording_facts_seq";
+  }
+
+  /** Adds the facts of one recording to the pending JDBC batch. */
+  void add(String recordingId, List<Fact> facts) throws SQLException {
+    if (facts.isEmpty()) {
+      return;
+    }
+    if (insert == null) {
+      insert = connection.prepareStatement(INSERT);
+    }
+    for (Fact f : facts) {
+      insert.setLong(1, nextId());
+      insert.setString(2, recordingId);
+      insert.setString(3, f.kind().name().toLowerCase(Locale.ROOT));
+      insert.setLong(4, f.tsMs());
+      setInt(insert, 5, f.x());
+      setInt(insert, 6, f.y());
+      setInt(insert, 7, f.nodeId());
+      setString(insert, 8, f.selector().map(s -> Aggregates.truncate(s, 512)));
+      setString(insert, 9, f.text().map(s -> Aggregates.truncate(s, 4096)));
+      insert.addBatch();
+    }
+  }
+
+  /** Sends what is pending; the caller commits. */
+  void flush() throws SQLException {
+    if (insert != null) {
+      insert.executeBatch();
+    }
+  }
+
+  void close() throws SQLException {
+    if (insert != null) {
+      insert.close();
+      insert = null;
+    }
+  }
+
+  private long nextId() throws SQLException {
+    if (idsLeft == 0) {
+      try (PreparedStatement s = connection.prepareStatement(nextIdSql); ResultSet rs = s.executeQuery()) {
+        rs.next();
+        nextId = rs.getLong(1);
+      }
+      idsLeft = ID_BLOCK;
+    }
+    idsLeft--;
+    return nextId++;
+  }
+
+  private static void setInt(PreparedStatement s, int i, Optional<Integer> v) throws SQLException {
+    if (v.isPresent()) {
+      s.setInt(i, v.get());
+    } else {
+      s.setNull(i, Types.INTEGER);
+    }
+  }
+
+  private static void setString(PreparedStatement s, int i, Optional<String> v) throws SQLException {
+    if (v.isPresent()) {
+      s.setString(i, v.get());
+    } else {
+      s.setNull(i, Types.VARCHAR);
+    }
+  }
+}

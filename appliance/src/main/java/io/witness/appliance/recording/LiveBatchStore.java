@@ -1,0 +1,307 @@
+package io.witness.appliance.recording;
+
+import io.witness.appliance.platform.DatabaseMigrations;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The write path of live batches: a group of batches (see {@code capture.BatchWriter}) in one database
+ * transaction on one connection, with plain JDBC batches instead of the ORM.
+ *
+ * <p>Why not JPA here: this is the appliance's hottest path, and per batch Hibernate's flush, dirty checking and
+ * JTA enlistment cost more CPU than the bytes themselves (docs/benchmarks.md, "Where the time goes"). Per group
+ * this class runs one locking read per session, one idempotency read per session, and one JDBC batch per table,
+ * then commits once. Everything a batch writes (idempotency row, chunk row, blob, facts, totals) is in that one
+ * commit, so a 2xx answered after it is durable, and a crash before it leaves nothing.
+ *
+ * <p>Concurrency: the caller guarantees one writer per session at a time; other writers of a recording
+ * ({@link RecordingStore#seal}) take the same row lock ({@code select ... for update}) first. Thread-safe: no
+ * state between calls but configuration.
+ */
+@ApplicationScoped
+public class LiveBatchStore {
+  private static final String SELECT_RECORDING = "select id, state, first_event_ms, last_event_ms, active_ms,"
+      + " last_activity_ms, event_count, page_count, click_count, input_count, error_count, first_url,"
+      + " viewport_width, viewport_height, raw_bytes, stored_bytes, next_chunk_no"
+      + " from recordings where site_id = ? and session_key = ? for update";
+  private static final String INSERT_RECORDING = "insert into recordings (id, site_id, session_key, source, state,"
+      + " created_at, last_batch_at, first_event_ms, last_event_ms, active_ms, last_activity_ms, event_count,"
+      + " page_count, click_count, input_count, error_count, first_url, viewport_width, viewport_height,"
+      + " raw_bytes, stored_bytes, next_chunk_no)"
+      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0)";
+  private static final String UPDATE_RECORDING = "update recordings set state = ?, last_batch_at = ?,"
+      + " first_event_ms = ?, last_event_ms = ?, active_ms = ?, last_activity_ms = ?, event_count = ?,"
+      + " page_count = ?, click_count = ?, input_count = ?, error_count = ?, first_url = ?, viewport_width = ?,"
+      + " viewport_height = ?, raw_bytes = ?, stored_bytes = ?, next_chunk_no = ? where id = ?";
+  private static final String INSERT_BATCH =
+      "insert into recording_batches (recording_id, seq, received_at, event_count, raw_bytes) values (?, ?, ?, ?, ?)";
+  private static final String INSERT_CHUNK = "insert into recording_chunks (recording_id, chunk_no, kind,"
+      + " stream_no, event_count, raw_bytes, stored_bytes, blob_key) values (?, ?, 'batch', ?, ?, ?, ?, ?)";
+  private static final String INSERT_BLOB = "insert into blobs (blob_key, data, created_at) values (?, ?, ?)";
+
+  @Inject
+  @Named("witness")
+  DataSource dataSource;
+
+  @Inject BlobStore blobs;
+
+  private String vendor;
+
+  @PostConstruct
+  void init() {
+    vendor = DatabaseMigrations.vendor(dataSource);
+  }
+
+  private record SessionRef(String siteId, String sessionKey) {}
+
+  /**
+   * Stores the batches in one transaction, each exactly once per (session, seq), creating a session's recording
+   * on its first batch; answers in the order given. Throws (and stores nothing) if the transaction fails.
+   */
+  public List<RecordingStore.Appended> append(List<LiveBatch> batches) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        List<RecordingStore.Appended> answers = write(c, batches, now);
+        c.commit();
+        return answers;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("storing live batches failed: " + e.getMessage(), e);
+    }
+  }
+
+  private List<RecordingStore.Appended> write(Connection c, List<LiveBatch> batches, OffsetDateTime now)
+      throws SQLException {
+    Map<SessionRef, RecordingEntity> recordings = new LinkedHashMap<>();
+    List<RecordingEntity> created = new ArrayList<>();
+    for (LiveBatch b : batches) {
+      SessionRef ref = new SessionRef(b.siteId(), b.sessionKey());
+      if (!recordings.containsKey(ref)) {
+        RecordingEntity r = lockRecording(c, ref);
+        if (r == null) {
+          r = newRecording(ref, b.slice(), now);
+          created.add(r);
+        }
+        recordings.put(ref, r);
+      }
+    }
+    insertRecordings(c, created, now);
+    Map<String, Set<Integer>> stored = storedSeqs(c, batches, recordings, created);
+
+    List<RecordingStore.Appended> answers = new ArrayList<>(batches.size());
+    Set<RecordingEntity> changed = new java.util.LinkedHashSet<>();
+    FactRows facts = new FactRows(c, vendor);
+    try (PreparedStatement batchRows = c.prepareStatement(INSERT_BATCH);
+        PreparedStatement chunkRows = c.prepareStatement(INSERT_CHUNK);
+        PreparedStatement blobRows = c.prepareStatement(INSERT_BLOB)) {
+      boolean databaseBlobs = blobs instanceof DatabaseBlobStore;
+      for (LiveBatch b : batches) {
+        RecordingEntity r = recordings.get(new SessionRef(b.siteId(), b.sessionKey()));
+        if (!stored.computeIfAbsent(r.id, k -> new HashSet<>()).add(b.seq())) {
+          answers.add(new RecordingStore.Appended(r.id, true));
+          continue;
+        }
+        EventSlice slice = b.slice();
+        batchRows.setString(1, r.id);
+        batchRows.setInt(2, b.seq());
+        batchRows.setObject(3, now);
+        batchRows.setInt(4, slice.eventCount());
+        batchRows.setInt(5, slice.json().length);
+        batchRows.addBatch();
+
+        int chunkNo = r.nextChunkNo++;
+        String blobKey = "rec/" + r.id + "/" + chunkNo + "-" + UUID.randomUUID();
+        chunkRows.setString(1, r.id);
+        chunkRows.setInt(2, chunkNo);
+        chunkRows.setInt(3, b.seq());
+        chunkRows.setInt(4, slice.eventCount());
+        chunkRows.setLong(5, slice.json().length);
+        chunkRows.setInt(6, b.frame().length);
+        chunkRows.setString(7, blobKey);
+        chunkRows.addBatch();
+        // The database BlobStore's rows go into this transaction; another BlobStore writes before the commit
+        // and tolerates orphans (its contract).
+        if (databaseBlobs) {
+          blobRows.setString(1, blobKey);
+          blobRows.setBytes(2, b.frame());
+          blobRows.setObject(3, now);
+          blobRows.addBatch();
+        } else {
+          blobs.put(blobKey, b.frame());
+        }
+        r.storedBytes += b.frame().length;
+
+        facts.add(r.id, slice.facts());
+        Aggregates.apply(r, slice);
+        r.state = RecordingEntity.LIVE;
+        changed.add(r);
+        answers.add(new RecordingStore.Appended(r.id, false));
+      }
+      batchRows.executeBatch();
+      chunkRows.executeBatch();
+      if (databaseBlobs) {
+        blobRows.executeBatch();
+      }
+      facts.flush();
+    } finally {
+      facts.close();
+    }
+    updateRecordings(c, changed, now);
+    return answers;
+  }
+
+  private static RecordingEntity lockRecording(Connection c, SessionRef ref) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SELECT_RECORDING)) {
+      s.setString(1, ref.siteId());
+      s.setString(2, ref.sessionKey());
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        RecordingEntity r = new RecordingEntity();
+        r.id = rs.getString(1);
+        r.siteId = ref.siteId();
+        r.sessionKey = ref.sessionKey();
+        r.state = rs.getString(2);
+        r.firstEventMs = rs.getLong(3);
+        r.lastEventMs = rs.getLong(4);
+        r.activeMs = rs.getLong(5);
+        r.lastActivityMs = rs.getLong(6);
+        r.eventCount = rs.getLong(7);
+        r.pageCount = rs.getInt(8);
+        r.clickCount = rs.getInt(9);
+        r.inputCount = rs.getInt(10);
+        r.errorCount = rs.getInt(11);
+        r.firstUrl = rs.getString(12);
+        r.viewportWidth = rs.getInt(13);
+        r.viewportHeight = rs.getInt(14);
+        r.rawBytes = rs.getLong(15);
+        r.storedBytes = rs.getLong(16);
+        r.nextChunkNo = rs.getInt(17);
+        return r;
+      }
+    }
+  }
+
+  private static RecordingEntity newRecording(SessionRef ref, EventSlice first, OffsetDateTime now) {
+    RecordingEntity r = new RecordingEntity();
+    r.id = UUID.randomUUID().toString();
+    r.siteId = ref.siteId();
+    r.sessionKey = ref.sessionKey();
+    r.state = RecordingEntity.LIVE;
+    r.firstEventMs = first.firstTs();
+    r.lastEventMs = first.firstTs();
+    return r;
+  }
+
+  /*
+   * A new recording is inserted before its children (foreign keys). Two first batches of one session cannot race
+   * (one writer per session); should another path ever insert the same session, the unique key on
+   * (site_id, session_key) fails this transaction and the caller retries the batches one by one.
+   */
+  private static void insertRecordings(Connection c, List<RecordingEntity> created, OffsetDateTime now)
+      throws SQLException {
+    if (created.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(INSERT_RECORDING)) {
+      for (RecordingEntity r : created) {
+        s.setString(1, r.id);
+        s.setString(2, r.siteId);
+        s.setString(3, r.sessionKey);
+        s.setObject(4, now);
+        s.setObject(5, now);
+        s.setLong(6, r.firstEventMs);
+        s.setLong(7, r.lastEventMs);
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  /** The seqs already stored of the group's existing recordings (new recordings have none). */
+  private static Map<String, Set<Integer>> storedSeqs(Connection c, List<LiveBatch> batches,
+      Map<SessionRef, RecordingEntity> recordings, List<RecordingEntity> created) throws SQLException {
+    Map<String, List<Integer>> asked = new LinkedHashMap<>();
+    for (LiveBatch b : batches) {
+      RecordingEntity r = recordings.get(new SessionRef(b.siteId(), b.sessionKey()));
+      if (!created.contains(r)) {
+        asked.computeIfAbsent(r.id, k -> new ArrayList<>()).add(b.seq());
+      }
+    }
+    Map<String, Set<Integer>> stored = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Integer>> e : asked.entrySet()) {
+      List<Integer> seqs = e.getValue();
+      String sql = "select seq from recording_batches where recording_id = ? and seq in ("
+          + "?,".repeat(seqs.size() - 1) + "?)";
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, e.getKey());
+        for (int i = 0; i < seqs.size(); i++) {
+          s.setInt(i + 2, seqs.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          Set<Integer> found = stored.computeIfAbsent(e.getKey(), k -> new HashSet<>());
+          while (rs.next()) {
+            found.add(rs.getInt(1));
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  private static void updateRecordings(Connection c, Iterable<RecordingEntity> recordings, OffsetDateTime now)
+      throws SQLException {
+    if (!recordings.iterator().hasNext()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(UPDATE_RECORDING)) {
+      for (RecordingEntity r : recordings) {
+        s.setString(1, r.state);
+        s.setObject(2, now);
+        s.setLong(3, r.firstEventMs);
+        s.setLong(4, r.lastEventMs);
+        s.setLong(5, r.activeMs);
+        s.setLong(6, r.lastActivityMs);
+        s.setLong(7, r.eventCount);
+        s.setInt(8, r.pageCount);
+        s.setInt(9, r.clickCount);
+        s.setInt(10, r.inputCount);
+        s.setInt(11, r.errorCount);
+        s.setString(12, r.firstUrl);
+        s.setInt(13, r.viewportWidth);
+        s.setInt(14, r.viewportHeight);
+        s.setLong(15, r.rawBytes);
+        s.setLong(16, r.storedBytes);
+        s.setInt(17, r.nextChunkNo);
+        s.setString(18, r.id);
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+}
