@@ -45,11 +45,11 @@ public class ImportResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @Context UriInfo uri,
       InputStream body) throws IOException {
-    IngestResource.requireJson(contentType);
+    IngestRoute.requireJson(contentType);
     String id = siteId == null || siteId.isBlank() ? SiteService.DEMO_SITE_ID : siteId;
     Site site = sites.byId(id).orElseThrow(() ->
         io.witness.appliance.platform.ProblemException.validation("site", "no site with this id"));
-    InputStream in = LimitedInput.open(body, contentEncoding, IngestResource.parseLength(contentLength),
+    InputStream in = LimitedInput.open(body, contentEncoding, IngestRoute.parseLength(contentLength),
         limits.importMaxCompressed, limits.importMaxDecompressed);
     String recordingId = capture.importRecording(site, in);
     return Response.created(uri.getBaseUriBuilder().path("api/v1/recordings").path(recordingId).build())

@@ -70,7 +70,7 @@ class OpenApiConformanceIT {
       path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey()));
     }
     assertEquals(implementedOperations(), documented,
-        "JAX-RS resources (left) and openapi.yaml (right) disagree: document or remove the difference");
+        "resources and routes (left) and openapi.yaml (right) disagree: document or remove the difference");
   }
 
   @Test
@@ -171,7 +171,24 @@ class OpenApiConformanceIT {
         .assertStatus(200).json();
   }
 
-  /** "METHOD /path" of every JAX-RS resource method in the appliance's classes. */
+  /**
+   * Web-server routes (not JAX-RS: the ingest endpoint) declare what they serve in a static
+   * {@code ROUTE_OPERATIONS} set; the status test below calls each documented operation on the running server.
+   */
+  @SuppressWarnings("unchecked")
+  private static void routeOperations(Class<?> c, Set<String> ops) {
+    try {
+      java.lang.reflect.Field f = c.getDeclaredField("ROUTE_OPERATIONS");
+      f.setAccessible(true);
+      ops.addAll((Set<String>) f.get(null));
+    } catch (NoSuchFieldException e) {
+      // not a route class
+    } catch (IllegalAccessException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** "METHOD /path" of every JAX-RS resource method and web-server route in the appliance's classes. */
   static Set<String> implementedOperations() throws IOException, ClassNotFoundException {
     Set<String> ops = new TreeSet<>();
     java.nio.file.Path classes = java.nio.file.Path.of("target/classes");
@@ -179,6 +196,7 @@ class OpenApiConformanceIT {
       for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
         String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
         Class<?> c = Class.forName(name, false, OpenApiConformanceIT.class.getClassLoader());
+        routeOperations(c, ops);
         Path root = c.getAnnotation(Path.class);
         if (root == null) {
           continue;

@@ -14,7 +14,7 @@ final class H2Database implements TestDatabase {
   public Map<String, String> create(String name, Path dataDir) {
     return Map.of(
         "javax.sql.DataSource.witness.jdbcUrl", "jdbc:h2:file:" + dataDir.resolve("db").resolve("witness")
-            + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+            + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;PAGE_SIZE=16384",
         "javax.sql.DataSource.witness.username", "witness",
         "javax.sql.DataSource.witness.password", "witness");
   }
