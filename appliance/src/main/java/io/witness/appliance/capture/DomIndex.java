@@ -3,13 +3,12 @@ package io.witness.appliance.capture;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.witness.appliance.capture.DomElements.Element;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,9 +19,7 @@ import java.util.Optional;
 final class DomIndex {
   private static final int MAX_DEPTH = 5;
 
-  private record Element(String tag, String idAttr, String classAttr, int parent) {}
-
-  private final Map<Integer, Element> elements = new HashMap<>();
+  private final DomElements elements = new DomElements();
 
   int size() {
     return elements.size();
@@ -62,7 +59,7 @@ final class DomIndex {
       switch (name) {
         case "type" -> type = t == JsonToken.VALUE_NUMBER_INT ? p.getValueAsInt() : -1;
         case "id" -> id = t == JsonToken.VALUE_NUMBER_INT ? p.getValueAsInt() : 0;
-        case "tagName" -> tag = t == JsonToken.VALUE_STRING ? p.getText().toLowerCase(java.util.Locale.ROOT) : "";
+        case "tagName" -> tag = t == JsonToken.VALUE_STRING ? p.getText() : "";
         case "attributes" -> {
           if (t == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -96,7 +93,7 @@ final class DomIndex {
       }
     }
     if (type == 2) {
-      elements.put(id, new Element(tag, idAttr, classAttr, 0));
+      elements.put(id, tag, idAttr, classAttr, 0);
     }
     if (type == 2 || type == 0) {
       for (int child : pending) {
@@ -112,10 +109,7 @@ final class DomIndex {
   }
 
   private void setParent(int id, int parent) {
-    Element e = elements.get(id);
-    if (e != null) {
-      elements.put(id, new Element(e.tag, e.idAttr, e.classAttr, parent));
-    }
+    elements.setParent(id, parent);
   }
 
   /** A full snapshot replaces everything (from a parsed tree: the DOM index rebuilt from stored events). */
@@ -137,9 +131,8 @@ final class DomIndex {
       Element e = elements.get(id);
       JsonNode attrs = a.path("attributes");
       if (e != null && (attrs.has("id") || attrs.has("class"))) {
-        elements.put(id, new Element(e.tag,
-            attrs.has("id") ? text(attrs.get("id")) : e.idAttr,
-            attrs.has("class") ? text(attrs.get("class")) : e.classAttr, e.parent));
+        elements.put(id, e.tag(), attrs.has("id") ? text(attrs.get("id")) : e.idAttr(),
+            attrs.has("class") ? text(attrs.get("class")) : e.classAttr(), e.parent());
       }
     }
   }
@@ -156,8 +149,7 @@ final class DomIndex {
       int childParent = p;
       if (n.path("type").asInt() == 2) {
         JsonNode attrs = n.path("attributes");
-        elements.put(id, new Element(n.path("tagName").asText("").toLowerCase(java.util.Locale.ROOT),
-            text(attrs.get("id")), text(attrs.get("class")), p));
+        elements.put(id, n.path("tagName").asText(""), text(attrs.get("id")), text(attrs.get("class")), p);
         childParent = id;
       } else if (n.path("type").asInt() == 0) {
         childParent = id;
@@ -186,29 +178,29 @@ final class DomIndex {
     }
     List<String> parts = new ArrayList<>();
     for (int depth = 0; e != null && depth < MAX_DEPTH; depth++) {
-      if (e.tag.equals("html") || e.tag.equals("body")) {
+      if (e.tag().equals("html") || e.tag().equals("body")) {
         if (parts.isEmpty()) {
-          parts.add(e.tag);
+          parts.add(e.tag());
         }
         break;
       }
       parts.add(0, part(e));
-      if (!e.idAttr.isBlank()) {
+      if (!e.idAttr().isBlank()) {
         break;
       }
-      e = elements.get(e.parent);
+      e = elements.get(e.parent());
     }
     String s = String.join(" > ", parts);
     return Optional.of(s.length() > 500 ? s.substring(s.length() - 500) : s);
   }
 
   private static String part(Element e) {
-    StringBuilder b = new StringBuilder(e.tag);
-    if (!e.idAttr.isBlank() && e.idAttr.length() <= 64 && e.idAttr.matches("[A-Za-z][\\w-]*")) {
-      return b.append('#').append(e.idAttr).toString();
+    StringBuilder b = new StringBuilder(e.tag());
+    if (!e.idAttr().isBlank() && e.idAttr().length() <= 64 && e.idAttr().matches("[A-Za-z][\\w-]*")) {
+      return b.append('#').append(e.idAttr()).toString();
     }
     int n = 0;
-    for (String c : e.classAttr.trim().split("\\s+", -1)) {
+    for (String c : e.classAttr().trim().split("\\s+", -1)) {
       if (!c.isEmpty() && c.matches("[A-Za-z_-][\\w-]*") && n++ < 2) {
         b.append('.').append(c);
       }

@@ -1,0 +1,56 @@
+package io.witness.appliance.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+
+class DomElementsTest {
+  final DomElements elements = new DomElements();
+
+  @Test
+  void put_denseAndSparseIds_areFoundAlike() {
+    elements.put(3, "DIV", "main", "a b", 1);
+    elements.put(DomElements.DENSE_IDS + 5, "Span", "", "", 3);
+    elements.put(Integer.MAX_VALUE, "p", "", "", 3);
+    elements.put(-7, "i", "", "", 3);
+    assertEquals(new DomElements.Element("div", "main", "a b", 1), elements.get(3));
+    assertEquals(new DomElements.Element("span", "", "", 3), elements.get(DomElements.DENSE_IDS + 5));
+    assertEquals("p", elements.get(Integer.MAX_VALUE).tag());
+    assertEquals("i", elements.get(-7).tag());
+    assertNull(elements.get(4));
+    assertNull(elements.get(DomElements.DENSE_IDS - 1));
+    assertEquals(4, elements.size());
+  }
+
+  @Test
+  void put_again_replacesWithoutCountingTwice() {
+    elements.put(3, "div", "", "", 1);
+    elements.put(3, "div", "x", "", 2);
+    assertEquals(1, elements.size());
+    assertEquals(new DomElements.Element("div", "x", "", 2), elements.get(3));
+  }
+
+  @Test
+  void remove_setParent_clear() {
+    elements.put(2, "ul", "", "", 1);
+    elements.put(9, "li", "", "", 0);
+    elements.setParent(9, 2);
+    assertEquals(2, elements.get(9).parent());
+    elements.remove(2);
+    elements.remove(2);
+    assertNull(elements.get(2));
+    assertEquals(1, elements.size());
+    elements.clear();
+    assertNull(elements.get(9));
+    assertEquals(0, elements.size());
+  }
+
+  @Test
+  void put_commonTags_shareOneString() {
+    elements.put(1, new String("BUTTON"), "", "", 0);
+    elements.put(2, new String("button"), "", "", 0);
+    assertSame(elements.get(1).tag(), elements.get(2).tag());
+  }
+}
