@@ -30,9 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Each request is answered only after the commit that holds its batch: a 2xx still means durable.
  *
  * <p>Threading: one queue per writer thread ({@code capture.writer-threads}); a session always goes to the same
- * writer (by hash), so two first batches of a new session never race to create its recording and a session's batches are
- * stored in arrival order. If a group fails, its batches are retried one by one so that one bad batch cannot fail
- * the others. A full queue answers 503 at once instead of buffering without bound.
+ * writer (by hash), so two first batches of a new session never race to create its recording and a session's
+ * batches are stored in arrival order. If a group fails, its batches are retried one by one so that one bad batch
+ * cannot fail the others. A full queue answers 503 at once instead of buffering without bound.
  */
 @ApplicationScoped
 public class BatchWriter {

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.witness.appliance.capture.DomElements.Element;
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,12 +35,17 @@ final class DomIndex {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       if (p.nextToken() == JsonToken.START_OBJECT && name.equals("node")) {
-        for (int orphan : readNode(p, new ArrayList<>())) {
-          setParent(orphan, 0);
-        }
+        addNode(p, 0);
       } else {
         p.skipChildren();
       }
+    }
+  }
+
+  /** Reads one serialized node (the parser on its START_OBJECT) and its subtree, under {@code parent}. */
+  private void addNode(JsonParser p, int parent) throws IOException {
+    for (int orphan : readNode(p, new ArrayList<>())) {
+      setParent(orphan, parent);
     }
   }
 
@@ -137,27 +141,16 @@ final class DomIndex {
     }
   }
 
+  /** A node of a parsed tree (a mutation's added node, or a stored snapshot), read like a streamed one. */
   private void add(JsonNode node, int parent) {
-    Deque<JsonNode> stack = new ArrayDeque<>();
-    Deque<Integer> parents = new ArrayDeque<>();
-    stack.push(node);
-    parents.push(parent);
-    while (!stack.isEmpty()) {
-      JsonNode n = stack.pop();
-      int p = parents.pop();
-      int id = n.path("id").asInt();
-      int childParent = p;
-      if (n.path("type").asInt() == 2) {
-        JsonNode attrs = n.path("attributes");
-        elements.put(id, n.path("tagName").asText(""), text(attrs.get("id")), text(attrs.get("class")), p);
-        childParent = id;
-      } else if (n.path("type").asInt() == 0) {
-        childParent = id;
-      }
-      for (JsonNode c : n.path("childNodes")) {
-        stack.push(c);
-        parents.push(childParent);
-      }
+    if (!node.isObject()) {
+      return;
+    }
+    try (JsonParser p = node.traverse()) {
+      p.nextToken();
+      addNode(p, parent);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a tree parser does no I/O
     }
   }
 

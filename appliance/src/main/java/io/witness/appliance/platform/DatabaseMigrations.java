@@ -38,10 +38,15 @@ public class DatabaseMigrations {
   /** "h2" or "postgresql". */
   public static String vendor(DataSource dataSource) {
     try (Connection c = dataSource.getConnection()) {
-      String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
-      return product.contains("postgres") ? "postgresql" : "h2";
+      return vendor(c);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot reach the database: " + e.getMessage(), e);
     }
+  }
+
+  /** "h2" or "postgresql", of an open connection. */
+  public static String vendor(Connection c) throws SQLException {
+    String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+    return product.contains("postgres") ? "postgresql" : "h2";
   }
 }

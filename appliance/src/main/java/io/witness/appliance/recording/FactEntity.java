@@ -8,7 +8,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
-/** One analytics fact of a recording, read side; see {@link Fact} for the kinds and columns, {@link FactRows} for writes. */
+/**
+ * One analytics fact of a recording, read side; see {@link Fact} for the kinds and columns, {@link FactRows} for
+ * writes.
+ */
 @Entity
 @Table(name = "recording_facts")
 class FactEntity {

@@ -1,5 +1,6 @@
 package io.witness.appliance.recording;
 
+import io.witness.appliance.platform.DatabaseMigrations;
 import io.witness.appliance.platform.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -126,7 +127,7 @@ public class RecordingStore {
     }
     em.flush(); // the recording row first: the facts reference it
     em.unwrap(Session.class).doWork(connection -> {
-      FactRows rows = new FactRows(connection, vendor(connection));
+      FactRows rows = new FactRows(connection, DatabaseMigrations.vendor(connection));
       try {
         rows.add(recordingId, facts);
         rows.flush();
@@ -136,10 +137,6 @@ public class RecordingStore {
     });
   }
 
-  private static String vendor(java.sql.Connection c) throws java.sql.SQLException {
-    return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")
-        ? "postgresql" : "h2";
-  }
 
   /**
    * Rewrites a live recording's batches as one session stream (better compression: the window reaches back

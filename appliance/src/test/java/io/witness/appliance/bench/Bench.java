@@ -109,8 +109,8 @@ final class Bench {
   }
 
   /**
-   * User+system CPU seconds per thread group of a process (the stat file of each task under /proc/<pid>/task), threads named alike (digits
-   * removed) summed: where the appliance's CPU goes, e.g. request carriers, batch writers, GC, JIT.
+   * User+system CPU seconds per thread group of a process (the stat file of each task under /proc/<pid>/task),
+   * threads named alike (digits removed) summed: where the appliance's CPU goes, e.g. request carriers, batch writers, GC, JIT.
    */
   static java.util.Map<String, Double> threadCpuSeconds(long pid) {
     java.util.Map<String, Double> groups = new java.util.TreeMap<>();

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments ({@code key=value}): {@code warmup=60 seconds=15 connections=1,2,4,8,16,32 open-seconds=30
  * open-fraction=0.7 open-connections=32 copies=8 batch-seconds=5 jvm="..." jfr=true keep-data=false}.
- * {@code batch-seconds} changes the SDK's 5-s batch window (the 512 KB cap stays) to see how throughput depends on batch size.
+ * {@code batch-seconds} changes the SDK's 5-s batch window (the 512 KB cap stays) to see how throughput depends on
+ * batch size.
  */
 public final class IngestBench {
   private IngestBench() {}
@@ -192,9 +193,10 @@ public final class IngestBench {
     }
     // Each run writes gigabytes (the H2 file keeps superseded chunks until it compacts): keep only on request.
     Path data = bench.work.resolve("data");
+    boolean keep = bench.arg("keep-data", "false").equals("true");
     System.out.printf("# data directory after the run: %.0f MB%s%n", sizeOf(data) / 1e6,
-        bench.arg("keep-data", "false").equals("true") ? " (kept: " + data + ")" : " (deleted; keep-data=true keeps it)");
-    if (!bench.arg("keep-data", "false").equals("true")) {
+        keep ? " (kept: " + data + ")" : " (deleted; keep-data=true keeps it)");
+    if (!keep) {
       try (var files = Files.walk(data)) {
         for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
           Files.delete(f);
