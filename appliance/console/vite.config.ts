@@ -1,9 +1,34 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+// The replay page's first script (src/pages/replay-prefetch.ts) starts the first events request while the browser
+// still evaluates the player. Vite would merge it into the page's one entry, evaluated after the whole player, so it
+// is an entry of its own that this plugin puts first in replay.html's head.
+const PREFETCH = 'replay-prefetch';
+
+function replayPrefetchFirst(): Plugin {
+  return {
+    name: 'witness-replay-prefetch-first',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        if (!ctx.filename.endsWith('replay.html') || !ctx.bundle) return html;
+        const chunk = Object.values(ctx.bundle).find((c) => c.type === 'chunk' && c.isEntry && c.name === PREFETCH);
+        if (!chunk) throw new Error(`${PREFETCH} chunk missing from the build`);
+        return {
+          html,
+          tags: [{ tag: 'script', attrs: { type: 'module', src: `/console/${chunk.fileName}` }, injectTo: 'head-prepend' }],
+        };
+      },
+    },
+  };
+}
 
 // The appliance serves the built console from its classpath at /console/ (see README.md).
 // Three plain pages, no client-side router: every screen has a real, bookmarkable URL.
 export default defineConfig({
   base: '/console/',
+  plugins: [replayPrefetchFirst()],
   build: {
     outDir: '../target/classes/WEB/console',
     emptyOutDir: true,
@@ -14,6 +39,7 @@ export default defineConfig({
         index: 'index.html',
         login: 'login.html',
         replay: 'replay.html',
+        [PREFETCH]: 'src/pages/replay-prefetch.ts',
       },
     },
   },

@@ -40,9 +40,26 @@ interface Waiter {
 const META = 4;
 const FULL_SNAPSHOT = 2;
 
-/** Resolves after the browser has painted at least once more. */
+/** Resolves after the browser has painted at least once more, and the frame after it has begun (two frames). */
 export function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+}
+
+/**
+ * Resolves as soon as the next frame has been rendered: a message posted from an animation-frame callback is handled
+ * after that frame's style, layout and paint (the usual way to time "the next paint" in a page).
+ */
+export function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(undefined);
+    }),
+  );
 }
 
 export class Player {
@@ -54,6 +71,8 @@ export class Player {
   private readonly host: HTMLElement;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly firstTimestamp: number;
+  /** Offset of the first full snapshot, which rrweb builds by itself when it starts. */
+  private readonly firstSnapshotMs: number;
   private readonly rebuilt: Promise<void>;
   private playingNow = false;
   private playWhenLoaded = false;
@@ -96,6 +115,7 @@ export class Player {
     });
     const { startTime, totalTime } = this.replayer.getMetaData();
     this.firstTimestamp = startTime;
+    this.firstSnapshotMs = list.find((e) => e && e.type === FULL_SNAPSHOT)!.timestamp - startTime;
     this.loadedMs = totalTime;
     // rrweb sizes the frame and rebuilds the first full snapshot on timers (0 and 1 ms).
     this.rebuilt = new Promise((resolve) => {
@@ -138,7 +158,11 @@ export class Player {
    */
   async firstFrame(ms: number): Promise<void> {
     await this.rebuilt;
-    this.seekNow(Math.max(0, Math.round(ms)));
+    const target = Math.max(0, Math.round(ms));
+    // rrweb's start has built the first full snapshot; a seek to a time up to it would build the same frame again
+    // (≈70 ms for a large page).
+    if (target <= this.firstSnapshotMs) this.emit('time');
+    else this.seekNow(target);
   }
 
   /** Appends the next events (in timestamp order, after those given so far). */

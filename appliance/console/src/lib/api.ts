@@ -8,6 +8,7 @@
  * the call opts out, as the login page's own calls do.
  */
 import { JsonArrayReader, NotAnArrayError } from './json-array';
+import { API_HEADERS } from './prefetch';
 import type { Problem, RecordingDetail, RecordingPage, Session } from './types';
 
 export class ApiError extends Error {
@@ -216,7 +217,7 @@ export class ApiClient {
   }
 
   private async call(method: string, path: string, options: CallOptions): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { ...API_HEADERS };
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';

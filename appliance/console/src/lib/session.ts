@@ -1,5 +1,6 @@
 /** The console's one API client: any 401 sends the person to the login page and back here afterwards. */
 import { ApiClient } from './api';
+import { takePrefetched } from './prefetch';
 import { loginUrl } from './query';
 
 export const BASE = import.meta.env.BASE_URL;
@@ -10,4 +11,8 @@ export function goToLogin(): void {
   window.location.assign(loginUrl(window.location.pathname + window.location.search, BASE));
 }
 
-export const api = new ApiClient({ onUnauthorized: goToLogin });
+export const api = new ApiClient({
+  onUnauthorized: goToLogin,
+  // A request the page's first script already started (lib/prefetch.ts) is not sent twice.
+  fetch: (input, init) => (typeof input === 'string' && takePrefetched(input, init)) || globalThis.fetch(input, init),
+});

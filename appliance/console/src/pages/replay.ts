@@ -15,13 +15,14 @@ import '../styles/replay.css';
 import { inactivePeriods } from '../lib/activity';
 import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
+import { FIRST_PAGE_EVENTS } from '../lib/prefetch';
 import { parseReplayParams, replayLink } from '../lib/query';
 import { api, LIST } from '../lib/session';
 import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
 import { markerItems } from '../lib/timeline';
 import type { RecordingDetail } from '../lib/types';
 import { mountHeader } from '../components/header';
-import { Player, nextPaint } from '../components/player';
+import { Player, afterNextPaint } from '../components/player';
 import { SidePanel } from '../components/side-panel';
 import { LANES, Timeline } from '../components/timeline';
 
@@ -52,8 +53,6 @@ declare global {
 const params = parseReplayParams(window.location.search);
 const SPEEDS = [1, 2, 4, 8];
 const PREFS_KEY = 'witness.replay.prefs';
-/** Events in the first request: a Meta and the first full snapshot come first in a recording. */
-const FIRST_PAGE_EVENTS = 64;
 
 let resolveReady: (p: Player) => void;
 let rejectReady: (e: Error) => void;
@@ -81,7 +80,6 @@ const stage = h('div', { class: 'stage', id: 'player', tabindex: '-1', 'aria-lab
 const stageStatus = h('div', { class: 'stage-status', role: 'status' });
 stage.appendChild(stageStatus);
 
-if (params.chrome) void mountHeader({ current: 'replay' }).catch(() => undefined);
 
 interface Prefs {
   speed: number;
@@ -117,7 +115,17 @@ function showLoading(text: string): void {
 const controlsSlot = h('div', { class: 'controls controls-pending' });
 const panelSlot = h('aside', { class: 'side-panel' });
 
+let headerShown = false;
+
+/** The console header (it asks who is signed in): after the first frame, or at once on a failure. */
+function showHeader(): void {
+  if (headerShown || !params.chrome) return;
+  headerShown = true;
+  void mountHeader({ current: 'replay' }).catch(() => undefined);
+}
+
 function fail(message: string, title = 'This recording cannot be replayed'): void {
+  showHeader();
   controlsSlot.remove(); // no-ops once the real controls and panel have taken their places
   panelSlot.remove();
   window.__witnessReplay.error = message;
@@ -351,8 +359,6 @@ async function start(): Promise<void> {
     if (!player) showLoading(`Loading recording… ${formatBytes(loadedBytes)}`);
   });
   showLoading('Loading recording…');
-  const detailCall = api.recording(params.id);
-  detailCall.catch(() => undefined); // reported where it is awaited
   // The events come in pages: small ones until the first frame is painted (so that it does not wait for, nor
   // compete with, a long recording's download), then one request for all the rest.
   const events: unknown[] = [];
@@ -418,7 +424,7 @@ async function start(): Promise<void> {
   if (complete) p.finish();
   await p.firstFrame(startMs);
   stageStatus.hidden = true;
-  await nextPaint();
+  await afterNextPaint();
   const firstFrameAt = performance.now();
   firstFrameShown = true;
 
@@ -440,10 +446,12 @@ async function start(): Promise<void> {
     return true;
   })();
 
-  // 3. The page around the frame.
+  // 3. The page around the frame: the header's session and the recording's metadata are asked for only now, because
+  // on a small appliance every request beside the first page of events slows it down.
+  showHeader();
   let detail: RecordingDetail;
   try {
-    detail = await detailCall;
+    detail = await api.recording(recordingId);
   } catch (e) {
     loadFailure(e);
     return;

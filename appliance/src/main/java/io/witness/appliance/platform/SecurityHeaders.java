@@ -34,7 +34,7 @@ class SecurityHeaders {
     res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
     String path = req.path().path();
     if (path.equals("/console/") || path.equals("/demo/")) {
-      // Helidon's classpath handler does not serve welcome files of directories inside a jar.
+      // The index page by its own name, so that the links in it resolve as they were built.
       res.status(io.helidon.http.Status.FOUND_302);
       String query = req.query().rawValue();
       res.header(HeaderNames.LOCATION, path + "index.html" + (query.isEmpty() ? "" : "?" + query));
