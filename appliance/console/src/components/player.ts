@@ -84,6 +84,8 @@ export class Player {
   private loadError: Error | undefined;
   private waiters: Waiter[] = [];
   private seeks = 0;
+  /** See {@link quickFirstSnapshotCss}; undone by {@link firstFrameShown}. */
+  private quickCss: QuickCss | undefined;
 
   constructor(
     private readonly stage: HTMLElement,
@@ -113,6 +115,7 @@ export class Player {
       UNSAFE_replayCanvas: false,
       mouseTail: options.hideCursor ? false : { duration: 600, lineCap: 'round', lineWidth: 2, strokeStyle: 'rgba(31, 86, 194, 0.45)' },
     });
+    this.quickCss = quickFirstSnapshotCss(this.replayer, list.find((e) => e && e.type === FULL_SNAPSHOT));
     const { startTime, totalTime } = this.replayer.getMetaData();
     this.firstTimestamp = startTime;
     this.firstSnapshotMs = list.find((e) => e && e.type === FULL_SNAPSHOT)!.timestamp - startTime;
@@ -163,6 +166,19 @@ export class Player {
     // (≈70 ms for a large page).
     if (target <= this.firstSnapshotMs) this.emit('time');
     else this.seekNow(target);
+  }
+
+  /**
+   * The first frame is on screen: from now on rrweb adapts style sheets itself again, and if the first frame's
+   * sheets had `:hover` rules, its next pass over the first full snapshot rebuilds it with them (≈70 ms, when the
+   * person plays or seeks, not before the first frame).
+   */
+  firstFrameShown(): void {
+    const quick = this.quickCss;
+    this.quickCss = undefined;
+    if (!quick) return;
+    for (const text of quick.seeded) quick.cache.delete(text);
+    if (quick.hover) (this.replayer as unknown as ReplayerInternals).firstFullSnapshot = true;
   }
 
   /** Appends the next events (in timestamp order, after those given so far). */
@@ -341,4 +357,59 @@ export class Player {
     this.host.style.transform = this.scale === 1 ? '' : `scale(${this.scale})`;
     this.emit('resize');
   }
+}
+
+/** The parts of rrweb 2.2.2's Replayer that {@link quickFirstSnapshotCss} uses (not its public API). */
+interface ReplayerInternals {
+  cache?: { stylesWithHoverClass?: unknown };
+  /** The full snapshot rrweb built when it started, so that it skips building it again; `true` once used. */
+  firstFullSnapshot?: unknown;
+}
+
+interface QuickCss {
+  cache: Map<string, string>;
+  seeded: string[];
+  /** Some seeded sheet has `:hover` rules, which the quick form leaves out. */
+  hover: boolean;
+}
+
+interface SnapshotNode {
+  type?: number;
+  isStyle?: boolean;
+  textContent?: unknown;
+  attributes?: Record<string, unknown>;
+  childNodes?: SnapshotNode[];
+}
+
+const MEDIA_DEVICE = /(max|min)-device-(width|height)/g;
+
+/**
+ * Speeds up the first frame: rrweb passes every style sheet of a full snapshot through postcss, to turn device-size
+ * media queries into viewport ones and to add a class-based copy of each `:hover` rule (so that a replayed mouse can
+ * show hover states). For a sheet like jQuery UI's that takes ≈40 ms on a 2-core appliance, before anything is
+ * shown; a first frame shows no hover state, so it does not need the copies. This puts each sheet of the first full
+ * snapshot in rrweb's own cache of adapted sheets with only the media-query rewrite (the same regular expression as
+ * rrweb's), and {@link Player.firstFrameShown} takes the entries out again. Does nothing if this rrweb has no such
+ * cache (another version).
+ */
+function quickFirstSnapshotCss(replayer: Replayer, snapshot: unknown): QuickCss | undefined {
+  const internals = replayer as unknown as ReplayerInternals;
+  const cache = internals.cache?.stylesWithHoverClass;
+  const root = (snapshot as { data?: { node?: SnapshotNode } } | undefined)?.data?.node;
+  if (!(cache instanceof Map) || !('firstFullSnapshot' in internals) || !root) return undefined;
+  const quick: QuickCss = { cache: cache as Map<string, string>, seeded: [], hover: false };
+  const seed = (text: unknown) => {
+    if (typeof text !== 'string' || !text || quick.cache.has(text)) return;
+    quick.cache.set(text, text.replace(MEDIA_DEVICE, '$1-$2'));
+    quick.seeded.push(text);
+    quick.hover ||= text.includes(':hover');
+  };
+  const stack: SnapshotNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.isStyle) seed(n.textContent);
+    seed(n.attributes?._cssText);
+    if (n.childNodes) stack.push(...n.childNodes);
+  }
+  return quick;
 }

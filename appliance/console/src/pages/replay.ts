@@ -33,6 +33,8 @@ export interface WitnessReplayHandle {
   firstFrameAt: number;
   /** Duration of the recording in ms; -1 before ready. */
   durationMs: number;
+  /** True once all the events are loaded (the page makes no more requests for them). */
+  complete: boolean;
   /** Error message when the recording could not be loaded or played; null otherwise. */
   error: string | null;
   /**
@@ -67,6 +69,7 @@ window.__witnessReplay = {
   ready: false,
   firstFrameAt: -1,
   durationMs: -1,
+  complete: false,
   error: null,
   seek: async (ms: number) => (await playerReady).seek(ms),
   currentTime: () => player?.currentTime() ?? 0,
@@ -426,6 +429,7 @@ async function start(): Promise<void> {
   stageStatus.hidden = true;
   await afterNextPaint();
   const firstFrameAt = performance.now();
+  p.firstFrameShown();
   firstFrameShown = true;
 
   // 2. The rest of the events, handed to the player as they arrive.
@@ -472,6 +476,7 @@ async function start(): Promise<void> {
   if (await rest) {
     ui.complete(events);
     handle.durationMs = p.durationMs;
+    handle.complete = true;
   }
 }
 

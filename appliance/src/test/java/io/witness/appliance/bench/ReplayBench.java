@@ -21,14 +21,21 @@ import java.util.zip.GZIPOutputStream;
  * <p>Builds a recording of {@code minutes} (default 30) by concatenating the shared corpus sessions again and
  * again, each shifted to start {@code gap-ms} (default 1000) after the previous one ends and keeping its own Meta
  * and FullSnapshot events; imports it into the packaged appliance (a child process); then opens the console's
- * replay page {@code runs} times (default 20; after {@code warmup} unmeasured loads, default 1) in one Chromium
+ * replay page {@code runs} times (default 20; after {@code warmup} unmeasured loads, default 5: the appliance JVM is new) in one Chromium
  * and reports navigation start to {@code __witnessReplay.firstFrameAt}: p50, p95, max, against the 300 ms target,
- * with the events download and main-thread figures that say where the time goes. {@code identity=1} makes the
- * browser ask for the events uncompressed ({@code Accept-Encoding: identity}), to compare.
+ * with the events download and main-thread figures that say where the time goes.
+ *
+ * <p>{@code driver=playwright} (default) drives Chromium with playwright-core ({@link PlaywrightFirstFrame});
+ * {@code driver=chromedriver} with Selenium and Debian's chromedriver, as the e2e tests do ({@link
+ * ReplayFirstFrame}), which adds a JSON.parse probe and a V8 profile ({@code profile=0} to skip it) and
+ * {@code identity=1} (the browser asks for the events uncompressed, to compare). Chromedriver's own work in the page
+ * slows page start-up, so its figures are higher (docs/benchmarks.md). With playwright each load starts after the
+ * page before it has loaded all its events; {@code overlap=1} starts it as soon as that page is ready, while the
+ * appliance may still be sending it the rest of the recording (chromedriver loads always overlap so).
  *
  * <pre>
- * bin/bench replay [runs=20] [minutes=30] [warmup=1] [viewport=1280x800] [profile=1] [identity=0] [jvm="..."]
- *                  [work-dir=...]
+ * bin/bench replay [runs=20] [minutes=30] [warmup=5] [viewport=1280x800] [driver=playwright|chromedriver]
+ *                  [overlap=0] [profile=1] [identity=0] [jvm="..."] [work-dir=...]
  * </pre>
  */
 public final class ReplayBench {
@@ -39,7 +46,7 @@ public final class ReplayBench {
   public static void main(String[] argv) throws Exception {
     Bench b = new Bench("replay", argv);
     int runs = b.intArg("runs", 20);
-    int warmup = b.intArg("warmup", 1);
+    int warmup = b.intArg("warmup", 5);
     int minutes = b.intArg("minutes", 30);
     long gapMs = b.intArg("gap-ms", 1000);
     String[] viewport = b.arg("viewport", "1280x800").split("x");
@@ -60,6 +67,21 @@ public final class ReplayBench {
       String id = api.importRecording(gz);
       System.out.printf(Locale.ROOT, "imported %s in %d ms%n", id, (System.nanoTime() - t0) / 1_000_000);
 
+      String driver = b.arg("driver", "playwright");
+      String size = viewport[0] + "x" + viewport[1];
+      if (driver.equals("playwright")) {
+        boolean overlap = b.intArg("overlap", 0) > 0;
+        System.out.println("driver: playwright-core (DevTools protocol), Debian Chromium; each load starts "
+            + (overlap ? "as soon as the one before it is ready (overlap=1)" : "after the one before it has all its events"));
+        List<ReplayFirstFrame.Run> measured = PlaywrightFirstFrame.measure(base, id, "admin",
+            ApplianceProcess.ADMIN_PASSWORD, warmup, runs, size, overlap, System.out::println);
+        report(measured, null, rec, gz.length);
+        return;
+      }
+      if (!driver.equals("chromedriver")) {
+        throw new IllegalArgumentException("driver must be playwright or chromedriver, not " + driver);
+      }
+      System.out.println("driver: chromedriver (Selenium), Debian Chromium");
       try (ReplayFirstFrame page = ReplayFirstFrame.open(base, "admin", ApplianceProcess.ADMIN_PASSWORD,
           Integer.parseInt(viewport[0]), Integer.parseInt(viewport[1]))) {
         page.acceptIdentityOnly(b.intArg("identity", 0) > 0);
@@ -107,8 +129,10 @@ public final class ReplayBench {
     System.out.printf(Locale.ROOT, "  events last byte -> first frame:    p50 %d ms, p95 %d ms (long tasks in it: "
         + "p50 %d ms)%n", Bench.percentile(after, 50), Bench.percentile(after, 95),
         Bench.percentile(longTasks, 50));
-    System.out.printf(Locale.ROOT, "  JSON.parse of the %.1f M characters in the page: %.0f ms (median of 5); "
-        + "download alone %.0f ms%n", parse.get(2) / 1e6, parse.get(1), parse.get(0));
+    if (parse != null) {
+      System.out.printf(Locale.ROOT, "  JSON.parse of the %.1f M characters in the page: %.0f ms (median of 5); "
+          + "download alone %.0f ms%n", parse.get(2) / 1e6, parse.get(1), parse.get(0));
+    }
     System.out.printf(Locale.ROOT, "  recording: %.1f min, %d events, %.1f MB JSON%n", rec.durationMs() / 60000.0,
         rec.events(), rec.json().length / 1e6);
   }

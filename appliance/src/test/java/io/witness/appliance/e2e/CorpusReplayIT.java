@@ -83,6 +83,7 @@ class CorpusReplayIT {
     browser.viewport(shot.width(), shot.height());
     ReplayPage page = ReplayPage.open(browser, base, id, shot.offsetMs());
     page.seek(shot.offsetMs());
+    long noHover = page.stylesWithoutHoverCopies();
     BufferedImage expected = Chromium.read(shot.path());
     BufferedImage actual = page.frame(expected.getWidth(), expected.getHeight());
     String name = session.id() + "__" + shot.file().replace(".png", "");
@@ -94,7 +95,8 @@ class CorpusReplayIT {
     }
     PixelMatch.Result diff = PixelMatch.compare(expected, actual);
     Chromium.save(diff.render(actual), OUT.resolve(name + ".diff.png"));
-    return new ShotResult(session.id(), session.rrwebVersion(), shot, diff.percent(), "");
+    return new ShotResult(session.id(), session.rrwebVersion(), shot, diff.percent(), noHover == 0 ? ""
+        : noHover < 0 ? "no replay frame" : noHover + " style sheets without rrweb's :hover copies after a seek");
   }
 
   /** One compared screenshot. */

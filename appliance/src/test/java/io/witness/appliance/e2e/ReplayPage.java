@@ -52,6 +52,19 @@ final class ReplayPage {
     browser.afterFrames(2);
   }
 
+  /**
+   * Style sheets in the replay frame that have {@code :hover} rules but not rrweb's class-based copies of them
+   * ({@code .\:hover}), with which a replayed mouse shows hover states. The console leaves the copies out of the
+   * first frame only (components/player.ts, quickFirstSnapshotCss); after a seek there must be none.
+   */
+  long stylesWithoutHoverCopies() {
+    Object n = browser.driver().executeScript("const f = document.querySelector('.replayer-wrapper iframe');"
+        + "const d = f && f.contentDocument; if (!d) return -1;"
+        + "return [...d.querySelectorAll('style')].filter(s => s.textContent.includes(':hover')"
+        + " && !s.textContent.includes('.\\\\:hover')).length;");
+    return ((Number) n).longValue();
+  }
+
   /** {@code __witnessReplay.currentTime()}: the replay position in ms. */
   long currentTime() {
     return ((Number) browser.driver().executeScript("return window.__witnessReplay.currentTime()")).longValue();
