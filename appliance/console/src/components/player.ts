@@ -164,8 +164,14 @@ export class Player {
     const target = Math.max(0, Math.round(ms));
     // rrweb's start has built the first full snapshot; a seek to a time up to it would build the same frame again
     // (≈70 ms for a large page).
-    if (target <= this.firstSnapshotMs) this.emit('time');
-    else this.seekNow(target);
+    if (target <= this.firstSnapshotMs) {
+      this.emit('time');
+    } else {
+      // A later frame is built by applying events to the first snapshot, and rrweb builds nothing again when it
+      // plays on from there: the sheets must be the complete ones from the start.
+      this.firstFrameShown();
+      this.seekNow(target);
+    }
   }
 
   /**
