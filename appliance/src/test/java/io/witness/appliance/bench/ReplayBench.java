@@ -20,10 +20,13 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Builds a recording of {@code minutes} (default 30) by concatenating the shared corpus sessions again and
  * again, each shifted to start {@code gap-ms} (default 1000) after the previous one ends and keeping its own Meta
- * and FullSnapshot events; imports it into the packaged appliance (a child process); then opens the console's
- * replay page {@code runs} times (default 20; after {@code warmup} unmeasured loads, default 5: the appliance JVM is new) in one Chromium
- * and reports navigation start to {@code __witnessReplay.firstFrameAt}: p50, p95, max, against the 300 ms target,
- * with the events download and main-thread figures that say where the time goes.
+ * and FullSnapshot events; {@code first} names the session it starts with (default the first by name,
+ * jqueryui-autocomplete-widgets: a light page, hidden by its own CSS until it has loaded; sb-admin-tables-charts is
+ * a heavy one: 1,931 nodes and 278 KB of CSS). Imports it into the packaged appliance (a child process); then opens
+ * the console's replay page {@code runs} times (default 20; after {@code warmup} unmeasured loads, default 5: the
+ * appliance JVM is new) in one Chromium and reports navigation start to {@code __witnessReplay.firstFrameAt}: p50,
+ * p95, max, against the 300 ms target, with the events download and main-thread figures that say where the time
+ * goes.
  *
  * <p>{@code driver=playwright} (default) drives Chromium with playwright-core ({@link PlaywrightFirstFrame});
  * {@code driver=chromedriver} with Selenium and Debian's chromedriver, as the e2e tests do ({@link
@@ -35,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
  *
  * <pre>
  * bin/bench replay [runs=20] [minutes=30] [warmup=5] [viewport=1280x800] [driver=playwright|chromedriver]
- *                  [overlap=0] [profile=1] [identity=0] [jvm="..."] [work-dir=...]
+ *                  [overlap=0] [first=<corpus session>] [profile=1] [identity=0] [jvm="..."] [work-dir=...]
  * </pre>
  */
 public final class ReplayBench {
@@ -51,7 +54,7 @@ public final class ReplayBench {
     long gapMs = b.intArg("gap-ms", 1000);
     String[] viewport = b.arg("viewport", "1280x800").split("x");
 
-    Recording rec = concatenateCorpus(Duration.ofMinutes(minutes), gapMs);
+    Recording rec = concatenateCorpus(Duration.ofMinutes(minutes), gapMs, b.arg("first", ""));
     byte[] gz = gzip(rec.json());
     System.out.printf(Locale.ROOT, "recording: %d corpus sessions concatenated, %.1f min, %d events, %d full "
         + "snapshots, %.1f MB JSON (%.2f MB gzip -6, %.1fx)%n", rec.sessions(), rec.durationMs() / 60000.0,
@@ -141,11 +144,18 @@ public final class ReplayBench {
   record Recording(byte[] json, int sessions, long events, long fullSnapshots, long durationMs) {}
 
   /**
-   * The corpus sessions (sorted by name) one after another until {@code target} is reached, each shifted so that
-   * its first event comes {@code gapMs} after the previous session's last; events keep their order and content.
+   * The corpus sessions (sorted by name, starting with {@code firstSession} if not empty) one after another until
+   * {@code target} is reached, each shifted so that its first event comes {@code gapMs} after the previous
+   * session's last; events keep their order and content.
    */
-  static Recording concatenateCorpus(Duration target, long gapMs) throws IOException {
-    List<String> names = Corpus.sessions();
+  static Recording concatenateCorpus(Duration target, long gapMs, String firstSession) throws IOException {
+    List<String> names = new ArrayList<>(Corpus.sessions());
+    if (!firstSession.isEmpty()) {
+      if (!names.contains(firstSession)) {
+        throw new IllegalArgumentException("first=" + firstSession + " is not a corpus session: " + names);
+      }
+      java.util.Collections.rotate(names, -names.indexOf(firstSession));
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(32 << 20);
     long events = 0;
     long snapshots = 0;
