@@ -92,9 +92,15 @@ final class DomElements {
   }
 
   void setParent(int id, int parent) {
-    Element e = get(id);
+    if (id >= 0 && id < tags.length) {
+      if (tags[id] != null) {
+        parents[id] = parent;
+      }
+      return;
+    }
+    Element e = sparse.get(id);
     if (e != null) {
-      put(id, e.tag(), e.idAttr(), e.classAttr(), parent);
+      sparse.put(id, new Element(e.tag(), e.idAttr(), e.classAttr(), parent));
     }
   }
 

@@ -38,6 +38,13 @@ class DomElementsTest {
     elements.put(9, "li", "", "", 0);
     elements.setParent(9, 2);
     assertEquals(2, elements.get(9).parent());
+    int far = DomElements.DENSE_IDS + 5;
+    elements.put(far, "li", "", "a", 0);
+    elements.setParent(far, 9);
+    assertEquals(new DomElements.Element("li", "", "a", 9), elements.get(far));
+    elements.setParent(7, 2); // unknown: nothing is created
+    assertNull(elements.get(7));
+    elements.remove(far);
     elements.remove(2);
     elements.remove(2);
     assertNull(elements.get(2));
