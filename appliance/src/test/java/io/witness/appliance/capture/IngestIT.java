@@ -43,6 +43,7 @@ class IngestIT {
 
   @ArquillianResource URL url;
   @Inject RecordingStore store;
+  @Inject @jakarta.inject.Named("witness") javax.sql.DataSource dataSource;
 
   @Test
   void batches_plainAndGzip_replayTheSameEventsWithGroundTruthFacts() {
@@ -161,6 +162,35 @@ class IngestIT {
     }
     api.ingest(Batches.envelope(sessionId, 0, events), true).assertStatus(200);
     assertEquals(20_000, api.getJson("/api/v1/recordings/" + recordingOf(sessionId)).path("eventCount").asInt());
+  }
+
+  @Test
+  void batchesInQuickSuccession_leaveTheSealersIndexedTimestampAlone() throws Exception {
+    WitnessApi api = WitnessApi.of(url);
+    String sessionId = Batches.newSessionId();
+    List<byte[]> batches = Batches.split(sessionId, Corpus.events(SESSION), PER_BATCH);
+    api.ingest(batches.get(0), false).assertStatus(200);
+    String id = recordingOf(sessionId);
+    java.time.OffsetDateTime first = lastBatchAt(id);
+    Thread.sleep(20);
+    api.ingest(batches.get(1), false).assertStatus(200);
+    api.ingest(batches.get(2), true).assertStatus(200);
+    // Default idle time 1800 s: the timestamp moves only once it is 60 s old, so the index entry stays put.
+    assertEquals(first, lastBatchAt(id));
+    assertEquals(3L * PER_BATCH, api.getJson("/api/v1/recordings/" + id).path("eventCount").asLong());
+    assertFalse(store.idleLiveRecordings(java.time.Duration.ofMinutes(30), 10_000).contains(id));
+    assertTrue(store.idleLiveRecordings(java.time.Duration.ZERO, 10_000).contains(id));
+  }
+
+  private java.time.OffsetDateTime lastBatchAt(String id) throws java.sql.SQLException {
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement("select last_batch_at from recordings where id = ?")) {
+      s.setString(1, id);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        assertTrue(rs.next());
+        return rs.getObject(1, java.time.OffsetDateTime.class);
+      }
+    }
   }
 
   private String recordingOf(String sessionId) {
