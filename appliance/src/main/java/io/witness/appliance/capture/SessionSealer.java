@@ -1,5 +1,6 @@
 package io.witness.appliance.capture;
 
+import io.witness.appliance.platform.DaemonThreads;
 import io.witness.appliance.recording.RecordingStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -8,7 +9,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -35,11 +35,7 @@ class SessionSealer {
 
   void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100)
       @Initialized(ApplicationScoped.class) Object ignored) {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "witness-session-sealer");
-      t.setDaemon(true);
-      return t;
-    });
+    executor = DaemonThreads.scheduler("witness-session-sealer");
     var unused =
         executor.scheduleWithFixedDelay(this::sealIdle, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
   }

@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -67,11 +66,7 @@ public class EmbeddedDatabaseMaintenance {
     if (intervalMs <= 0 || !DatabaseMigrations.vendor(dataSource).equals("h2")) {
       return;
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "witness-h2-maintenance");
-      t.setDaemon(true);
-      return t;
-    });
+    executor = DaemonThreads.scheduler("witness-h2-maintenance");
     var unused = executor.scheduleWithFixedDelay(this::runStep, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 

@@ -1,0 +1,18 @@
+package io.witness.appliance.platform;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Background work of the appliance: named daemon threads, so that none of them keeps a stopping JVM alive. */
+public final class DaemonThreads {
+  private DaemonThreads() {}
+
+  /** A single-threaded scheduler whose thread is a daemon called {@code name}. */
+  public static ScheduledExecutorService scheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+}
