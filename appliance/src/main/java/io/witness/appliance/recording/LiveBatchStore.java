@@ -69,7 +69,8 @@ public class LiveBatchStore {
    * How stale {@code last_batch_at} may be: it is indexed (the sealer finds idle sessions by it), and an index entry
    * that changes with every batch is an index page rewritten with every commit. Only the sealer reads it, against
    * {@code capture.seal-after-idle-seconds}, so it moves when it is older than a thirtieth of that (60 s at most):
-   * a session is sealed at most about 3 % later than configured.
+   * the stored time may be up to that much before the real last batch, so a session may be sealed up to about 3 %
+   * sooner than configured (a batch after sealing is stored as before: the recording goes back to live).
    */
   @Inject @ConfigProperty(name = "capture.seal-after-idle-seconds", defaultValue = "1800")
   long sealAfterIdleSeconds;
