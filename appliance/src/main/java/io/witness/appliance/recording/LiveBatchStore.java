@@ -1,6 +1,7 @@
 package io.witness.appliance.recording;
 
 import io.witness.appliance.platform.DatabaseMigrations;
+import io.witness.appliance.platform.TimeOrderedIds;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -146,7 +146,7 @@ public class LiveBatchStore {
         batchRows.addBatch();
 
         int chunkNo = r.nextChunkNo++;
-        String blobKey = "rec/" + r.id + "/" + chunkNo + "-" + UUID.randomUUID();
+        String blobKey = RecordingStore.newBlobKey();
         chunkRows.setString(1, r.id);
         chunkRows.setInt(2, chunkNo);
         chunkRows.setInt(3, b.seq());
@@ -229,7 +229,7 @@ public class LiveBatchStore {
 
   private static RecordingEntity newRecording(SessionRef ref, EventSlice first, OffsetDateTime now) {
     RecordingEntity r = new RecordingEntity();
-    r.id = UUID.randomUUID().toString();
+    r.id = TimeOrderedIds.next().toString();
     r.siteId = ref.siteId();
     r.sessionKey = ref.sessionKey();
     r.state = RecordingEntity.LIVE;

@@ -2,6 +2,7 @@ package io.witness.appliance.recording;
 
 import io.witness.appliance.platform.DatabaseMigrations;
 import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.platform.TimeOrderedIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.hibernate.Session;
 
 /**
@@ -71,7 +71,7 @@ public class RecordingStore {
 
   private RecordingEntity newRecording(String siteId, String source, EventSlice first) {
     RecordingEntity r = new RecordingEntity();
-    r.id = UUID.randomUUID().toString();
+    r.id = TimeOrderedIds.next().toString();
     r.siteId = siteId;
     r.source = source;
     r.createdAt = now();
@@ -83,6 +83,15 @@ public class RecordingStore {
     return r;
   }
 
+  /**
+   * The key of a new chunk's blob: time-ordered, so the database BlobStore appends each blob at the end of its
+   * table instead of rewriting a random page holding other recordings' blobs. The chunk row links it to its
+   * recording.
+   */
+  static String newBlobKey() {
+    return "chunk/" + TimeOrderedIds.next();
+  }
+
   private void addChunk(RecordingEntity r, String kind, int streamNo, byte[] data, int events, long raw) {
     ChunkEntity c = new ChunkEntity();
     c.recordingId = r.id;
@@ -92,7 +101,7 @@ public class RecordingStore {
     c.eventCount = events;
     c.rawBytes = raw;
     c.storedBytes = data.length;
-    c.blobKey = "rec/" + r.id + "/" + c.chunkNo + "-" + UUID.randomUUID();
+    c.blobKey = newBlobKey();
     putBlob(c.blobKey, data);
     em.persist(c);
     r.storedBytes += data.length;

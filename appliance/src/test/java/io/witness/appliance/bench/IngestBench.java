@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * bytes of acknowledged events per second (10^6 bytes).
  *
  * <p>Arguments ({@code key=value}): {@code warmup=60 seconds=15 connections=1,2,4,8,16,32 open-seconds=30
- * open-fraction=0.7 open-connections=32 copies=8 batch-seconds=5 jvm="..." jfr=true keep-data=false}.
+ * open-fraction=0.7 open-connections=32 copies=8 batch-seconds=5 stagger=true jvm="..." jfr=true
+ * keep-data=false}.
  * {@code batch-seconds} changes the SDK's 5-s batch window (the 512 KB cap stays) to see how throughput depends on
  * batch size.
  */
@@ -46,54 +47,85 @@ public final class IngestBench {
   private record CorpusBatch(byte[] eventsGz, long rawBytes, int events) {}
 
   /** One request ready to write. */
-  private record Request(byte[] head, byte[] prefixGz, byte[] eventsGz, long rawBytes) {}
+  private record Request(byte[] head, byte[] prefixGz, byte[] eventsGz, long rawBytes, int seq) {}
 
-  /** An endless supply of distinct batches, interleaved over the live sessions of a wave. */
+  /**
+   * An endless supply of distinct batches from {@code copies} × corpus-size live sessions ("slots"), one batch of
+   * each slot in turn. Staggered (the default): every slot replays its corpus session over and over under a new
+   * session id each time, and starts after a random number of turns below its session's length, so sessions begin
+   * and end at random points and a turn holds about as many first batches (full snapshots, the heaviest) as any
+   * other — as from browsers that open pages independently. {@code stagger=false} gives the lockstep waves used
+   * until 2026-12-02: every slot starts batch 0 in the same turn, so each wave opens with copies × 12 full
+   * snapshots in a row (a burst every ~1.1 s at 950 batches/s).
+   */
   private static final class Supply {
     private final List<List<CorpusBatch>> corpus;
-    private final int copies;
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final String headStart;
-    private int wave = -1;
-    private int index;
-    private int stream;
-    private int maxBatches;
+    private final int slots;
+    private final int[] position;
+    private final int[] generation;
+    private final boolean staggered;
+    private final int waveLength;
+    private int slot;
+    private int turn;
 
-    Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey) {
+    Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey, boolean staggered) {
       this.corpus = corpus;
-      this.copies = copies;
-      this.maxBatches = corpus.stream().mapToInt(List::size).max().orElseThrow();
+      this.staggered = staggered;
+      this.slots = corpus.size() * copies;
+      this.position = new int[slots];
+      this.generation = new int[slots];
       this.headStart = "POST /ingest/v1/batches HTTP/1.1\r\nHost: " + host + "\r\nWitness-Site-Key: " + siteKey
           + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ";
-      this.index = maxBatches;
+      // Lockstep: a wave lasts as long as the longest session; shorter ones wait for the next wave.
+      this.waveLength = corpus.stream().mapToInt(List::size).max().orElseThrow();
+      java.util.Random random = new java.util.Random(42);
+      for (int s = 0; s < slots; s++) {
+        // A negative position is a turn the slot sits out before its first session.
+        position[s] = staggered ? -random.nextInt(sessionOf(s).size()) : 0;
+      }
+    }
+
+    private List<CorpusBatch> sessionOf(int s) {
+      return corpus.get(s % corpus.size());
     }
 
     synchronized Request next() {
       while (true) {
-        if (index >= maxBatches) {
-          wave++;
-          index = 0;
-          stream = 0;
-        }
-        int streams = corpus.size() * copies;
-        while (stream < streams) {
-          int s = stream++;
-          List<CorpusBatch> batches = corpus.get(s % corpus.size());
-          if (index < batches.size()) {
-            return request(s, index, batches.get(index));
+        if (slot == slots) {
+          slot = 0;
+          turn++;
+          if (!staggered && turn % waveLength == 0) {
+            for (int s = 0; s < slots; s++) {
+              position[s] = 0;
+              generation[s]++;
+            }
           }
         }
-        stream = 0;
-        index++;
+        int s = slot++;
+        List<CorpusBatch> batches = sessionOf(s);
+        int p = position[s]++;
+        if (p < 0) {
+          continue;
+        }
+        if (p < batches.size()) {
+          return request(s, p, batches.get(p));
+        }
+        if (staggered) {
+          generation[s]++;
+          position[s] = 1;
+          return request(s, 0, batches.get(0));
+        }
       }
     }
 
     private Request request(int s, int seq, CorpusBatch b) {
-      String sessionId = "bench-" + run + "-" + wave + "-" + s;
+      String sessionId = "bench-" + run + "-" + s + "-" + generation[s];
       byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(sessionId, seq, System.currentTimeMillis()));
       byte[] head = (headStart + (prefix.length + b.eventsGz().length) + "\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1);
-      return new Request(head, prefix, b.eventsGz(), b.rawBytes());
+      return new Request(head, prefix, b.eventsGz(), b.rawBytes(), seq);
     }
   }
 
@@ -159,7 +191,9 @@ public final class IngestBench {
       Duration up = app.awaitHealthy(Duration.ofMinutes(3));
       System.out.printf("# appliance up in %.1f s (pid %d, port %d)%n", up.toMillis() / 1e3, app.pid(), app.port());
       String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
-      Supply supply = new Supply(corpus, copies, "127.0.0.1:" + app.port(), siteKey);
+      boolean staggered = Boolean.parseBoolean(bench.arg("stagger", "true"));
+      System.out.println("# sessions: " + (staggered ? "staggered (random start per slot)" : "lockstep waves (stagger=false)"));
+      Supply supply = new Supply(corpus, copies, "127.0.0.1:" + app.port(), siteKey, staggered);
 
       int warmup = bench.intArg("warmup", 60);
       System.out.println(closedLoop(app, supply, 4, warmup, "warm-up, 4 connections").line());
@@ -176,7 +210,9 @@ public final class IngestBench {
       double rate = best.batchesPerSecond() * fraction;
       Result open = openLoop(app, supply, rate, bench.intArg("open-seconds", 30),
           bench.intArg("open-connections", 32),
-          String.format("open loop %.0f%% = %.0f/s", fraction * 100, rate));
+          String.format("open loop %.0f%% = %.0f/s", fraction * 100, rate), bench.work.resolve("open-loop.csv"));
+      System.out.println("# every open-loop answer (due time as epoch ms, latency ms): "
+          + bench.work.resolve("open-loop.csv"));
       System.out.println(open.line() + "  [" + Bench.loadAverage() + "]");
 
       System.out.println();
@@ -277,7 +313,7 @@ public final class IngestBench {
   private record Due(long dueNanos, Request request) {}
 
   private static Result openLoop(ApplianceProcess app, Supply supply, double rate, int seconds, int connections,
-      String name) throws InterruptedException {
+      String name, Path timeline) throws InterruptedException, IOException {
     BlockingQueue<Due> queue = new ArrayBlockingQueue<>(1 << 16);
     long start = System.nanoTime();
     long total = (long) (rate * seconds);
@@ -286,6 +322,9 @@ public final class IngestBench {
     AtomicLong raw = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     long[] latencies = new long[(int) total];
+    long[] dues = new long[(int) total];
+    long[] raws = new long[(int) total];
+    int[] seqs = new int[(int) total];
     AtomicLong done = new AtomicLong();
     String[] firstError = new String[1];
     Due poison = new Due(0, null);
@@ -311,7 +350,11 @@ public final class IngestBench {
             if (status == 200) {
               batches.incrementAndGet();
               raw.addAndGet(d.request().rawBytes());
-              latencies[(int) done.getAndIncrement()] = latency;
+              int i = (int) done.getAndIncrement();
+              latencies[i] = latency;
+              dues[i] = d.dueNanos() - start;
+              raws[i] = d.request().rawBytes();
+              seqs[i] = d.request().seq();
             } else {
               errors.incrementAndGet();
               synchronized (firstError) {
@@ -355,11 +398,24 @@ public final class IngestBench {
       firstError[0] = aborted + (firstError[0] == null ? "" : "; " + firstError[0]);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    writeTimeline(timeline, start, dues, latencies, raws, seqs, (int) done.get());
     long[] sorted = Arrays.copyOf(latencies, (int) done.get());
     Arrays.sort(sorted);
     return new Result(name, elapsed, batches.get(), raw.get(), errors.get(), sorted,
         Bench.cpuSeconds(app.pid()) - cpu0, firstError[0],
         Bench.cpuPerUnit(threads0, Bench.threadCpuSeconds(app.pid()), batches.get()));
+  }
+
+  /** One line per answered batch of the open loop, to set the tail against GC and appliance logs by time. */
+  private static void writeTimeline(Path file, long startNanos, long[] dues, long[] latencies, long[] raws,
+      int[] seqs, int n) throws IOException {
+    long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - startNanos);
+    StringBuilder csv = new StringBuilder("due_epoch_ms,latency_ms,raw_bytes,seq\n");
+    for (int i = 0; i < n; i++) {
+      csv.append(String.format("%.3f,%.3f,%d,%d%n", (epochNanosAtStart + dues[i]) / 1e6, latencies[i] / 1e6,
+          raws[i], seqs[i]));
+    }
+    Files.writeString(file, csv);
   }
 
   private static double ms(long nanos) {
