@@ -1,5 +1,6 @@
 package io.witness.appliance.capture;
 
+import io.witness.appliance.platform.EmbeddedDatabaseMaintenance;
 import io.witness.appliance.platform.Problem;
 import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.platform.ProblemType;
@@ -53,6 +54,7 @@ public class BatchWriter {
   private record Pending(LiveBatch batch, CompletableFuture<RecordingStore.Appended> done) {}
 
   @Inject LiveBatchStore store;
+  @Inject EmbeddedDatabaseMaintenance maintenance;
 
   /**
    * Writer threads (capture.writer-threads). One suits the embedded H2, whose commits are serial anyway: one
@@ -143,6 +145,9 @@ public class BatchWriter {
       }
       write(group);
       group.clear();
+      if (queue.isEmpty()) {
+        maintenance.whenWriterIdle();
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -25,15 +26,23 @@ import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 
 /**
- * Housekeeping of the embedded H2 file while the appliance runs: an fsync and a bounded compaction step every
- * {@code database.maintenance-interval-ms} (250 ms; 0 turns it off). PostgreSQL needs none of this.
+ * Housekeeping of the embedded H2 file while the appliance runs: an fsync every
+ * {@code database.maintenance-interval-ms} (250 ms; 0 turns all of it off) and compaction in small steps, run by
+ * the batch writer when it has nothing to write ({@link #whenWriterIdle()}), or by the timer when the writer has
+ * not been idle for a whole interval. PostgreSQL needs none of this.
  *
  * <p>Why compaction: H2 writes each commit as a new chunk holding every page the commit touched. The appliance
  * commits with {@code WRITE_DELAY=0} (a 2xx is in the file before it is sent), and with that setting H2 runs no
  * background thread, so nothing rewrote the few live pages left in old chunks: under saturated ingest the file grew
- * about ten times faster than the data (2.5 GB per minute, docs/benchmarks.md). Each step here rewrites the live
- * pages of chunks below {@link #TARGET_FILL_PERCENT} % fill, up to {@link #STEP_BYTES}, and the chunks it empties
- * are reused.
+ * about ten times faster than the data (2.5 GB per minute, docs/benchmarks.md). Each step rewrites the live pages
+ * of chunks below {@link #TARGET_FILL_PERCENT} % fill, up to a byte budget, and commits them; the chunks it
+ * empties are reused.
+ *
+ * <p>Why in the writer's idle time: a step holds H2's store lock, which every commit needs, and the pages it
+ * rewrites are written by the next commit. Run from a timer, a 2 MB step every 250 ms made the next group of
+ * batches wait 15–30 ms, the largest part of the ingest tail (docs/benchmarks.md, "Ingest, 2026-12-03"). Run by
+ * the writer between groups, a step ({@link #IDLE_STEP_BYTES}, a few ms) delays only batches that arrive during
+ * it, and never a commit in progress.
  *
  * <p>Why fsync: H2 does not fsync per commit, so a power loss could lose acknowledged batches, and H2 overwrites a
  * dead chunk only after {@code RETENTION_TIME} (the default URL sets 5 s) on the assumption that the OS has flushed
@@ -49,8 +58,12 @@ import org.h2.mvstore.MVStore;
 public class EmbeddedDatabaseMaintenance {
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabaseMaintenance.class.getName());
   static final int TARGET_FILL_PERCENT = 60;
-  /** Compaction holds H2's store lock, which every commit needs: small steps, often (8 MB steps took up to 160 ms). */
-  static final int STEP_BYTES = 2 << 20;
+  /** A step in the writer's idle time: small, so a batch arriving meanwhile waits only a few ms. */
+  static final int IDLE_STEP_BYTES = 512 << 10;
+  /** Idle steps at most this often (up to ~10 MB/s of rewriting, more than saturated ingest leaves behind). */
+  static final long IDLE_STEP_SPACING_NANOS = 50_000_000L;
+  /** A timer step, when the writer was never idle for a whole interval (saturation) or there is no ingest. */
+  static final int TIMER_STEP_BYTES = 2 << 20;
 
   @Inject
   @Named("witness")
@@ -60,33 +73,128 @@ public class EmbeddedDatabaseMaintenance {
   long intervalMs;
 
   private ScheduledExecutorService executor;
+  /** True while maintenance runs: after start on an embedded H2 file, until stop or until it switched itself off. */
+  private volatile boolean running;
+  /** The embedded store, found again through a connection if H2 closed and reopened the database. */
+  private volatile MVStore store;
+  private final ReentrantLock compacting = new ReentrantLock();
+  private volatile long lastCompaction = System.nanoTime();
+  /** {@link #IDLE_STEP_SPACING_NANOS}; a test sets 0. */
+  long idleStepSpacingNanos = IDLE_STEP_SPACING_NANOS;
 
   void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100)
       @Initialized(ApplicationScoped.class) Object ignored) {
     if (intervalMs <= 0 || !DatabaseMigrations.vendor(dataSource).equals("h2")) {
       return;
     }
+    try (Connection c = dataSource.getConnection()) {
+      store = embeddedStore(c).orElse(null);
+    } catch (SQLException | LinkageError e) {
+      LOG.log(Level.WARNING, "cannot reach the embedded database's store: maintenance is off", e);
+    }
+    if (store == null) {
+      LOG.warning("the database is not an embedded H2 file: maintenance is off");
+      return;
+    }
+    running = true;
     executor = DaemonThreads.scheduler("witness-h2-maintenance");
-    var unused = executor.scheduleWithFixedDelay(this::runStep, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    var unused = executor.scheduleWithFixedDelay(this::timerStep, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
-  private void runStep() {
-    try {
-      if (!step(dataSource)) {
-        LOG.warning("the database is not an embedded H2 file: maintenance is off");
-        executor.shutdown();
+  /**
+   * Called by the batch writer when its queue is empty: one small compaction step if one is due. Never waits for
+   * another step in progress; a no-op on PostgreSQL.
+   */
+  public void whenWriterIdle() {
+    if (running && System.nanoTime() - lastCompaction >= idleStepSpacingNanos) {
+      MVStore mv = currentStore();
+      if (mv != null) {
+        compactStep(mv, IDLE_STEP_BYTES);
       }
-    } catch (SQLException | RuntimeException e) {
+    }
+  }
+
+  private void timerStep() {
+    MVStore mv = running ? currentStore() : null;
+    if (mv == null) {
+      return;
+    }
+    try {
+      sync(mv);
+      if (System.nanoTime() - lastCompaction >= TimeUnit.MILLISECONDS.toNanos(intervalMs)) {
+        compactStep(mv, TIMER_STEP_BYTES);
+      }
+    } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "maintenance of the embedded database failed; will retry", e);
     } catch (LinkageError e) {
-      LOG.log(Level.WARNING, "this H2 version's internals differ from the ones this class was built for:"
-          + " maintenance is off", e);
-      executor.shutdown();
+      switchOff(e);
+    }
+  }
+
+  private void compactStep(MVStore mv, int bytes) {
+    if (!compacting.tryLock()) {
+      return;
+    }
+    try {
+      compact(mv, bytes);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "compaction of the embedded database failed; will retry", e);
+    } catch (LinkageError e) {
+      switchOff(e);
+    } finally {
+      lastCompaction = System.nanoTime();
+      compacting.unlock();
+    }
+  }
+
+  private void switchOff(LinkageError e) {
+    LOG.log(Level.WARNING, "this H2 version's internals differ from the ones this class was built for:"
+        + " maintenance is off", e);
+    running = false;
+    executor.shutdown();
+  }
+
+  /**
+   * The open store: H2 closes a database when its last connection closes and opens a new store with the next
+   * one, so a closed store is looked up again; null if that fails (the next step tries again).
+   */
+  private MVStore currentStore() {
+    MVStore mv = store;
+    if (mv != null && !mv.isClosed()) {
+      return mv;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      mv = embeddedStore(c).orElse(null);
+      store = mv;
+      return mv;
+    } catch (SQLException e) {
+      LOG.log(Level.FINE, "cannot reach the embedded database for maintenance; will retry", e);
+      return null;
     }
   }
 
   /**
-   * One fsync and one bounded compaction step of the H2 file behind {@code dataSource}; false if it is not an
+   * fsync through a descriptor of our own: MVStore.sync() holds the store lock for the whole fsync (70 ms median
+   * under ingest), and every commit waits for that lock.
+   */
+  private static void sync(MVStore mv) throws IOException {
+    try (FileChannel file = FileChannel.open(Path.of(mv.getFileStore().getFileName()), StandardOpenOption.READ)) {
+      file.force(false);
+    }
+  }
+
+  /**
+   * Rewrites the live pages of chunks below the target fill, up to about {@code bytes}, and commits them at once
+   * (they would otherwise be written by the next commit, a batch writer's). Skips the commit if one is running.
+   */
+  private static void compact(MVStore mv, int bytes) {
+    if (mv.compact(TARGET_FILL_PERCENT, bytes)) {
+      mv.tryCommit();
+    }
+  }
+
+  /**
+   * One fsync and one timer-sized compaction step of the H2 file behind {@code dataSource}; false if it is not an
    * embedded H2 file database (nothing done).
    */
   static boolean step(DataSource dataSource) throws SQLException {
@@ -95,26 +203,17 @@ public class EmbeddedDatabaseMaintenance {
       if (store.isEmpty()) {
         return false;
       }
-      MVStore mv = store.get();
-      long start = System.nanoTime();
-      // fsync through a descriptor of our own: MVStore.sync() holds the store lock for the whole fsync (70 ms
-      // median under ingest), and every commit waits for that lock.
-      try (FileChannel file = FileChannel.open(Path.of(mv.getFileStore().getFileName()), StandardOpenOption.READ)) {
-        file.force(false);
+      try {
+        sync(store.get());
       } catch (IOException e) {
         throw new SQLException("cannot fsync the database file: " + e.getMessage(), e);
       }
-      long synced = System.nanoTime();
-      mv.compact(TARGET_FILL_PERCENT, STEP_BYTES);
-      long compacted = System.nanoTime();
-      LOG.fine(() -> String.format("sync %.1f ms, compaction %.1f ms, file %d MB, chunks %d %% live",
-          (synced - start) / 1e6, (compacted - synced) / 1e6, mv.getFileStore().size() >> 20,
-          mv.getFileStore().getChunksFillRate()));
+      compact(store.get(), TIMER_STEP_BYTES);
       return true;
     }
   }
 
-  private static Optional<MVStore> embeddedStore(Connection c) throws SQLException {
+  static Optional<MVStore> embeddedStore(Connection c) throws SQLException {
     if (!c.isWrapperFor(JdbcConnection.class)
         || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
       return Optional.empty();
@@ -126,6 +225,7 @@ public class EmbeddedDatabaseMaintenance {
 
   @PreDestroy
   void stop() {
+    running = false;
     if (executor != null) {
       executor.shutdownNow();
     }

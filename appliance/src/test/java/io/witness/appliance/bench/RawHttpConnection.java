@@ -30,8 +30,8 @@ final class RawHttpConnection implements Closeable {
     this.address = new InetSocketAddress(host, port);
   }
 
-  /** Writes the parts of one request and reads the whole answer; returns the status code. */
-  int exchange(byte[]... parts) throws IOException {
+  /** Opens the connection unless it is open (the first exchange does it otherwise). */
+  void connect() throws IOException {
     if (socket == null) {
       socket = new Socket();
       socket.setTcpNoDelay(true);
@@ -40,6 +40,11 @@ final class RawHttpConnection implements Closeable {
       in = new BufferedInputStream(socket.getInputStream(), 16 << 10);
       out = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
     }
+  }
+
+  /** Writes the parts of one request and reads the whole answer; returns the status code. */
+  int exchange(byte[]... parts) throws IOException {
+    connect();
     for (byte[] p : parts) {
       out.write(p);
     }
