@@ -28,8 +28,9 @@ import org.h2.mvstore.MVStore;
 /**
  * Housekeeping of the embedded H2 file while the appliance runs: an fsync every
  * {@code database.maintenance-interval-ms} (250 ms; 0 turns all of it off) and compaction in small steps, run by
- * the batch writer when it has nothing to write ({@link #whenWriterIdle()}), or by the timer when the writer has
- * not been idle for a whole interval. PostgreSQL needs none of this.
+ * the batch writer when it has nothing to write ({@link #whenWriterIdle()}), or by the timer when no step ran for
+ * {@link #TIMER_STEP_AFTER_NANOS} (no ingest, or a writer that never had an idle moment). PostgreSQL needs none of
+ * this.
  *
  * <p>Why compaction: H2 writes each commit as a new chunk holding every page the commit touched. The appliance
  * commits with {@code WRITE_DELAY=0} (a 2xx is in the file before it is sent), and with that setting H2 runs no
@@ -62,7 +63,13 @@ public class EmbeddedDatabaseMaintenance {
   static final int IDLE_STEP_BYTES = 512 << 10;
   /** Idle steps at most this often (up to ~10 MB/s of rewriting, more than saturated ingest leaves behind). */
   static final long IDLE_STEP_SPACING_NANOS = 50_000_000L;
-  /** A timer step, when the writer was never idle for a whole interval (saturation) or there is no ingest. */
+  /**
+   * The timer compacts only when no step ran for this long: there is no ingest, or the writer has had no idle
+   * moment for that long. Not sooner: a writer busy for a quarter second is working off a backlog, and a timer step
+   * then (13–87 ms under load) made the backlog grow (docs/benchmarks.md, "Ingest, 2026-12-03").
+   */
+  static final long TIMER_STEP_AFTER_NANOS = 2_000_000_000L;
+  /** The size of a timer step. */
   static final int TIMER_STEP_BYTES = 2 << 20;
 
   @Inject
@@ -121,7 +128,7 @@ public class EmbeddedDatabaseMaintenance {
     }
     try {
       sync(mv);
-      if (System.nanoTime() - lastCompaction >= TimeUnit.MILLISECONDS.toNanos(intervalMs)) {
+      if (System.nanoTime() - lastCompaction >= TIMER_STEP_AFTER_NANOS) {
         compactStep(mv, TIMER_STEP_BYTES);
       }
     } catch (IOException | RuntimeException e) {
