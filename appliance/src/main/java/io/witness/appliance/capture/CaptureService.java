@@ -19,7 +19,6 @@ import io.witness.appliance.site.SiteService;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -182,11 +181,18 @@ public class CaptureService {
     return null;
   }
 
-  private static EventSlice merge(List<EventSlice> slices) {
+  /** One slice of all of {@code slices}, their events in order (package-private for its test). */
+  static EventSlice merge(List<EventSlice> slices) {
     if (slices.size() == 1) {
       return slices.get(0);
     }
-    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    // Sized once: a growing ByteArrayOutputStream copied each batch's events several times over.
+    int size = slices.size() - 1;
+    for (EventSlice s : slices) {
+      size += s.json().length;
+    }
+    byte[] bytes = new byte[size];
+    int at = 0;
     List<Fact> facts = new ArrayList<>();
     int n = 0;
     long first = Long.MAX_VALUE;
@@ -195,10 +201,11 @@ public class CaptureService {
     long[] activity = new long[activityCount];
     int a = 0;
     for (EventSlice s : slices) {
-      if (json.size() > 0) {
-        json.write(',');
+      if (at > 0) {
+        bytes[at++] = ',';
       }
-      json.writeBytes(s.json());
+      System.arraycopy(s.json(), 0, bytes, at, s.json().length);
+      at += s.json().length;
       facts.addAll(s.facts());
       n += s.eventCount();
       first = Math.min(first, s.firstTs());
@@ -206,8 +213,8 @@ public class CaptureService {
       System.arraycopy(s.activityTs(), 0, activity, a, s.activityTs().length);
       a += s.activityTs().length;
     }
-    byte[] bytes = json.toByteArray();
-    return new EventSlice(bytes, n, first, last, activity, facts, bytes.length);
+    return new EventSlice(at == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, at), n, first, last, activity,
+        facts, at);
   }
 
   /** Validates and stores a complete rrweb recording (an event array); returns the new recording's id. */

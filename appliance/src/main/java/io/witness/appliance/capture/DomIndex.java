@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A lightweight mirror of the recorded page's element tree, kept from full snapshots and mutations, just enough
@@ -187,14 +188,19 @@ final class DomIndex {
     return Optional.of(s.length() > 500 ? s.substring(s.length() - 500) : s);
   }
 
+  /** Compiled once: {@code String.matches} compiled these for every element of every click's path. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z][\\w-]*");
+  private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_-][\\w-]*");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private static String part(Element e) {
     StringBuilder b = new StringBuilder(e.tag());
-    if (!e.idAttr().isBlank() && e.idAttr().length() <= 64 && e.idAttr().matches("[A-Za-z][\\w-]*")) {
+    if (!e.idAttr().isBlank() && e.idAttr().length() <= 64 && ID.matcher(e.idAttr()).matches()) {
       return b.append('#').append(e.idAttr()).toString();
     }
     int n = 0;
-    for (String c : e.classAttr().trim().split("\\s+", -1)) {
-      if (!c.isEmpty() && c.matches("[A-Za-z_-][\\w-]*") && n++ < 2) {
+    for (String c : WHITESPACE.split(e.classAttr().trim(), -1)) {
+      if (!c.isEmpty() && CLASS_NAME.matcher(c).matches() && n++ < 2) {
         b.append('.').append(c);
       }
     }

@@ -50,6 +50,30 @@ class EventReaderTest {
   }
 
   @Test
+  void merge_ofTheSlicesOfALargeBatch_isItsEventsAsSentInOrder() throws IOException {
+    StringBuilder array = new StringBuilder("[").append(META);
+    StringBuilder events = new StringBuilder(META);
+    String padding = "x".repeat(1000);
+    int n = 1;
+    while (events.length() < 2 * EventReader.SLICE_BYTES + 1000) {
+      String e = "{\"type\":5,\"timestamp\":" + (1000 + n) + ",\"data\":{\"tag\":\"t" + n + "\",\"payload\":{\"p\":\""
+          + padding + "\"}}}";
+      array.append(',').append(e);
+      events.append(',').append(e);
+      n++;
+    }
+    assertEquals(n, read(array.append(']').toString(), 100_000));
+    assertTrue(slices.size() >= 2, slices.size() + " slices");
+
+    EventSlice merged = CaptureService.merge(slices);
+    assertEquals(events.toString(), new String(merged.json(), StandardCharsets.UTF_8));
+    assertEquals(n, merged.eventCount());
+    assertEquals(merged.json().length, merged.rawBytes());
+    assertEquals(1000, merged.firstTs());
+    assertEquals(1000 + n - 1, merged.lastTs());
+  }
+
+  @Test
   void read_validEvents_givesOneSliceWithTheirJsonFactsAndTimes() throws IOException {
     String click = "{\"type\":3,\"timestamp\":1500,\"data\":{\"source\":2,\"type\":2,\"id\":5,\"x\":10,\"y\":20}}";
     String move = "{\"type\":3,\"timestamp\":1200,\"data\":{\"source\":1,\"positions\":[]}}";
