@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -90,6 +92,14 @@ public class CaptureService {
 
   private Envelope parseEnvelope(Site site, InputStream body) throws IOException {
     Body read = Body.of(body);
+    try {
+      return parseEnvelope(site, read);
+    } finally {
+      read.release();
+    }
+  }
+
+  private Envelope parseEnvelope(Site site, Body read) throws IOException {
     byte[] bytes = read.bytes();
     int length = read.length();
     Envelope env = new Envelope();
@@ -146,12 +156,21 @@ public class CaptureService {
 
   /**
    * A request body read into one array: {@code bytes[0..length)}. InputStream.readAllBytes collects pieces and
-   * copies them (three times the body in garbage); an SDK batch (≈36 KB of JSON) fits the first 64 KB here.
+   * copies them (three times the body in garbage); an SDK batch (≈36 KB of JSON) fits the first 64 KB here. The
+   * arrays come from a small pool and go back with {@link #release()} once the batch is parsed (every slice copies
+   * its bytes out): 64 KB per request was 10–15 % of the ingest path's allocation (docs/benchmarks.md).
    */
   @SuppressWarnings("ArrayRecordComponent") // internal, read once
   record Body(byte[] bytes, int length) {
+    static final int INITIAL = 64 << 10;
+    /** Larger arrays (a rare big batch) are left to the GC rather than kept. */
+    static final int LARGEST_KEPT = 1 << 20;
+    static final int POOLED = 32;
+    private static final BlockingQueue<byte[]> POOL = new ArrayBlockingQueue<>(POOLED);
+
     static Body of(InputStream in) throws IOException {
-      byte[] buf = new byte[64 << 10];
+      byte[] pooled = POOL.poll();
+      byte[] buf = pooled != null ? pooled : new byte[INITIAL];
       int n = 0;
       for (int r; (r = in.read(buf, n, buf.length - n)) >= 0; ) {
         n += r;
@@ -160,6 +179,13 @@ public class CaptureService {
         }
       }
       return new Body(buf, n);
+    }
+
+    /** Hands the array back; nothing may read this body afterwards. */
+    void release() {
+      if (bytes.length <= LARGEST_KEPT) {
+        var unused = POOL.offer(bytes);
+      }
     }
   }
 
