@@ -86,8 +86,9 @@ public class EmbeddedDatabaseMaintenance {
   private volatile MVStore store;
   private final ReentrantLock compacting = new ReentrantLock();
   private volatile long lastCompaction = System.nanoTime();
-  /** {@link #IDLE_STEP_SPACING_NANOS}; a test sets 0. */
+  /** {@link #IDLE_STEP_SPACING_NANOS} and {@link #TIMER_STEP_AFTER_NANOS}; a test sets 0. */
   long idleStepSpacingNanos = IDLE_STEP_SPACING_NANOS;
+  long timerStepAfterNanos = TIMER_STEP_AFTER_NANOS;
 
   void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100)
       @Initialized(ApplicationScoped.class) Object ignored) {
@@ -121,14 +122,15 @@ public class EmbeddedDatabaseMaintenance {
     }
   }
 
-  private void timerStep() {
+  /** The timer's work: an fsync, and a compaction step when none ran for a while. */
+  void timerStep() {
     MVStore mv = running ? currentStore() : null;
     if (mv == null) {
       return;
     }
     try {
       sync(mv);
-      if (System.nanoTime() - lastCompaction >= TIMER_STEP_AFTER_NANOS) {
+      if (System.nanoTime() - lastCompaction >= timerStepAfterNanos) {
         compactStep(mv, TIMER_STEP_BYTES);
       }
     } catch (IOException | RuntimeException e) {
@@ -200,27 +202,7 @@ public class EmbeddedDatabaseMaintenance {
     }
   }
 
-  /**
-   * One fsync and one timer-sized compaction step of the H2 file behind {@code dataSource}; false if it is not an
-   * embedded H2 file database (nothing done).
-   */
-  static boolean step(DataSource dataSource) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      Optional<MVStore> store = embeddedStore(c);
-      if (store.isEmpty()) {
-        return false;
-      }
-      try {
-        sync(store.get());
-      } catch (IOException e) {
-        throw new SQLException("cannot fsync the database file: " + e.getMessage(), e);
-      }
-      compact(store.get(), TIMER_STEP_BYTES);
-      return true;
-    }
-  }
-
-  static Optional<MVStore> embeddedStore(Connection c) throws SQLException {
+  private static Optional<MVStore> embeddedStore(Connection c) throws SQLException {
     if (!c.isWrapperFor(JdbcConnection.class)
         || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
       return Optional.empty();
