@@ -3,6 +3,7 @@ package io.witness.appliance.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +60,44 @@ class DomElementsTest {
     elements.put(1, new String("BUTTON"), "", "", 0);
     elements.put(2, new String("button"), "", "", 0);
     assertSame(elements.get(1).tag(), elements.get(2).tag());
+  }
+
+  @Test
+  void put_customTags_shareOneStringPerIndex() {
+    elements.put(1, new String("App-Root"), "", "", 0);
+    elements.put(2, new String("app-root"), "", "", 1);
+    assertSame(elements.get(1).tag(), elements.get(2).tag());
+    assertEquals("app-root", elements.get(2).tag());
+  }
+
+  @Test
+  void put_manyReplacements_reclaimsTheirTextAndKeepsEveryLiveAttribute() {
+    String wide = "row ".repeat(200);
+    for (int round = 0; round < 50; round++) {
+      for (int id = 1; id <= 100; id++) {
+        elements.put(id, "div", "n" + id + "-" + round, wide + round, id - 1);
+      }
+      elements.remove(100);
+    }
+    for (int id = 1; id < 100; id++) {
+      assertEquals(new DomElements.Element("div", "n" + id + "-49", wide + "49", id - 1), elements.get(id));
+    }
+    assertNull(elements.get(100));
+    assertEquals(99, elements.size());
+    int live = 0;
+    for (int id = 1; id < 100; id++) {
+      live += ("n" + id + "-49").length() + (wide + "49").length();
+    }
+    // What 50 rounds wrote is ≈ 50 × 100 elements' text; compaction keeps it within twice what is live.
+    assertTrue(elements.textLength() <= 2 * live + DomElements.COMPACT_ABOVE,
+        "text held: " + elements.textLength() + ", live: " + live);
+  }
+
+  @Test
+  void put_unicodeAndEmptyAttributes_roundTrip() {
+    elements.put(5, "span", "", "", 0);
+    elements.put(6, "span", "ä-ñ-名前", "クラス x", 5);
+    assertEquals(new DomElements.Element("span", "", "", 0), elements.get(5));
+    assertEquals(new DomElements.Element("span", "ä-ñ-名前", "クラス x", 5), elements.get(6));
   }
 }
