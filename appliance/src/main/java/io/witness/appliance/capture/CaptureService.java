@@ -17,10 +17,15 @@ import io.witness.appliance.recording.RecordingStore;
 import io.witness.appliance.site.Site;
 import io.witness.appliance.site.SiteService;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -77,10 +82,37 @@ public class CaptureService {
 
   /** Validates and stores one SDK batch (already size-limited and decoded). */
   public BatchReceipt ingest(Site site, InputStream body) throws IOException {
-    Envelope env = parseEnvelope(site, body);
-    RecordingStore.Appended appended =
-        batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice));
-    return new BatchReceipt(env.sessionId, env.seq, appended.duplicate());
+    Envelope env = parseEnvelope(site.id(), body);
+    boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice));
+    return new BatchReceipt(env.sessionId, env.seq, duplicate);
+  }
+
+  /**
+   * At start, before requests are taken: the batches of the ingest journal (answered, perhaps not yet stored
+   * when the appliance stopped) are stored. Each is parsed again, so its facts are named against its session's
+   * DOM index as stored, like any batch.
+   */
+  void replayJournal(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 50)
+      @Initialized(ApplicationScoped.class) Object ignored) {
+    batchWriter.replayJournal(this::batchOf);
+  }
+
+  private LiveBatch batchOf(IngestJournal.Entry entry) {
+    byte[] events = LiveBatch.eventsOf(entry.frame());
+    // The session key was validated to [A-Za-z0-9_-] before it was journaled: nothing to escape.
+    byte[] head = ("{\"v\":1,\"sessionId\":\"" + entry.sessionKey() + "\",\"seq\":" + entry.seq() + ",\"events\":[")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[head.length + events.length + 2];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(events, 0, body, head.length, events.length);
+    body[body.length - 2] = ']';
+    body[body.length - 1] = '}';
+    try {
+      Envelope env = parseEnvelope(entry.siteId(), new Body(body, body.length));
+      return new LiveBatch(entry.siteId(), env.sessionId, env.seq, env.slice, entry.frame());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static final class Envelope {
@@ -90,16 +122,16 @@ public class CaptureService {
     EventSlice slice;
   }
 
-  private Envelope parseEnvelope(Site site, InputStream body) throws IOException {
+  private Envelope parseEnvelope(String siteId, InputStream body) throws IOException {
     Body read = Body.of(body);
     try {
-      return parseEnvelope(site, read);
+      return parseEnvelope(siteId, read);
     } finally {
       read.release();
     }
   }
 
-  private Envelope parseEnvelope(Site site, Body read) throws IOException {
+  private Envelope parseEnvelope(String siteId, Body read) throws IOException {
     byte[] bytes = read.bytes();
     int length = read.length();
     Envelope env = new Envelope();
@@ -111,7 +143,7 @@ public class CaptureService {
         throw ProblemException.validation("body", "must be a JSON object (the batch envelope)");
       }
       String sessionId = peekSessionId(bytes, length);
-      DomIndex dom = sessionId == null ? new DomIndex() : domIndexes.forSession(site.id(), sessionId);
+      DomIndex dom = sessionId == null ? new DomIndex() : domIndexes.forSession(siteId, sessionId);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();

@@ -15,4 +15,12 @@ public final class DaemonThreads {
       return t;
     });
   }
+
+  /** Starts {@code work} on a new platform daemon thread called {@code name}. */
+  public static Thread start(String name, Runnable work) {
+    Thread t = new Thread(work, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
 }

@@ -140,6 +140,17 @@ public class EmbeddedDatabaseMaintenance {
     }
   }
 
+  /**
+   * An fsync of the embedded database file now, whether or not maintenance runs (the ingest journal deletes a
+   * segment only after the database holding its batches was synced); a no-op for PostgreSQL or an in-memory H2.
+   */
+  public void syncNow() throws IOException {
+    MVStore mv = currentStore();
+    if (mv != null) {
+      sync(mv);
+    }
+  }
+
   private void compactStep(MVStore mv, int bytes) {
     if (!compacting.tryLock()) {
       return;

@@ -8,4 +8,9 @@ public record LiveBatch(String siteId, String sessionKey, int seq, EventSlice sl
   public static LiveBatch of(String siteId, String sessionKey, int seq, EventSlice slice) {
     return new LiveBatch(siteId, sessionKey, seq, slice, EventCodec.compressFrame(slice.json()));
   }
+
+  /** The events of a frame made by {@link #of}: their JSON joined by commas, as in {@link EventSlice#json()}. */
+  public static byte[] eventsOf(byte[] frame) {
+    return EventCodec.decompressFrame(frame);
+  }
 }

@@ -56,6 +56,10 @@ public class LiveBatchStore {
   private static final String INSERT_CHUNK = "insert into recording_chunks (recording_id, chunk_no, kind,"
       + " stream_no, event_count, raw_bytes, stored_bytes, blob_key) values (?, ?, 'batch', ?, ?, ?, ?, ?)";
   private static final String INSERT_BLOB = "insert into blobs (blob_key, data, created_at) values (?, ?, ?)";
+  private static final String IS_STORED = "select 1 from recording_batches b join recordings r on r.id = b.recording_id"
+      + " where r.site_id = ? and r.session_key = ? and b.seq = ?";
+  /** How long a read waits for batches answered before it to be stored (normally a few ms). */
+  private static final long AWAIT_APPLIED_MILLIS = 10_000;
 
   @Inject
   @Named("witness")
@@ -81,6 +85,67 @@ public class LiveBatchStore {
   }
 
   private record SessionRef(String siteId, String sessionKey) {}
+
+  /**
+   * Batches answered before they were stored (the ingest journal's), and how many of them are stored now; guarded
+   * by {@link #progress} (not by synchronized methods: CDI's client proxy is a monitor of its own).
+   */
+  private final Object progress = new Object();
+  private long accepted;
+  private long applied;
+
+  /** {@code n} batches were answered and will be stored with {@link #append} later (see {@link #applied}). */
+  public void accepted(int n) {
+    synchronized (progress) {
+      accepted += n;
+    }
+  }
+
+  /** {@code n} of the batches counted by {@link #accepted} are stored (or given up on). */
+  public void applied(int n) {
+    synchronized (progress) {
+      applied += n;
+      progress.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until every batch answered before this call is stored, so that a reader sees what a client was told
+   * is stored; gives up after {@link #AWAIT_APPLIED_MILLIS} (the reader then sees what is stored so far).
+   */
+  public void awaitApplied() {
+    synchronized (progress) {
+      long target = accepted;
+      long deadline = System.currentTimeMillis() + AWAIT_APPLIED_MILLIS;
+      while (applied < target) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          progress.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Whether the batch {@code seq} of this session is stored. */
+  public boolean isStored(String siteId, String sessionKey, int seq) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(IS_STORED)) {
+      s.setString(1, siteId);
+      s.setString(2, sessionKey);
+      s.setInt(3, seq);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the stored batches failed: " + e.getMessage(), e);
+    }
+  }
 
   /**
    * Stores the batches in one transaction, each exactly once per (session, seq), creating a session's recording

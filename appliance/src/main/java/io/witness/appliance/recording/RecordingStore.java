@@ -48,6 +48,8 @@ public class RecordingStore {
   EntityManager em;
 
   @Inject BlobStore blobs;
+  /** Reads wait for batches answered but not yet stored (see {@link LiveBatchStore#awaitApplied}). */
+  @Inject LiveBatchStore liveBatches;
 
   /** Imports a complete recording as one sealed stream, in one transaction; returns its id. */
   @Transactional(rollbackOn = Exception.class)
@@ -202,6 +204,7 @@ public class RecordingStore {
   /** The live recording of a session, if it has one. */
   @Transactional
   public Optional<String> liveRecordingId(String siteId, String sessionKey) {
+    liveBatches.awaitApplied();
     return em.createQuery(
             "select r.id from RecordingEntity r where r.siteId = :s and r.sessionKey = :k", String.class)
         .setParameter("s", siteId).setParameter("k", sessionKey).getResultStream().findFirst();
@@ -209,17 +212,20 @@ public class RecordingStore {
 
   @Transactional
   public Optional<RecordingSummary> summary(String id) {
+    liveBatches.awaitApplied();
     return Optional.ofNullable(em.find(RecordingEntity.class, id)).map(RecordingEntity::toSummary);
   }
 
   @Transactional
   public List<Fact> facts(String id) {
+    liveBatches.awaitApplied();
     return em.createQuery("select f from FactEntity f where f.recordingId = :r order by f.tsMs, f.id",
             FactEntity.class).setParameter("r", id).getResultStream().map(FactEntity::toFact).toList();
   }
 
   @Transactional
   public RecordingPage list(RecordingQuery q) {
+    liveBatches.awaitApplied();
     return new RecordingListQuery(em, q).run();
   }
 
@@ -229,6 +235,7 @@ public class RecordingStore {
    */
   @Transactional
   public Optional<EventStream> events(String id) {
+    liveBatches.awaitApplied();
     if (em.find(RecordingEntity.class, id) == null) {
       return Optional.empty();
     }

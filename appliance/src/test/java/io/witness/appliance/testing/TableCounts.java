@@ -1,5 +1,7 @@
 package io.witness.appliance.testing;
 
+import io.witness.appliance.recording.LiveBatchStore;
+import jakarta.enterprise.inject.spi.CDI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Row counts of the recording tables, to prove that a rejected request stored nothing. */
+/**
+ * Row counts of the recording tables, to prove that a rejected request stored nothing. Counted once every batch
+ * answered so far is in the database (with the embedded database, answered batches are journaled first and
+ * stored a moment later; see {@code capture.BatchWriter}).
+ */
 public final class TableCounts {
   private static final List<String> TABLES =
       List.of("recordings", "recording_batches", "recording_chunks", "recording_facts", "blobs");
@@ -17,6 +23,7 @@ public final class TableCounts {
   private TableCounts() {}
 
   public static Map<String, Long> of(DataSource dataSource) {
+    CDI.current().select(LiveBatchStore.class).get().awaitApplied();
     Map<String, Long> counts = new LinkedHashMap<>();
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       for (String table : TABLES) {

@@ -1,0 +1,240 @@
+package io.witness.appliance.capture;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * An append-only log of live batches in the data directory: with the embedded database, a batch is acknowledged
+ * once it is written here, and stored in the database a moment later by {@link BatchWriter}'s writer thread.
+ *
+ * <p>Why: an H2 commit rewrites every B-tree page it touches (≈1–2 ms per group of batches under load), and the
+ * compaction that reclaims those pages holds H2's store lock for several ms; with the answer waiting for the
+ * commit, both were the largest part of the ingest latency tail (docs/benchmarks.md, "Ingest, 2026-12-03
+ * (journal)"). Appending a group's records to one file is one write call.
+ *
+ * <p>Durability is the database's: a record is in the file (the OS's page cache) before its batch is answered, so
+ * a killed process loses nothing; {@link #force()} runs with the database's fsync, so a power loss loses at most
+ * the last quarter second, as before. At start, {@link #replay} hands every record back and the caller stores
+ * them again (storing is idempotent per session and seq); a segment is deleted once all its batches are in the
+ * database and the database has been synced.
+ *
+ * <p>Format: segment files {@code <number>.journal}, each a sequence of records {@code [int length][int crc32c]
+ * [payload]}, payload {@code [short n][site id][short n][session key][int seq][zstd frame of the events]}, big
+ * endian. A record cut short at the end of a segment (power loss) or with a bad checksum ends the replay of that
+ * segment with a warning; what follows it was never acknowledged or cannot be trusted.
+ *
+ * <p>Thread-safety: {@link #append} and {@link #force} may be called from any thread; {@link #replay} before the
+ * first append.
+ */
+final class IngestJournal implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(IngestJournal.class.getName());
+  static final String SUFFIX = ".journal";
+  /** A segment is closed and a new one begun once it holds this much. */
+  static final long SEGMENT_BYTES = 64L << 20;
+  /** A record larger than this is damage, not data (a batch is at most a few MiB). */
+  static final int MAX_RECORD_BYTES = 64 << 20;
+
+  /** One journaled batch. */
+  @SuppressWarnings("ArrayRecordComponent") // internal hand-over of bytes written once
+  record Entry(String siteId, String sessionKey, int seq, byte[] frame) {}
+
+  private final Path dir;
+  private final long segmentBytes;
+  private FileChannel channel;
+  private long segment;
+  private long size;
+
+  IngestJournal(Path dir) throws IOException {
+    this(dir, SEGMENT_BYTES);
+  }
+
+  IngestJournal(Path dir, long segmentBytes) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.segmentBytes = segmentBytes;
+    List<Long> existing = segments(dir);
+    this.segment = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
+  }
+
+  /**
+   * Writes the entries' records and returns the number of the segment that holds them. When this returns, the
+   * records are in the file: a crash of the process after it loses none of them.
+   */
+  synchronized long append(List<Entry> entries) throws IOException {
+    if (channel == null || size >= segmentBytes) {
+      roll();
+    }
+    ByteBuffer[] buffers = new ByteBuffer[entries.size() * 2];
+    long total = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      byte[] site = e.siteId().getBytes(StandardCharsets.UTF_8);
+      byte[] session = e.sessionKey().getBytes(StandardCharsets.UTF_8);
+      int payload = 2 + site.length + 2 + session.length + 4 + e.frame().length;
+      ByteBuffer head = ByteBuffer.allocate(8 + payload - e.frame().length);
+      head.putInt(payload).putInt(0)
+          .putShort((short) site.length).put(site).putShort((short) session.length).put(session).putInt(e.seq());
+      CRC32C crc = new CRC32C();
+      crc.update(head.array(), 8, head.position() - 8);
+      crc.update(e.frame());
+      head.putInt(4, (int) crc.getValue()).flip();
+      buffers[i * 2] = head;
+      buffers[i * 2 + 1] = ByteBuffer.wrap(e.frame());
+      total += 8 + payload;
+    }
+    long written = 0;
+    while (written < total) {
+      written += channel.write(buffers);
+    }
+    size += total;
+    return segment;
+  }
+
+  /** fsync of the open segment (a closed one was synced when it was closed). */
+  void force() throws IOException {
+    FileChannel c;
+    synchronized (this) {
+      c = channel;
+    }
+    if (c != null && c.isOpen()) {
+      c.force(false);
+    }
+  }
+
+  /** The number of the segment being written (0 before the first append). */
+  synchronized long currentSegment() {
+    return channel == null ? 0 : segment;
+  }
+
+  /** Deletes every segment numbered below {@code segment} except the open one: their batches are stored. */
+  void deleteBelow(long segment) throws IOException {
+    long open = currentSegment();
+    for (long n : segments(dir)) {
+      if (n < segment && n != open) {
+        Files.deleteIfExists(dir.resolve(n + SUFFIX));
+      }
+    }
+  }
+
+  private void roll() throws IOException {
+    if (channel != null) {
+      channel.force(false);
+      channel.close();
+      segment++;
+    }
+    channel = FileChannel.open(dir.resolve(segment + SUFFIX), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    size = 0;
+  }
+
+  /**
+   * Hands every record of every segment in {@code dir} to {@code sink}, oldest first, and returns the segment
+   * numbers read (to delete once the batches are stored).
+   */
+  static List<Long> replay(Path dir, Consumer<Entry> sink) throws IOException {
+    List<Long> read = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return read;
+    }
+    for (long n : segments(dir)) {
+      Path file = dir.resolve(n + SUFFIX);
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        long offset = 0;
+        int[] length = new int[1];
+        while (true) {
+          Entry e;
+          try {
+            e = readRecord(in, length);
+          } catch (EOFException end) {
+            if (offset < Files.size(file)) {
+              LOG.warning("journal " + file.getFileName() + ": a record at byte " + offset
+                  + " is cut short (written when the machine stopped); it was never acknowledged");
+            }
+            break;
+          } catch (DamagedRecordException damaged) {
+            LOG.severe("journal " + file.getFileName() + ": the record at byte " + offset + " is damaged ("
+                + damaged.getMessage() + "); the rest of this segment is not replayed");
+            break;
+          }
+          offset += 8 + length[0];
+          sink.accept(e);
+        }
+      }
+      read.add(n);
+    }
+    return read;
+  }
+
+  /** The next record; its payload length goes to {@code length[0]}. */
+  private static Entry readRecord(DataInputStream in, int[] lengthOut) throws IOException {
+    int length = in.readInt();
+    int expected = in.readInt();
+    if (length < 8 || length > MAX_RECORD_BYTES) {
+      throw new DamagedRecordException("impossible length " + length);
+    }
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    lengthOut[0] = length;
+    CRC32C crc = new CRC32C();
+    crc.update(payload);
+    if ((int) crc.getValue() != expected) {
+      throw new DamagedRecordException("checksum mismatch");
+    }
+    ByteBuffer b = ByteBuffer.wrap(payload);
+    try {
+      String site = string(b);
+      String session = string(b);
+      int seq = b.getInt();
+      byte[] frame = new byte[b.remaining()];
+      b.get(frame);
+      return new Entry(site, session, seq, frame);
+    } catch (RuntimeException e) {
+      throw new DamagedRecordException("malformed payload");
+    }
+  }
+
+  private static String string(ByteBuffer b) {
+    byte[] s = new byte[b.getShort() & 0xffff];
+    b.get(s);
+    return new String(s, StandardCharsets.UTF_8);
+  }
+
+  private static List<Long> segments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString())
+          .filter(f -> f.endsWith(SUFFIX) && f.length() > SUFFIX.length()
+              && f.substring(0, f.length() - SUFFIX.length()).chars().allMatch(Character::isDigit))
+          .map(f -> Long.parseLong(f.substring(0, f.length() - SUFFIX.length())))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (channel != null) {
+      channel.force(false);
+      channel.close();
+      channel = null;
+    }
+  }
+
+  private static final class DamagedRecordException extends IOException {
+    DamagedRecordException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.witness.appliance.capture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestJournalTest {
+  @TempDir Path dir;
+
+  static IngestJournal.Entry entry(int seq, int size) {
+    byte[] frame = new byte[size];
+    for (int i = 0; i < size; i++) {
+      frame[i] = (byte) (seq * 31 + i);
+    }
+    return new IngestJournal.Entry("site-ä", "session_" + seq, seq, frame);
+  }
+
+  static List<IngestJournal.Entry> replay(Path dir) throws IOException {
+    List<IngestJournal.Entry> read = new ArrayList<>();
+    IngestJournal.replay(dir, read::add);
+    return read;
+  }
+
+  static void assertSameEntry(IngestJournal.Entry expected, IngestJournal.Entry actual) {
+    assertEquals(expected.siteId(), actual.siteId());
+    assertEquals(expected.sessionKey(), actual.sessionKey());
+    assertEquals(expected.seq(), actual.seq());
+    assertArrayEquals(expected.frame(), actual.frame());
+  }
+
+  long segmentFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(IngestJournal.SUFFIX)).count();
+    }
+  }
+
+  @Test
+  void append_thenReplay_givesEveryEntryInOrderAcrossSegments() throws IOException {
+    List<IngestJournal.Entry> written = new ArrayList<>();
+    try (IngestJournal journal = new IngestJournal(dir, 10_000)) {
+      for (int group = 0; group < 20; group++) {
+        List<IngestJournal.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          entries.add(entry(group * 3 + i, 500 + group * 10));
+        }
+        journal.append(entries);
+        written.addAll(entries);
+      }
+    }
+    assertTrue(segmentFiles() > 1, "small segments roll over");
+    List<IngestJournal.Entry> read = replay(dir);
+    assertEquals(written.size(), read.size());
+    for (int i = 0; i < written.size(); i++) {
+      assertSameEntry(written.get(i), read.get(i));
+    }
+  }
+
+  @Test
+  void replay_ofARecordCutShort_keepsEverythingBeforeIt() throws IOException {
+    try (IngestJournal journal = new IngestJournal(dir)) {
+      journal.append(List.of(entry(1, 100), entry(2, 100)));
+    }
+    Path file = dir.resolve("1" + IngestJournal.SUFFIX);
+    long size = Files.size(file);
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      c.truncate(size - 30);
+    }
+    List<IngestJournal.Entry> read = replay(dir);
+    assertEquals(1, read.size());
+    assertSameEntry(entry(1, 100), read.get(0));
+  }
+
+  @Test
+  void replay_ofADamagedRecord_stopsThatSegmentButReadsTheNext() throws IOException {
+    try (IngestJournal journal = new IngestJournal(dir, 1)) {
+      journal.append(List.of(entry(1, 100), entry(2, 100)));
+      journal.append(List.of(entry(3, 100)));
+    }
+    Path first = dir.resolve("1" + IngestJournal.SUFFIX);
+    byte[] bytes = Files.readAllBytes(first);
+    bytes[bytes.length - 5] ^= 0x40; // inside the second record's frame
+    Files.write(first, bytes);
+    List<IngestJournal.Entry> read = replay(dir);
+    assertEquals(List.of(1, 3), read.stream().map(IngestJournal.Entry::seq).toList());
+  }
+
+  @Test
+  void replay_ofAnImpossibleLength_isDamageNotAnAllocation() throws IOException {
+    Files.write(dir.resolve("7" + IngestJournal.SUFFIX), new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+        0, 0, 0, 0, 1, 2, 3});
+    assertEquals(List.of(), replay(dir));
+  }
+
+  @Test
+  void deleteBelow_keepsTheOpenSegmentAndLaterOnes() throws IOException {
+    try (IngestJournal journal = new IngestJournal(dir, 1)) {
+      for (int i = 0; i < 4; i++) {
+        journal.append(List.of(entry(i, 10)));
+      }
+      assertEquals(4, journal.currentSegment());
+      journal.deleteBelow(3);
+      assertEquals(2, segmentFiles());
+      journal.deleteBelow(Long.MAX_VALUE);
+      assertEquals(1, segmentFiles(), "the open segment stays");
+      journal.append(List.of(entry(9, 10)));
+    }
+    assertEquals(List.of(3, 9), replay(dir).stream().map(IngestJournal.Entry::seq).toList());
+  }
+
+  @Test
+  void aNewJournal_startsAfterTheSegmentsItFinds() throws IOException {
+    try (IngestJournal journal = new IngestJournal(dir)) {
+      journal.append(List.of(entry(1, 10)));
+    }
+    try (IngestJournal journal = new IngestJournal(dir)) {
+      journal.append(List.of(entry(2, 10)));
+      assertEquals(2, journal.currentSegment());
+    }
+    assertEquals(List.of(1, 2), replay(dir).stream().map(IngestJournal.Entry::seq).toList());
+  }
+
+  @Test
+  void replay_ofNoDirectory_isEmpty() throws IOException {
+    assertEquals(List.of(), replay(dir.resolve("absent")));
+    Files.writeString(dir.resolve("notes.txt"), "not a segment", StandardCharsets.UTF_8);
+    assertEquals(List.of(), replay(dir));
+  }
+}
