@@ -76,6 +76,7 @@ public class BatchWriter {
   static final long PENDING_BUDGET_BYTES = 64L << 20;
   private static final long ANSWER_TIMEOUT_SECONDS = 60;
   private static final int APPLY_ATTEMPTS = 3;
+  private static final long STOP_DRAIN_SECONDS = 10;
 
   /** A batch handed over; {@code journaled} completes when it is durable, {@code stored} when it is stored. */
   private static final class Pending {
@@ -124,6 +125,8 @@ public class BatchWriter {
   private final Map<Key, Pending> unstored = new ConcurrentHashMap<>();
   /** Per journal segment, how many of its batches are not yet stored (guarded by itself). */
   private final TreeMap<Long, Integer> unstoredBySegment = new TreeMap<>();
+  /** Batches handed to the journal thread and not yet journaled (or failed). */
+  private final java.util.concurrent.atomic.AtomicInteger toJournal = new java.util.concurrent.atomic.AtomicInteger();
   private final Semaphore budget = new Semaphore((int) (PENDING_BUDGET_BYTES >> 10));
   private ScheduledExecutorService syncer;
 
@@ -229,7 +232,13 @@ public class BatchWriter {
         return true;
       }
       acquireBudget(p);
-      enqueue(journalQueue, p);
+      toJournal.incrementAndGet();
+      try {
+        enqueue(journalQueue, p);
+      } catch (RuntimeException e) {
+        toJournal.decrementAndGet();
+        throw e;
+      }
     } catch (RuntimeException e) {
       unstored.remove(p.key, p);
       p.answered.completeExceptionally(e);
@@ -328,6 +337,7 @@ public class BatchWriter {
         long segment = journal.append(entries);
         synchronized (unstoredBySegment) {
           unstoredBySegment.merge(segment, group.size(), Integer::sum);
+          toJournal.addAndGet(-group.size());
         }
         store.accepted(group.size());
         for (Pending p : group) {
@@ -337,6 +347,7 @@ public class BatchWriter {
         }
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "writing to the ingest journal failed: " + e.getClass().getName(), e);
+        toJournal.addAndGet(-group.size());
         for (Pending p : group) {
           unstored.remove(p.key, p);
           budget.release(p.budget);
@@ -490,20 +501,39 @@ public class BatchWriter {
     }
   }
 
+  /**
+   * Orderly stop: the writers store what the journal holds (up to {@link #STOP_DRAIN_SECONDS}), the database is
+   * synced and the journal deleted, so the next start has nothing to replay. Whatever is left stays in the
+   * journal for the next start.
+   */
   @PreDestroy
   void stop() {
     synchronized (this) {
       if (syncer != null) {
         syncer.shutdownNow();
       }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_DRAIN_SECONDS);
+      while (journal != null && !allStored() && System.nanoTime() < deadline) {
+        sleep(10);
+      }
       threads.forEach(Thread::interrupt);
       if (journal != null) {
         try {
           journal.close();
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "closing the ingest journal failed", e);
+          if (allStored()) {
+            maintenance.syncNow();
+            journal.deleteBelow(Long.MAX_VALUE);
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.log(Level.WARNING, "closing the ingest journal failed; it is replayed at the next start", e);
         }
       }
+    }
+  }
+
+  private boolean allStored() {
+    synchronized (unstoredBySegment) {
+      return unstoredBySegment.isEmpty() && toJournal.get() == 0;
     }
   }
 }

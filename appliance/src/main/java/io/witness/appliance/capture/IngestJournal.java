@@ -43,8 +43,11 @@ import java.util.zip.CRC32C;
 final class IngestJournal implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IngestJournal.class.getName());
   static final String SUFFIX = ".journal";
-  /** A segment is closed and a new one begun once it holds this much. */
-  static final long SEGMENT_BYTES = 64L << 20;
+  /**
+   * A segment is closed and a new one begun once it holds this much; it bounds what a start after a crash
+   * replays (the open segment is kept until it is closed): ≈2,500 batches, a few seconds.
+   */
+  static final long SEGMENT_BYTES = 16L << 20;
   /** A record larger than this is damage, not data (a batch is at most a few MiB). */
   static final int MAX_RECORD_BYTES = 64 << 20;
 
