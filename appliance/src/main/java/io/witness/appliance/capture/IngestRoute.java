@@ -28,7 +28,7 @@ import java.util.logging.Logger;
 /**
  * Where the recorder SDK sends its batches (consent-gateway/docs/capture-protocol.md). Open to the visitor's
  * browser on any origin (CORS without credentials); the site key routes the batch. A 200 means the batch is
- * committed.
+ * durable ({@link BatchWriter}).
  *
  * <pre>
  * gzip -c batch.json | curl -X POST -H 'Witness-Site-Key: demo-...' -H 'Content-Type: application/json' \

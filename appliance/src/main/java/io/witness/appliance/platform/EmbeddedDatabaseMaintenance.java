@@ -28,7 +28,7 @@ import org.h2.mvstore.MVStore;
 /**
  * Housekeeping of the embedded H2 file while the appliance runs: an fsync every
  * {@code database.maintenance-interval-ms} (250 ms; 0 turns all of it off) and compaction in small steps, run by
- * the batch writer when it has nothing to write ({@link #whenWriterIdle()}), or by the timer when no step ran for
+ * the batch writer between two groups of batches ({@link #betweenWriterGroups()}), or by the timer when no step ran for
  * {@link #TIMER_STEP_AFTER_NANOS} (no ingest, or a writer that never had an idle moment). PostgreSQL needs none of
  * this.
  *
@@ -39,11 +39,11 @@ import org.h2.mvstore.MVStore;
  * of chunks below {@link #TARGET_FILL_PERCENT} % fill, up to a byte budget, and commits them; the chunks it
  * empties are reused.
  *
- * <p>Why in the writer's idle time: a step holds H2's store lock, which every commit needs, and the pages it
- * rewrites are written by the next commit. Run from a timer, a 2 MB step every 250 ms made the next group of
- * batches wait 15–30 ms, the largest part of the ingest tail (docs/benchmarks.md, "Ingest, 2026-12-03"). Run by
- * the writer between groups, a step ({@link #IDLE_STEP_BYTES}, a few ms) delays only batches that arrive during
- * it, and never a commit in progress.
+ * <p>Why by the writer: a step holds H2's store lock, which every commit needs, and the pages it rewrites are
+ * written by the next commit. Run from a timer, a 2 MB step every 250 ms made the next group of batches wait
+ * 15–30 ms, the largest part of the ingest tail (docs/benchmarks.md, "Ingest, 2026-12-03"). Run by the writer
+ * between groups, a step ({@link #IDLE_STEP_BYTES}, a few ms) never delays a commit in progress; since the ingest
+ * journal, no answer waits for it either.
  *
  * <p>Why fsync: H2 does not fsync per commit, so a power loss could lose acknowledged batches, and H2 overwrites a
  * dead chunk only after {@code RETENTION_TIME} (the default URL sets 5 s) on the assumption that the OS has flushed
@@ -59,7 +59,7 @@ import org.h2.mvstore.MVStore;
 public class EmbeddedDatabaseMaintenance {
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabaseMaintenance.class.getName());
   static final int TARGET_FILL_PERCENT = 60;
-  /** A step in the writer's idle time: small, so a batch arriving meanwhile waits only a few ms. */
+  /** A step by the writer between groups: small, so the writer is back to its queue within a few ms. */
   static final int IDLE_STEP_BYTES = 512 << 10;
   /** Idle steps at most this often (up to ~10 MB/s of rewriting, more than saturated ingest leaves behind). */
   static final long IDLE_STEP_SPACING_NANOS = 50_000_000L;
@@ -110,10 +110,11 @@ public class EmbeddedDatabaseMaintenance {
   }
 
   /**
-   * Called by the batch writer when its queue is empty: one small compaction step if one is due. Never waits for
-   * another step in progress; a no-op on PostgreSQL.
+   * Called by the batch writer after a group of batches (with the ingest journal after every group, since no answer
+   * waits for it; otherwise only when no request is waiting): one small compaction step if one is due. Never waits
+   * for another step in progress; a no-op on PostgreSQL.
    */
-  public void whenWriterIdle() {
+  public void betweenWriterGroups() {
     if (running && System.nanoTime() - lastCompaction >= idleStepSpacingNanos) {
       MVStore mv = currentStore();
       if (mv != null) {

@@ -47,14 +47,14 @@ class EmbeddedDatabaseMaintenanceTest {
   }
 
   @Test
-  void whenWriterIdle_keepsTheFileSmallAndEveryRowReadable() throws Exception {
+  void betweenWriterGroups_keepsTheFileSmallAndEveryRowReadable() throws Exception {
     long without = workload(dataSource("plain-idle"), () -> { }).fileBytes();
     JdbcDataSource ds = dataSource("idle");
     EmbeddedDatabaseMaintenance maintenance = started(ds);
     maintenance.idleStepSpacingNanos = 0;
     Result with;
     try {
-      with = workload(ds, maintenance::whenWriterIdle);
+      with = workload(ds, maintenance::betweenWriterGroups);
     } finally {
       maintenance.stop();
     }
@@ -64,15 +64,15 @@ class EmbeddedDatabaseMaintenanceTest {
   }
 
   @Test
-  void whenWriterIdle_doesNothingBeforeStartOrOnAnInMemoryDatabase() throws SQLException {
+  void betweenWriterGroups_doesNothingBeforeStartOrOnAnInMemoryDatabase() throws SQLException {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:maintenance-idle-test;DB_CLOSE_DELAY=-1");
     EmbeddedDatabaseMaintenance maintenance = new EmbeddedDatabaseMaintenance();
     maintenance.dataSource = ds;
     maintenance.intervalMs = 250;
-    maintenance.whenWriterIdle();
+    maintenance.betweenWriterGroups();
     maintenance.onStart(null);
-    maintenance.whenWriterIdle();
+    maintenance.betweenWriterGroups();
     maintenance.timerStep();
     try (Connection c = ds.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery("select 1")) {
       assertTrue(rs.next(), "the database still answers");
