@@ -49,8 +49,7 @@ class DomIndexCache {
 
   private DomIndex rebuild(String siteId, String sessionKey) {
     DomIndex dom = new DomIndex();
-    Optional<RecordingStore.EventStream> events =
-        store.liveRecordingId(siteId, sessionKey).flatMap(store::events);
+    Optional<RecordingStore.EventStream> events = store.storedLiveEvents(siteId, sessionKey);
     if (events.isEmpty()) {
       return dom;
     }

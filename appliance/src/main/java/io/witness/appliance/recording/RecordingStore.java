@@ -205,6 +205,10 @@ public class RecordingStore {
   @Transactional
   public Optional<String> liveRecordingId(String siteId, String sessionKey) {
     liveBatches.awaitApplied();
+    return recordingIdOf(siteId, sessionKey);
+  }
+
+  private Optional<String> recordingIdOf(String siteId, String sessionKey) {
     return em.createQuery(
             "select r.id from RecordingEntity r where r.siteId = :s and r.sessionKey = :k", String.class)
         .setParameter("s", siteId).setParameter("k", sessionKey).getResultStream().findFirst();
@@ -240,6 +244,17 @@ public class RecordingStore {
       return Optional.empty();
     }
     return Optional.of(new EventStream(groups(chunks(id))));
+  }
+
+  /**
+   * A session's events as stored now, without waiting for batches answered but not yet stored (unlike every other
+   * read here): for rebuilding the capture side's DOM index of a session on the ingest path, where waiting for the
+   * writer's whole backlog would delay the first batch of every new session. A session whose batches are still in
+   * flight is in that index's cache anyway.
+   */
+  @Transactional
+  public Optional<EventStream> storedLiveEvents(String siteId, String sessionKey) {
+    return recordingIdOf(siteId, sessionKey).map(id -> new EventStream(groups(chunks(id))));
   }
 
   /** A recording's events as a JSON array, written on demand. */
