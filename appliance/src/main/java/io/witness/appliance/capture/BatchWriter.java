@@ -164,7 +164,14 @@ public class BatchWriter {
       int[] count = new int[1];
       boolean[] failed = new boolean[1];
       List<Long> segments = IngestJournal.replay(journalDir(), entry -> {
-        group.add(toBatch.apply(entry));
+        try {
+          group.add(toBatch.apply(entry));
+        } catch (RuntimeException e) {
+          LOG.log(Level.SEVERE, "a journaled batch (seq " + entry.seq() + ") cannot be read back: "
+              + e.getClass().getName(), e);
+          failed[0] = true;
+          return;
+        }
         count[0]++;
         if (group.size() == MAX_GROUP) {
           failed[0] |= !storeReplayed(group);
@@ -176,9 +183,7 @@ public class BatchWriter {
             + " are kept and replayed at the next start");
       } else if (!segments.isEmpty()) {
         maintenance.syncNow();
-        try (IngestJournal j = new IngestJournal(journalDir())) {
-          j.deleteBelow(segments.get(segments.size() - 1) + 1);
-        }
+        IngestJournal.delete(journalDir(), segments);
         LOG.info("stored the " + count[0] + " batches of the ingest journal (" + segments.size() + " segments)");
       }
     } catch (IOException e) {

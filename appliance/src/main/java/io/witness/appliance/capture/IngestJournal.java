@@ -57,6 +57,8 @@ final class IngestJournal implements AutoCloseable {
 
   private final Path dir;
   private final long segmentBytes;
+  /** The first segment this instance writes: it never deletes an older one (see {@link #deleteBelow}). */
+  private final long firstSegment;
   private FileChannel channel;
   private long segment;
   private long size;
@@ -70,6 +72,7 @@ final class IngestJournal implements AutoCloseable {
     this.segmentBytes = segmentBytes;
     List<Long> existing = segments(dir);
     this.segment = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
+    this.firstSegment = segment;
   }
 
   /**
@@ -122,13 +125,23 @@ final class IngestJournal implements AutoCloseable {
     return channel == null ? 0 : segment;
   }
 
-  /** Deletes every segment numbered below {@code segment} except the open one: their batches are stored. */
+  /**
+   * Deletes every segment this instance wrote that is numbered below {@code segment}, except the open one: their
+   * batches are stored. Segments from before this start (kept because a batch could not be stored) stay.
+   */
   void deleteBelow(long segment) throws IOException {
     long open = currentSegment();
     for (long n : segments(dir)) {
-      if (n < segment && n != open) {
+      if (n >= firstSegment && n < segment && n != open) {
         Files.deleteIfExists(dir.resolve(n + SUFFIX));
       }
+    }
+  }
+
+  /** Deletes the given segments of {@code dir} (replayed ones, once their batches are stored). */
+  static void delete(Path dir, List<Long> segments) throws IOException {
+    for (long n : segments) {
+      Files.deleteIfExists(dir.resolve(n + SUFFIX));
     }
   }
 

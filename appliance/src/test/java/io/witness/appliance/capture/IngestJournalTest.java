@@ -120,6 +120,21 @@ class IngestJournalTest {
   }
 
   @Test
+  void deleteBelow_neverDeletesASegmentFromBeforeThisStart() throws IOException {
+    try (IngestJournal earlier = new IngestJournal(dir)) {
+      earlier.append(List.of(entry(1, 10)));
+    }
+    try (IngestJournal journal = new IngestJournal(dir, 1)) {
+      journal.append(List.of(entry(2, 10)));
+      journal.append(List.of(entry(3, 10)));
+      journal.deleteBelow(Long.MAX_VALUE);
+    }
+    assertEquals(List.of(1, 3), replay(dir).stream().map(IngestJournal.Entry::seq).toList());
+    IngestJournal.delete(dir, List.of(1L, 3L));
+    assertEquals(0, segmentFiles());
+  }
+
+  @Test
   void aNewJournal_startsAfterTheSegmentsItFinds() throws IOException {
     try (IngestJournal journal = new IngestJournal(dir)) {
       journal.append(List.of(entry(1, 10)));
