@@ -60,6 +60,8 @@ final class IngestJournal implements AutoCloseable {
   /** The first segment this instance writes: it never deletes an older one (see {@link #deleteBelow}). */
   private final long firstSegment;
   private FileChannel channel;
+  /** Segments closed for writing and not yet synced by {@link #force} (which closes them). */
+  private final List<FileChannel> unsynced = new ArrayList<>();
   private long segment;
   private long size;
 
@@ -109,11 +111,22 @@ final class IngestJournal implements AutoCloseable {
     return segment;
   }
 
-  /** fsync of the open segment (a closed one was synced when it was closed). */
+  /**
+   * fsync of the open segment and of the segments closed since the last call (a roll does not sync: an fsync
+   * there would hold up the appends, and the answers, for as long as it takes — tens of ms on this machine).
+   */
   void force() throws IOException {
     FileChannel c;
+    List<FileChannel> closed;
     synchronized (this) {
       c = channel;
+      closed = new ArrayList<>(unsynced);
+      unsynced.clear();
+    }
+    for (FileChannel old : closed) {
+      try (old) {
+        old.force(false);
+      }
     }
     if (c != null && c.isOpen()) {
       c.force(false);
@@ -147,8 +160,7 @@ final class IngestJournal implements AutoCloseable {
 
   private void roll() throws IOException {
     if (channel != null) {
-      channel.force(false);
-      channel.close();
+      unsynced.add(channel);
       segment++;
     }
     channel = FileChannel.open(dir.resolve(segment + SUFFIX), StandardOpenOption.CREATE_NEW,
@@ -240,11 +252,13 @@ final class IngestJournal implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    if (channel != null) {
-      channel.force(false);
-      channel.close();
-      channel = null;
+  public void close() throws IOException {
+    force();
+    synchronized (this) {
+      if (channel != null) {
+        channel.close();
+        channel = null;
+      }
     }
   }
 
