@@ -77,6 +77,7 @@ public class BatchWriter {
   private static final long ANSWER_TIMEOUT_SECONDS = 60;
   private static final int APPLY_ATTEMPTS = 3;
   private static final long STOP_DRAIN_SECONDS = 10;
+  private static final int SESSIONS_TRACKED = 16_384;
 
   /** A batch handed over; {@code journaled} completes when it is durable, {@code stored} when it is stored. */
   private static final class Pending {
@@ -121,6 +122,13 @@ public class BatchWriter {
   /** Null with PostgreSQL. */
   private IngestJournal journal;
   private BlockingQueue<Pending> journalQueue;
+  /** Per session (site + "\n" + session key), the highest seq journaled or stored; least recently used dropped. */
+  private final Map<String, Integer> highestSeq = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > SESSIONS_TRACKED;
+    }
+  };
   /** Batches journaled and not yet stored, by key: a retry of one of them is a duplicate. */
   private final Map<Key, Pending> unstored = new ConcurrentHashMap<>();
   /** Per journal segment, how many of its batches are not yet stored (guarded by itself). */
@@ -231,7 +239,7 @@ public class BatchWriter {
       return true;
     }
     try {
-      if (store.isStored(batch.siteId(), batch.sessionKey(), batch.seq())) {
+      if (mayBeStored(batch)) {
         unstored.remove(p.key, p);
         p.answered.complete(true);
         return true;
@@ -250,6 +258,32 @@ public class BatchWriter {
       throw e;
     }
     return await(p.answered);
+  }
+
+  /**
+   * Whether the batch is stored already (a retry). Asks the database only when the batch's seq is not above the
+   * highest this process has seen journaled or stored for its session (the SDK numbers a session's batches
+   * upwards, so nearly every new batch skips the lookup); the first batch of a session seen since the start looks
+   * it up and learns the session's highest stored seq.
+   */
+  private boolean mayBeStored(LiveBatch batch) {
+    String session = batch.siteId() + "\n" + batch.sessionKey();
+    Integer highest;
+    synchronized (highestSeq) {
+      highest = highestSeq.get(session);
+    }
+    if (highest != null && batch.seq() > highest) {
+      return false;
+    }
+    LiveBatchStore.StoredSeqs stored = store.storedSeqs(batch.siteId(), batch.sessionKey(), batch.seq());
+    noteSeq(session, stored.highest());
+    return stored.contains();
+  }
+
+  private void noteSeq(String session, int seq) {
+    synchronized (highestSeq) {
+      highestSeq.merge(session, seq, Math::max);
+    }
   }
 
   /** A batch's share of {@link #PENDING_BUDGET_BYTES}, in KiB (a semaphore permit each). */
@@ -347,6 +381,7 @@ public class BatchWriter {
         store.accepted(group.size());
         for (Pending p : group) {
           p.segment = segment;
+          noteSeq(p.batch.siteId() + "\n" + p.batch.sessionKey(), p.batch.seq());
           p.answered.complete(false);
           queues.get(lane(p.batch)).put(p);
         }

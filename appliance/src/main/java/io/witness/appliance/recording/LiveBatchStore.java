@@ -56,8 +56,9 @@ public class LiveBatchStore {
   private static final String INSERT_CHUNK = "insert into recording_chunks (recording_id, chunk_no, kind,"
       + " stream_no, event_count, raw_bytes, stored_bytes, blob_key) values (?, ?, 'batch', ?, ?, ?, ?, ?)";
   private static final String INSERT_BLOB = "insert into blobs (blob_key, data, created_at) values (?, ?, ?)";
-  private static final String IS_STORED = "select 1 from recording_batches b join recordings r on r.id = b.recording_id"
-      + " where r.site_id = ? and r.session_key = ? and b.seq = ?";
+  private static final String STORED_SEQS = "select max(b.seq), sum(case when b.seq = ? then 1 else 0 end)"
+      + " from recording_batches b join recordings r on r.id = b.recording_id"
+      + " where r.site_id = ? and r.session_key = ?";
   /** How long a read waits for batches answered before it to be stored (normally a few ms). */
   private static final long AWAIT_APPLIED_MILLIS = 10_000;
 
@@ -132,15 +133,20 @@ public class LiveBatchStore {
     }
   }
 
-  /** Whether the batch {@code seq} of this session is stored. */
-  public boolean isStored(String siteId, String sessionKey, int seq) {
+  /** What is stored of a session: the highest seq (-1 if none) and whether {@code seq} is among them. */
+  public record StoredSeqs(int highest, boolean contains) {}
+
+  /** What is stored of this session's batches, as seen from {@code seq}. */
+  public StoredSeqs storedSeqs(String siteId, String sessionKey, int seq) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(IS_STORED)) {
-      s.setString(1, siteId);
-      s.setString(2, sessionKey);
-      s.setInt(3, seq);
+        PreparedStatement s = c.prepareStatement(STORED_SEQS)) {
+      s.setInt(1, seq);
+      s.setString(2, siteId);
+      s.setString(3, sessionKey);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
+        rs.next();
+        int highest = rs.getInt(1);
+        return new StoredSeqs(rs.wasNull() ? -1 : highest, rs.getLong(2) > 0);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("reading the stored batches failed: " + e.getMessage(), e);
