@@ -1,6 +1,6 @@
 package io.witness.appliance.recording;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * zstd framing of event bytes. Live batches get a fast frame each (level 3) so that a 2xx never waits for more
@@ -22,8 +24,25 @@ final class EventCodec {
 
   private EventCodec() {}
 
+  /**
+   * Compression contexts for live frames, reused. {@code Zstd.compress} makes a context per call, and setting up
+   * a fresh context's tables cost more than compressing a 36-KB batch: 14 % of all CPU samples under ingest
+   * (docs/benchmarks.md, "Ingest, 2026-12-03 (later)"). A context serves one caller at a time.
+   */
+  private static final BlockingQueue<ZstdCompressCtx> BATCH_CONTEXTS = new ArrayBlockingQueue<>(16);
+
   static byte[] compressFrame(byte[] raw) {
-    return Zstd.compress(raw, BATCH_LEVEL);
+    ZstdCompressCtx ctx = BATCH_CONTEXTS.poll();
+    if (ctx == null) {
+      ctx = new ZstdCompressCtx().setLevel(BATCH_LEVEL);
+    }
+    try {
+      return ctx.compress(raw);
+    } finally {
+      if (!BATCH_CONTEXTS.offer(ctx)) {
+        ctx.close();
+      }
+    }
   }
 
   static InputStream decompressing(InputStream compressed) {
