@@ -9,18 +9,19 @@ public final class DaemonThreads {
 
   /** A single-threaded scheduler whose thread is a daemon called {@code name}. */
   public static ScheduledExecutorService scheduler(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(r -> daemon(name, r));
   }
 
   /** Starts {@code work} on a new platform daemon thread called {@code name}. */
   public static Thread start(String name, Runnable work) {
+    Thread t = daemon(name, work);
+    t.start();
+    return t;
+  }
+
+  private static Thread daemon(String name, Runnable work) {
     Thread t = new Thread(work, name);
     t.setDaemon(true);
-    t.start();
     return t;
   }
 }

@@ -26,40 +26,42 @@ class EmbeddedDatabaseMaintenanceTest {
 
   @Test
   void timerStep_keepsAFragmentedFileMuchSmallerThanWithoutAndEveryRowReadable() throws Exception {
-    long without = workload(dataSource("plain"), () -> { }).fileBytes();
-    JdbcDataSource ds = dataSource("timer");
-    EmbeddedDatabaseMaintenance maintenance = started(ds);
-    maintenance.timerStepAfterNanos = 0;
-    Result with;
-    try {
+    assertKeepsTheFileSmall("timer", maintenance -> {
+      maintenance.timerStepAfterNanos = 0;
       int[] commits = {0};
-      with = workload(ds, () -> {
+      return () -> {
         if (++commits[0] % 20 == 0) {
           maintenance.timerStep();
         }
-      });
-    } finally {
-      maintenance.stop();
-    }
-    assertTrue(with.fileBytes() * 2 < without,
-        "with timer steps " + (with.fileBytes() >> 10) + " KB, without " + (without >> 10) + " KB");
-    assertEveryRowReadable(ds, with.rows());
+      };
+    });
   }
 
   @Test
   void betweenWriterGroups_keepsTheFileSmallAndEveryRowReadable() throws Exception {
-    long without = workload(dataSource("plain-idle"), () -> { }).fileBytes();
-    JdbcDataSource ds = dataSource("idle");
+    assertKeepsTheFileSmall("idle", maintenance -> {
+      maintenance.idleStepSpacingNanos = 0;
+      return maintenance::betweenWriterGroups;
+    });
+  }
+
+  /**
+   * Runs the workload twice, without maintenance and with what {@code stepsFor} sets up on a started instance
+   * (the returned action runs after each commit); the file must end at less than half the size, every row readable.
+   */
+  private void assertKeepsTheFileSmall(String name,
+      java.util.function.Function<EmbeddedDatabaseMaintenance, AfterCommit> stepsFor) throws Exception {
+    long without = workload(dataSource("plain-" + name), () -> { }).fileBytes();
+    JdbcDataSource ds = dataSource(name);
     EmbeddedDatabaseMaintenance maintenance = started(ds);
-    maintenance.idleStepSpacingNanos = 0;
     Result with;
     try {
-      with = workload(ds, maintenance::betweenWriterGroups);
+      with = workload(ds, stepsFor.apply(maintenance));
     } finally {
       maintenance.stop();
     }
     assertTrue(with.fileBytes() * 2 < without,
-        "with idle steps " + (with.fileBytes() >> 10) + " KB, without " + (without >> 10) + " KB");
+        "with " + name + " steps " + (with.fileBytes() >> 10) + " KB, without " + (without >> 10) + " KB");
     assertEveryRowReadable(ds, with.rows());
   }
 
