@@ -142,8 +142,9 @@ public class CaptureService {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw ProblemException.validation("body", "must be a JSON object (the batch envelope)");
       }
-      String sessionId = peekSessionId(bytes, length);
-      DomIndex dom = sessionId == null ? new DomIndex() : domIndexes.forSession(siteId, sessionId);
+      Head head = peekHead(bytes, length);
+      DomIndex dom = head.sessionId() == null ? new DomIndex()
+          : domIndexes.forSession(siteId, head.sessionId(), head.seq() == 0);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
@@ -221,22 +222,31 @@ public class CaptureService {
     }
   }
 
-  /** Finds "sessionId" at the top level without building anything; null when absent or not a string. */
-  private String peekSessionId(byte[] bytes, int length) throws IOException {
+  /** The envelope's session id and seq, when they are valid; null and -1 when absent or invalid. */
+  private record Head(String sessionId, int seq) {}
+
+  /** Finds "sessionId" and "seq" at the top level without building anything (the SDK writes both first). */
+  private Head peekHead(byte[] bytes, int length) throws IOException {
+    String sessionId = null;
+    int seq = -1;
     try (JsonParser p = mapper.getFactory().createParser(bytes, 0, length)) {
       p.nextToken();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
+      while ((sessionId == null || seq < 0) && p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
-        if (name.equals("sessionId")) {
-          return t == JsonToken.VALUE_STRING && SESSION_ID.matcher(p.getText()).matches() ? p.getText() : null;
+        if (name.equals("sessionId") && t == JsonToken.VALUE_STRING && SESSION_ID.matcher(p.getText()).matches()) {
+          sessionId = p.getText();
+        } else if (name.equals("seq") && t == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() == JsonParser.NumberType.INT) {
+          seq = Math.max(-1, p.getIntValue());
+        } else {
+          p.skipChildren();
         }
-        p.skipChildren();
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return null;
+      return new Head(null, -1);
     }
-    return null;
+    return new Head(sessionId, seq);
   }
 
   /** One slice of all of {@code slices}, their events in order (package-private for its test). */

@@ -3,6 +3,7 @@ package io.witness.appliance.capture;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.witness.appliance.capture.DomElements.Element;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,6 +140,137 @@ final class DomIndex {
         elements.put(id, e.tag(), attrs.has("id") ? text(attrs.get("id")) : e.idAttr(),
             attrs.has("class") ? text(attrs.get("class")) : e.classAttr(), e.parent());
       }
+    }
+  }
+
+  /**
+   * An rrweb mutation read from the token stream: the parser is inside its {@code data} object, after
+   * {@code source}, and is left on the object's END_OBJECT. Applied like {@link #mutate(JsonNode)} (removes, then
+   * adds, then attributes) without building the added subtrees: rrweb writes {@code removes} before
+   * {@code adds} and each add's {@code parentId} before its {@code node}; in any other order the part that
+   * cannot be applied yet is read as a tree and applied at the end.
+   */
+  void mutate(JsonParser p, ObjectMapper mapper) throws IOException {
+    boolean removed = false;
+    JsonNode laterAdds = null;
+    List<Rename> renames = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      if (t != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        continue;
+      }
+      switch (name) {
+        case "removes" -> {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            int id = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String field = p.currentName();
+              if (p.nextToken() == JsonToken.VALUE_NUMBER_INT && field.equals("id")) {
+                id = p.getValueAsInt();
+              } else {
+                p.skipChildren();
+              }
+            }
+            removeSubtree(id);
+          }
+          skipRest(p);
+          removed = true;
+        }
+        case "adds" -> {
+          if (!removed) {
+            laterAdds = mapper.readTree(p);
+            continue;
+          }
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            streamAdd(p, mapper);
+          }
+          skipRest(p);
+        }
+        case "attributes" -> {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            renames.add(readRename(p));
+          }
+          skipRest(p);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (laterAdds != null) {
+      for (JsonNode a : laterAdds) {
+        add(a.path("node"), a.path("parentId").asInt());
+      }
+    }
+    for (Rename r : renames) {
+      Element e = elements.get(r.id);
+      if (e != null && (r.idAttr != null || r.classAttr != null)) {
+        elements.put(r.id, e.tag(), r.idAttr != null ? r.idAttr : e.idAttr(),
+            r.classAttr != null ? r.classAttr : e.classAttr(), e.parent());
+      }
+    }
+  }
+
+  /** An attribute change of element {@code id}; null where the id or class attribute did not change. */
+  private record Rename(int id, String idAttr, String classAttr) {}
+
+  private static Rename readRename(JsonParser p) throws IOException {
+    int id = 0;
+    String idAttr = null;
+    String classAttr = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      if (field.equals("id") && t == JsonToken.VALUE_NUMBER_INT) {
+        id = p.getValueAsInt();
+      } else if (field.equals("attributes") && t == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String attr = p.currentName();
+          JsonToken v = p.nextToken();
+          if (attr.equals("id")) {
+            idAttr = v == JsonToken.VALUE_STRING ? p.getText() : "";
+          } else if (attr.equals("class")) {
+            classAttr = v == JsonToken.VALUE_STRING ? p.getText() : "";
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Rename(id, idAttr, classAttr);
+  }
+
+  /** One {@code {parentId, node}} of {@code adds}, the parser on its START_OBJECT, left on its END_OBJECT. */
+  private void streamAdd(JsonParser p, ObjectMapper mapper) throws IOException {
+    int parent = 0;
+    JsonNode early = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      if (field.equals("parentId") && t == JsonToken.VALUE_NUMBER_INT) {
+        parent = p.getValueAsInt();
+      } else if (field.equals("node") && t == JsonToken.START_OBJECT) {
+        if (parent != 0) {
+          addNode(p, parent);
+        } else {
+          early = mapper.readTree(p);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (early != null) {
+      add(early, parent);
+    }
+  }
+
+  /** Leaves an array whose elements were read up to a non-object (normally its END_ARRAY). */
+  private static void skipRest(JsonParser p) throws IOException {
+    while (p.currentToken() != JsonToken.END_ARRAY && p.currentToken() != null) {
+      p.skipChildren();
+      p.nextToken();
     }
   }
 

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * The {@link DomIndex} of each live session, so that a click in batch 7 can be named by the snapshot of batch 0.
  * Bounded (least recently used sessions are dropped); a session that is not cached (after a restart or an
- * eviction) is rebuilt from its stored events on its next batch.
+ * eviction) is rebuilt from its stored events on its next batch. A session's first batch (seq 0) starts with a
+ * full snapshot, so it gets a new index without looking for stored events (most sessions, one query each saved).
  */
 @ApplicationScoped
 class DomIndexCache {
@@ -33,7 +34,7 @@ class DomIndexCache {
     }
   };
 
-  DomIndex forSession(String siteId, String sessionKey) {
+  DomIndex forSession(String siteId, String sessionKey, boolean firstBatch) {
     String key = siteId + ":" + sessionKey;
     synchronized (cache) {
       DomIndex d = cache.get(key);
@@ -41,7 +42,7 @@ class DomIndexCache {
         return d;
       }
     }
-    DomIndex built = rebuild(siteId, sessionKey);
+    DomIndex built = firstBatch ? new DomIndex() : rebuild(siteId, sessionKey);
     synchronized (cache) {
       return cache.computeIfAbsent(key, k -> built);
     }

@@ -19,6 +19,7 @@ final class EventInterpreter {
   static final int INCREMENTAL = 3;
   static final int META = 4;
   static final int PLUGIN = 6;
+  static final int MUTATION = 0;
   private static final int MAX_ERROR_CHARS = 1000;
 
   private final DomIndex dom;
@@ -31,9 +32,10 @@ final class EventInterpreter {
 
   /**
    * Reads an event's {@code data} object (the parser on its START_OBJECT, left on its END_OBJECT) as far as
-   * {@link #interpret} needs it: a full snapshot goes straight into the DOM index (null is returned); an
-   * incremental event is read whole only for the sources that carry facts (mutations, clicks, viewport, input),
-   * else just its {@code source}; event kinds without facts are skipped (null).
+   * {@link #interpret} needs it: a full snapshot, and a mutation whose {@code source} comes first (as rrweb
+   * writes it), go straight into the DOM index (null is returned); other incremental events are read whole only
+   * for the sources that carry facts (mutations, clicks, viewport, input), else just their {@code source}; event
+   * kinds without facts are skipped (null).
    */
   JsonNode readData(int type, JsonParser p, ObjectMapper mapper) throws IOException {
     switch (type) {
@@ -48,7 +50,13 @@ final class EventInterpreter {
         ObjectNode data = mapper.createObjectNode();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
-          p.nextToken();
+          JsonToken t = p.nextToken();
+          // A mutation (most of the bytes after the snapshot) goes straight into the DOM index, like a snapshot.
+          if (data.isEmpty() && name.equals("source") && t == JsonToken.VALUE_NUMBER_INT
+              && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() == MUTATION) {
+            dom.mutate(p, mapper);
+            return null;
+          }
           data.set(name, mapper.readTree(p));
           if (name.equals("source") && !FACT_SOURCES.contains(data.get(name).asInt(-1))) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {

@@ -1,5 +1,6 @@
 package io.witness.appliance.recording;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -25,22 +27,41 @@ final class EventCodec {
   private EventCodec() {}
 
   /**
-   * Compression contexts for live frames, reused. {@code Zstd.compress} makes a context per call, and setting up
-   * a fresh context's tables cost more than compressing a 36-KB batch: 14 % of all CPU samples under ingest
-   * (docs/benchmarks.md, "Ingest, 2026-12-03 (later)"). A context serves one caller at a time.
+   * Compression contexts for live frames, reused, each with an output buffer. {@code Zstd.compress} makes a
+   * context per call, and setting up a fresh context's tables cost more than compressing a 36-KB batch: 14 % of
+   * all CPU samples under ingest (docs/benchmarks.md, "Ingest, 2026-12-03 (later)"); and
+   * {@code ZstdCompressCtx.compress} allocates a worst-case output array per call, a tenth of the ingest path's
+   * garbage. A context serves one caller at a time.
    */
-  private static final BlockingQueue<ZstdCompressCtx> BATCH_CONTEXTS = new ArrayBlockingQueue<>(16);
+  private static final BlockingQueue<BatchCompressor> BATCH_CONTEXTS = new ArrayBlockingQueue<>(16);
+  /** Output buffers above this (a rare large batch) are not kept. */
+  private static final int LARGEST_KEPT_BUFFER = 1 << 20;
+
+  private static final class BatchCompressor {
+    final ZstdCompressCtx ctx = new ZstdCompressCtx().setLevel(BATCH_LEVEL);
+    byte[] out = new byte[64 << 10];
+
+    byte[] compress(byte[] raw) {
+      int bound = Math.toIntExact(Zstd.compressBound(raw.length));
+      byte[] buffer = out.length >= bound ? out : new byte[bound];
+      int n = ctx.compressByteArray(buffer, 0, buffer.length, raw, 0, raw.length);
+      if (buffer.length <= LARGEST_KEPT_BUFFER) {
+        out = buffer;
+      }
+      return Arrays.copyOf(buffer, n);
+    }
+  }
 
   static byte[] compressFrame(byte[] raw) {
-    ZstdCompressCtx ctx = BATCH_CONTEXTS.poll();
-    if (ctx == null) {
-      ctx = new ZstdCompressCtx().setLevel(BATCH_LEVEL);
+    BatchCompressor c = BATCH_CONTEXTS.poll();
+    if (c == null) {
+      c = new BatchCompressor();
     }
     try {
-      return ctx.compress(raw);
+      return c.compress(raw);
     } finally {
-      if (!BATCH_CONTEXTS.offer(ctx)) {
-        ctx.close();
+      if (!BATCH_CONTEXTS.offer(c)) {
+        c.ctx.close();
       }
     }
   }

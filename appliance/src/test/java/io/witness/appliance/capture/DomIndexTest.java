@@ -130,6 +130,46 @@ class DomIndexTest {
     assertEquals(Optional.of("section > article > ul > li > a.cta.big"), dom.selector(13));
   }
 
+  /** Applies {@code data} (a mutation) through the token stream, as the ingest path reads it. */
+  void streamMutation(String data) throws java.io.IOException {
+    try (var p = JSON.getFactory().createParser(data)) {
+      p.nextToken();
+      p.nextToken();
+      assertEquals("source", p.currentName());
+      p.nextToken();
+      dom.mutate(p, JSON);
+      assertEquals(com.fasterxml.jackson.core.JsonToken.END_OBJECT, p.currentToken());
+      assertEquals(null, p.nextToken(), "the whole object is read");
+    }
+  }
+
+  @Test
+  void mutate_fromTheTokenStream_inRrwebOrder_movesAddsAndRenames() throws java.io.IOException {
+    // rrweb's order: texts, attributes, removes, adds. div.row (5) moves under main (8); a new input is added
+    // under it; the form is renamed in the same mutation (applied after the adds, like the tree reader).
+    streamMutation("{\"source\":0,\"texts\":[{\"id\":7,\"value\":\"x\"}],"
+        + "\"attributes\":[{\"id\":4,\"attributes\":{\"id\":\"signin\",\"style\":{\"color\":\"red\"}}}],"
+        + "\"removes\":[{\"parentId\":4,\"id\":5}],"
+        + "\"adds\":[{\"parentId\":8,\"nextId\":null,\"node\":" + element(5, "div", null, "moved") + "},"
+        + "{\"parentId\":5,\"nextId\":null,\"node\":" + element(20, "input", null, "field") + "}],"
+        + "\"isAttachIframe\":true}");
+    assertEquals(Optional.of("main > div.moved > input.field"), dom.selector(20));
+    assertEquals(Optional.of("form#signin"), dom.selector(4));
+    assertEquals(Optional.of("main > div.moved"), dom.selector(5));
+  }
+
+  @Test
+  void mutate_fromTheTokenStream_inAnyOrder_appliesRemovesBeforeAdds() throws java.io.IOException {
+    // Adds before removes, and a node before its parentId: both are read as trees and applied in order.
+    streamMutation("{\"source\":0,"
+        + "\"adds\":[{\"node\":" + element(5, "div", null, "moved") + ",\"parentId\":8}],"
+        + "\"removes\":[{\"id\":5,\"parentId\":4}],\"texts\":[],\"attributes\":[]}");
+    assertEquals(Optional.of("main > div.moved"), dom.selector(5));
+    streamMutation("{\"source\":0,\"removes\":[],"
+        + "\"adds\":[{\"node\":" + element(21, "span", null, null) + ",\"parentId\":5}]}");
+    assertEquals(Optional.of("main > div.moved > span"), dom.selector(21));
+  }
+
   @Test
   void reset_forgetsThePreviousDocument() {
     ObjectNode document = JSON.createObjectNode().put("type", 0).put("id", 1);

@@ -43,4 +43,13 @@ class EventCodecTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void compressFrame_ofALargeIncompressibleBatch_roundTripsAndLeavesLaterFramesIntact() {
+    byte[] noise = new byte[3 << 19];
+    new java.util.Random(7).nextBytes(noise);
+    assertArrayEquals(noise, EventCodec.decompressFrame(EventCodec.compressFrame(noise)));
+    byte[] small = events(10, 1);
+    assertArrayEquals(small, EventCodec.decompressFrame(EventCodec.compressFrame(small)));
+  }
 }
