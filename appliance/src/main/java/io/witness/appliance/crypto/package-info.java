@@ -1,0 +1,10 @@
+/**
+ * Field-level encryption and key management (issue 4; shared/design/compliance.md §3). The root key is held by a
+ * {@link io.witness.appliance.crypto.KeyCustody} (a passphrase-sealed BCFKS keystore, or a customer's own
+ * custody); keys below it are wrapped with AES-KWP ({@link io.witness.appliance.crypto.KeyWrap}); recording data
+ * keys are derived with HKDF-SHA-256 ({@link io.witness.appliance.crypto.Hkdf}); content and fields are sealed with
+ * AES-256-GCM whose associated data binds each ciphertext to its place ({@link io.witness.appliance.crypto.Aead}).
+ * JCE's own provider does the bulk AES (Bouncy Castle's pure-Java AES is ~70× slower); Bouncy Castle supplies the
+ * BCFKS keystore and Argon2id.
+ */
+package io.witness.appliance.crypto;
