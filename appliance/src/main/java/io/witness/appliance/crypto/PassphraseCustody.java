@@ -28,7 +28,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 /**
  * The root key in a BCFKS keystore file sealed under a passphrase (compliance.md §3.6). The keystore's password
  * is not the passphrase itself but Argon2id of it (salt and cost in {@code root-kdf.properties} beside it), so
- * guessing a passphrase from a stolen backup costs 64 MiB and three passes per guess on top of BCFKS's own key
+ * guessing a passphrase from a stolen backup costs 19 MiB and two passes per guess on top of BCFKS's own key
  * derivation. Every root key version is an entry {@code witness-root-v<n>}; the highest is current.
  *
  * <p>Files are written to a temporary name, fsynced and moved into place, owner-only (0600, directory 0700): a
@@ -45,8 +45,12 @@ public final class PassphraseCustody implements KeyCustody {
 
   /** Argon2id cost: memory in KiB, passes, lanes. */
   public record Argon2(int memoryKiB, int iterations, int parallelism) {
-    /** RFC 9106's second recommended setting (64 MiB, 3 passes), one lane: about 0.3 s here, once per start. */
-    public static final Argon2 DEFAULT = new Argon2(64 * 1024, 3, 1);
+    /**
+     * OWASP's setting for Argon2id (19 MiB, 2 passes, one lane): about 0.1 s here, once per start. RFC 9106's 64
+     * MiB grew the idle appliance by 45 MiB past its 300-MB target (docs/benchmarks.md, startup); BCFKS adds its
+     * own PBKDF2 on top, and the passphrase has at least 16 characters.
+     */
+    public static final Argon2 DEFAULT = new Argon2(19 * 1024, 2, 1);
   }
 
   private final Path dir;

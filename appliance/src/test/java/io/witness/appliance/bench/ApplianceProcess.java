@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class ApplianceProcess implements AutoCloseable {
   /** The admin password every child gets. */
   public static final String ADMIN_PASSWORD = "bench-admin-password";
+  /** The root keystore passphrase of every appliance started here (a test or benchmark data directory). */
+  public static final String ROOT_PASSPHRASE = "bench-and-test-root-passphrase";
 
   private static int launches;
 
@@ -84,6 +86,7 @@ public final class ApplianceProcess implements AutoCloseable {
       pb.environment().put("WITNESS_HTTP_PORT", Integer.toString(port));
       pb.environment().put("WITNESS_HTTP_HOST", "127.0.0.1");
       pb.environment().put("WITNESS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+      pb.environment().put("WITNESS_ROOT_PASSPHRASE", ROOT_PASSPHRASE);
       pb.environment().putAll(o.env());
       long t0 = System.nanoTime();
       Process process = pb.start();
@@ -171,6 +174,19 @@ public final class ApplianceProcess implements AutoCloseable {
   public int stop(Duration timeout) {
     process.destroy();
     return waitExit(timeout);
+  }
+
+  /** Waits for the process to end by itself (a refused start); its exit code, or an error if it still runs. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("the appliance is still running after " + timeout + "; log:\n" + tail(20));
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the appliance to exit", e);
+    }
   }
 
   private int waitExit(Duration timeout) {

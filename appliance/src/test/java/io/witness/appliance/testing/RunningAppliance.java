@@ -38,6 +38,9 @@ final class RunningAppliance implements AutoCloseable {
   private final boolean keepData;
   private final URI uri;
 
+  /** The root keystore passphrase of every test deployment. */
+  public static final String ROOT_PASSPHRASE = "integration-test-root-passphrase";
+
   private RunningAppliance(SeContainer container, Config config, Path dataDir, boolean keepData, URI uri) {
     this.container = container;
     this.config = config;
@@ -57,6 +60,9 @@ final class RunningAppliance implements AutoCloseable {
     values.put("server.host", settings.getHost());
     values.put("server.port", "0");
     values.put("auth.admin-password", settings.getAdminPassword());
+    values.put("witness.root-passphrase", ROOT_PASSPHRASE);
+    // A new root keystore's Argon2id cost: 1 MiB instead of 19 MiB, once per deployment.
+    values.put("crypto.argon2-memory-kib", "1024");
     // Boot through SeContainerInitializer (as Helidon's own test support does) so that each deployment is a new
     // CDI container; Helidon allows that only when asked, since Main is the native-image-friendly way.
     values.put("mp.initializer.allow", "true");
