@@ -48,6 +48,7 @@ public class KeyService {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject KeyCustody custody;
+  @Inject jakarta.enterprise.event.Event<KeysDestroyed> destroyedEvents;
 
   @PersistenceContext(unitName = "witness")
   EntityManager em;
@@ -63,12 +64,14 @@ public class KeyService {
   /** What a rotation did. */
   public record Rotation(String what, int newVersion, int rewrapped, List<Integer> destroyedVersions) {}
 
-  /** The data key of a recording being written; its subject and bucket keys are made if they do not exist yet. */
+  /**
+   * The data key of a recording being written, for the subject whose {@link #subjectScope} is {@code subjectRef};
+   * its subject and bucket keys are made if they do not exist yet.
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public SecretKey dataKeyForWrite(String siteId, String subjectId, YearMonth bucket,
-      String recordingId) {
+  public SecretKey dataKeyForWrite(String siteId, String subjectRef, YearMonth bucket, String recordingId) {
     synchronized (lock) {
-      byte[] sk = keyBelowSite(siteId, SUBJECT, subjectScope(siteId, subjectId), true).orElseThrow().key();
+      byte[] sk = keyBelowSite(siteId, SUBJECT, subjectRef, true).orElseThrow().key();
       byte[] rk = keyBelowSite(siteId, BUCKET, bucket.toString(), true).orElseThrow().key();
       return derive(siteId, sk, rk, recordingId);
     }
@@ -76,9 +79,9 @@ public class KeyService {
 
   /** The data key of a stored recording; {@link KeyGoneException} if its subject or its bucket was destroyed. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public SecretKey dataKey(String siteId, String subjectId, YearMonth bucket, String recordingId) {
+  public SecretKey dataKey(String siteId, String subjectRef, YearMonth bucket, String recordingId) {
     synchronized (lock) {
-      byte[] sk = keyBelowSite(siteId, SUBJECT, subjectScope(siteId, subjectId), false)
+      byte[] sk = keyBelowSite(siteId, SUBJECT, subjectRef, false)
           .orElseThrow(() -> new KeyGoneException("the data subject's key was destroyed (erased)")).key();
       byte[] rk = keyBelowSite(siteId, BUCKET, bucket.toString(), false)
           .orElseThrow(() -> new KeyGoneException("the retention bucket " + bucket + " was destroyed (expired)")).key();
@@ -199,6 +202,9 @@ public class KeyService {
     }
     em.flush();
     cache.remove(cacheKey(siteId, kind, scope));
+    if (!ids.isEmpty()) {
+      destroyedEvents.fire(new KeysDestroyed(siteId, List.copyOf(ids)));
+    }
     return ids;
   }
 

@@ -15,6 +15,8 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),
   NOT_ACCEPTABLE("not-acceptable", "Not acceptable"),
   CONFLICT("conflict", "Conflict"),
+  GONE("gone", "Gone"),
+  INTEGRITY("integrity", "Stored data failed its integrity check"),
   UNAVAILABLE("unavailable", "Service unavailable"),
   INTERNAL("internal", "Internal error");
 

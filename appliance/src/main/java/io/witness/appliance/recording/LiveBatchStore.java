@@ -40,13 +40,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LiveBatchStore {
   private static final String SELECT_RECORDING = "select id, state, first_event_ms, last_event_ms, active_ms,"
       + " last_activity_ms, event_count, page_count, click_count, input_count, error_count, first_url,"
-      + " viewport_width, viewport_height, raw_bytes, stored_bytes, next_chunk_no, last_batch_at"
-      + " from recordings where site_id = ? and session_key = ? for update";
+      + " viewport_width, viewport_height, raw_bytes, stored_bytes, next_chunk_no, last_batch_at, subject_ref,"
+      + " key_bucket from recordings where site_id = ? and session_key = ? for update";
   private static final String INSERT_RECORDING = "insert into recordings (id, site_id, session_key, source, state,"
       + " created_at, last_batch_at, first_event_ms, last_event_ms, active_ms, last_activity_ms, event_count,"
       + " page_count, click_count, input_count, error_count, first_url, viewport_width, viewport_height,"
-      + " raw_bytes, stored_bytes, next_chunk_no)"
-      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0)";
+      + " raw_bytes, stored_bytes, next_chunk_no, subject_ref, key_bucket)"
+      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0, ?, ?)";
   private static final String UPDATE_RECORDING = "update recordings set state = ?, last_batch_at = ?,"
       + " first_event_ms = ?, last_event_ms = ?, active_ms = ?, last_activity_ms = ?, event_count = ?,"
       + " page_count = ?, click_count = ?, input_count = ?, error_count = ?, first_url = ?, viewport_width = ?,"
@@ -67,6 +67,7 @@ public class LiveBatchStore {
   DataSource dataSource;
 
   @Inject BlobStore blobs;
+  @Inject RecordingKeys recordingKeys;
 
   private String vendor;
 
@@ -187,6 +188,8 @@ public class LiveBatchStore {
         RecordingEntity r = lockRecording(c, ref);
         if (r == null) {
           r = newRecording(ref, b.slice(), now);
+          // Until the SDK names a data subject (identify), a live session is a subject of its own.
+          recordingKeys.assign(r, "session:" + ref.sessionKey());
           created.add(r);
         }
         recordings.put(ref, r);
@@ -218,25 +221,26 @@ public class LiveBatchStore {
 
         int chunkNo = r.nextChunkNo++;
         String blobKey = RecordingStore.newBlobKey();
+        byte[] sealed = recordingKeys.seal(r, chunkNo, b.frame());
         chunkRows.setString(1, r.id);
         chunkRows.setInt(2, chunkNo);
         chunkRows.setInt(3, b.seq());
         chunkRows.setInt(4, slice.eventCount());
         chunkRows.setLong(5, slice.json().length);
-        chunkRows.setInt(6, b.frame().length);
+        chunkRows.setInt(6, sealed.length);
         chunkRows.setString(7, blobKey);
         chunkRows.addBatch();
         // The database BlobStore's rows go into this transaction; another BlobStore writes before the commit
         // and tolerates orphans (its contract).
         if (databaseBlobs) {
           blobRows.setString(1, blobKey);
-          blobRows.setBytes(2, b.frame());
+          blobRows.setBytes(2, sealed);
           blobRows.setObject(3, now);
           blobRows.addBatch();
         } else {
-          blobs.put(blobKey, b.frame());
+          blobs.put(blobKey, sealed);
         }
-        r.storedBytes += b.frame().length;
+        r.storedBytes += sealed.length;
 
         facts.add(r.id, slice.facts());
         Aggregates.apply(r, slice);
@@ -293,6 +297,8 @@ public class LiveBatchStore {
         r.storedBytes = rs.getLong(16);
         r.nextChunkNo = rs.getInt(17);
         r.lastBatchAt = rs.getObject(18, OffsetDateTime.class);
+        r.subjectRef = rs.getString(19);
+        r.keyBucket = rs.getString(20);
         return r;
       }
     }
@@ -329,6 +335,8 @@ public class LiveBatchStore {
         s.setObject(5, now);
         s.setLong(6, r.firstEventMs);
         s.setLong(7, r.lastEventMs);
+        s.setString(8, r.subjectRef);
+        s.setString(9, r.keyBucket);
         s.addBatch();
       }
       s.executeBatch();

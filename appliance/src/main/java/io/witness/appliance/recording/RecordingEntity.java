@@ -36,6 +36,10 @@ class RecordingEntity {
   @Column(name = "raw_bytes", nullable = false) long rawBytes;
   @Column(name = "stored_bytes", nullable = false) long storedBytes;
   @Column(name = "next_chunk_no", nullable = false) int nextChunkNo;
+  /** The blind index of the recording's data subject (crypto.KeyService); null: stored before encryption. */
+  @Column(name = "subject_ref") String subjectRef;
+  /** The retention bucket of its key ("2026-12"); null with {@link #subjectRef}. */
+  @Column(name = "key_bucket") String keyBucket;
 
   RecordingSummary toSummary() {
     return new RecordingSummary(id, siteId, source,

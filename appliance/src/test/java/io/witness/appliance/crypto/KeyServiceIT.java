@@ -49,6 +49,10 @@ class KeyServiceIT {
     return "visitor-" + UUID.randomUUID();
   }
 
+  String ref(String subjectId) {
+    return keys.subjectScope(SITE, subjectId);
+  }
+
   static byte[] seal(SecretKey key, String text) {
     return Aead.seal(key, 1, text.getBytes(StandardCharsets.UTF_8), Aead.context("chunk", "rec", "0"));
   }
@@ -60,30 +64,30 @@ class KeyServiceIT {
   @Test
   void dataKey_isTheSameForReadAndWrite_andDiffersPerRecording() {
     String s = subject();
-    SecretKey written = keys.dataKeyForWrite(SITE, s, MONTH, "rec-1");
-    assertArrayEquals(written.getEncoded(), keys.dataKey(SITE, s, MONTH, "rec-1").getEncoded());
-    assertArrayEquals(written.getEncoded(), keys.dataKey(SITE, " " + s + " ", MONTH, "rec-1").getEncoded(),
+    SecretKey written = keys.dataKeyForWrite(SITE, ref(s), MONTH, "rec-1");
+    assertArrayEquals(written.getEncoded(), keys.dataKey(SITE, ref(s), MONTH, "rec-1").getEncoded());
+    assertArrayEquals(written.getEncoded(), keys.dataKey(SITE, ref(" " + s + " "), MONTH, "rec-1").getEncoded(),
         "subject ids are compared stripped");
     assertNotEquals(java.util.Arrays.toString(written.getEncoded()),
-        java.util.Arrays.toString(keys.dataKeyForWrite(SITE, s, MONTH, "rec-2").getEncoded()));
+        java.util.Arrays.toString(keys.dataKeyForWrite(SITE, ref(s), MONTH, "rec-2").getEncoded()));
   }
 
   @Test
   void destroySubject_makesItsDataUnreadable_andLeavesOthersReadable() throws Exception {
     String erased = subject();
     String kept = subject();
-    byte[] a = seal(keys.dataKeyForWrite(SITE, erased, MONTH, "rec-a"), "marker-erased");
-    byte[] b = seal(keys.dataKeyForWrite(SITE, kept, MONTH, "rec-b"), "marker-kept");
+    byte[] a = seal(keys.dataKeyForWrite(SITE, ref(erased), MONTH, "rec-a"), "marker-erased");
+    byte[] b = seal(keys.dataKeyForWrite(SITE, ref(kept), MONTH, "rec-b"), "marker-kept");
     String scope = keys.subjectScope(SITE, erased);
     assertFalse(scope.contains(erased), "the subject id is not stored in the clear");
 
     List<String> destroyed = keys.destroySubject(SITE, erased);
     assertEquals(1, destroyed.size());
     assertEquals(0, rowsWithScope(scope), "the wrapped subject key is gone from the database");
-    assertThrows(KeyGoneException.class, () -> keys.dataKey(SITE, erased, MONTH, "rec-a"));
-    assertEquals("marker-kept", open(keys.dataKey(SITE, kept, MONTH, "rec-b"), b));
+    assertThrows(KeyGoneException.class, () -> keys.dataKey(SITE, ref(erased), MONTH, "rec-a"));
+    assertEquals("marker-kept", open(keys.dataKey(SITE, ref(kept), MONTH, "rec-b"), b));
     // Writing for the erased subject again makes a new key: the old data stays unreadable.
-    SecretKey fresh = keys.dataKeyForWrite(SITE, erased, MONTH, "rec-a");
+    SecretKey fresh = keys.dataKeyForWrite(SITE, ref(erased), MONTH, "rec-a");
     assertThrows(IntegrityException.class, () -> open(fresh, a));
     assertEquals(List.of(), keys.destroySubject(SITE, "never-seen-" + UUID.randomUUID()));
   }
@@ -92,17 +96,17 @@ class KeyServiceIT {
   void destroyBucket_makesEveryRecordingOfThatMonthUnreadable() {
     String s = subject();
     YearMonth old = YearMonth.of(2020, 1);
-    keys.dataKeyForWrite(SITE, s, old, "rec-old");
-    SecretKey current = keys.dataKeyForWrite(SITE, s, MONTH, "rec-new");
+    keys.dataKeyForWrite(SITE, ref(s), old, "rec-old");
+    SecretKey current = keys.dataKeyForWrite(SITE, ref(s), MONTH, "rec-new");
     keys.destroyBucket(SITE, old);
-    assertThrows(KeyGoneException.class, () -> keys.dataKey(SITE, s, old, "rec-old"));
-    assertArrayEquals(current.getEncoded(), keys.dataKey(SITE, s, MONTH, "rec-new").getEncoded());
+    assertThrows(KeyGoneException.class, () -> keys.dataKey(SITE, ref(s), old, "rec-old"));
+    assertArrayEquals(current.getEncoded(), keys.dataKey(SITE, ref(s), MONTH, "rec-new").getEncoded());
   }
 
   @Test
   void rotateRootAndSite_rewrapWithoutChangingAnyDataKey() throws Exception {
     String s = subject();
-    byte[] sealed = seal(keys.dataKeyForWrite(SITE, s, MONTH, "rec-r"), "marker-rotation");
+    byte[] sealed = seal(keys.dataKeyForWrite(SITE, ref(s), MONTH, "rec-r"), "marker-rotation");
     int rootBefore = custody.currentVersion();
 
     KeyService.Rotation root = keys.rotateRoot();
@@ -116,13 +120,13 @@ class KeyServiceIT {
     assertTrue(site.rewrapped() >= 2, site.toString());
     assertEquals(1, count("select count(*) from crypto_keys where kind = 'site-kek' and site_id = ?", SITE),
         "the previous site key version is destroyed");
-    assertEquals("marker-rotation", open(keys.dataKey(SITE, s, MONTH, "rec-r"), sealed));
+    assertEquals("marker-rotation", open(keys.dataKey(SITE, ref(s), MONTH, "rec-r"), sealed));
   }
 
   @Test
   void aWrappedKeyAlteredInTheDatabase_neverUnwraps() throws Exception {
     String s = subject();
-    keys.dataKeyForWrite(SITE, s, MONTH, "rec-t");
+    keys.dataKeyForWrite(SITE, ref(s), MONTH, "rec-t");
     String scope = keys.subjectScope(SITE, s);
     try (Connection c = dataSource.getConnection();
          PreparedStatement read = c.prepareStatement("select id, wrapped from crypto_keys where scope = ?")) {
