@@ -195,6 +195,7 @@ public class LiveBatchStore {
         recordings.put(ref, r);
       }
     }
+    recordingKeys.prepare(created);
     insertRecordings(c, created, now);
     Map<String, Set<Integer>> stored = storedSeqs(c, batches, recordings, created);
 

@@ -38,6 +38,14 @@ class RecordingKeys {
     r.keyBucket = YearMonth.now(ZoneOffset.UTC).toString();
   }
 
+  /** Makes the subject keys of new recordings in one transaction (the writer, once per group of batches). */
+  void prepare(java.util.List<RecordingEntity> created) {
+    created.stream().filter(r -> r.subjectRef != null)
+        .collect(java.util.stream.Collectors.groupingBy(r -> r.siteId,
+            java.util.stream.Collectors.mapping(r -> r.subjectRef, java.util.stream.Collectors.toList())))
+        .forEach(keys::prepareSubjects);
+  }
+
   /** A chunk's bytes as stored. */
   byte[] seal(RecordingEntity r, int chunkNo, byte[] plain) {
     if (r.subjectRef == null) {

@@ -22,7 +22,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.crypto.SecretKey;
@@ -50,6 +52,8 @@ public class RecordingStore {
   }
 
   private static final Logger LOG = Logger.getLogger(RecordingStore.class.getName());
+  /** Stored bytes up to which a replay keeps its opened chunks in memory instead of reading them twice. */
+  static final long OPENED_IN_MEMORY = 32L << 20;
 
   @PersistenceContext(unitName = "witness")
   EntityManager em;
@@ -183,7 +187,7 @@ public class RecordingStore {
     })) {
       SecretKey key = recordingKeys.keyOf(r);
       for (List<ChunkEntity> group : groups(old)) {
-        try (InputStream in = open(group, key)) {
+        try (InputStream in = open(group, key, Map.of())) {
           byte[] json = in.readAllBytes();
           writer.write(json, group.stream().mapToInt(c -> c.eventCount).sum());
         }
@@ -257,8 +261,9 @@ public class RecordingStore {
       return Optional.empty();
     }
     List<ChunkEntity> chunks = chunks(id);
-    SecretKey key = readable(r, chunks);
-    return Optional.of(new EventStream(groups(chunks), key));
+    Map<Integer, byte[]> opened = new HashMap<>();
+    SecretKey key = readable(r, chunks, opened);
+    return Optional.of(new EventStream(groups(chunks), key, opened));
   }
 
   /**
@@ -270,16 +275,18 @@ public class RecordingStore {
   @Transactional
   public Optional<EventStream> storedLiveEvents(String siteId, String sessionKey) {
     return recordingIdOf(siteId, sessionKey).map(id -> new EventStream(groups(chunks(id)),
-        recordingKeys.keyOf(em.find(RecordingEntity.class, id))));
+        recordingKeys.keyOf(em.find(RecordingEntity.class, id)), Map.of()));
   }
 
   /**
    * The key that opens {@code r}'s chunks, once every chunk has been opened with it: a recording with one altered,
    * truncated, reordered or foreign chunk is refused before a byte of it is sent (410 when its key was destroyed,
    * a 500 integrity problem otherwise), never replayed in part. Costs one extra read of the chunks (the GCM check
-   * runs at ≈1 GB/s; docs/benchmarks.md, replay).
+   * runs at ≈1 GB/s; docs/benchmarks.md, replay). A recording of up to {@link #OPENED_IN_MEMORY} stored bytes
+   * keeps its opened chunks in {@code opened} (by chunk number) for the stream, so it is read from the database
+   * once; a larger one is read again while it streams.
    */
-  private SecretKey readable(RecordingEntity r, List<ChunkEntity> chunks) {
+  private SecretKey readable(RecordingEntity r, List<ChunkEntity> chunks, Map<Integer, byte[]> opened) {
     SecretKey key;
     try {
       key = recordingKeys.keyOf(r);
@@ -290,10 +297,14 @@ public class RecordingStore {
     if (key == null) {
       return null;
     }
+    boolean keep = chunks.stream().mapToLong(c -> c.storedBytes).sum() <= OPENED_IN_MEMORY;
     for (ChunkEntity c : chunks) {
       try {
-        RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey).orElseThrow(() ->
+        byte[] plain = RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey).orElseThrow(() ->
             new IntegrityException("chunk " + c.chunkNo + " is missing")));
+        if (keep) {
+          opened.put(c.chunkNo, plain);
+        }
       } catch (IntegrityException e) {
         LOG.warning("recording " + r.id + " failed its integrity check at chunk " + c.chunkNo + ": "
             + e.getMessage());
@@ -309,10 +320,13 @@ public class RecordingStore {
     private final List<List<ChunkEntity>> groups;
     /** Null for a recording stored before encryption. */
     private final SecretKey key;
+    /** Chunks already opened (and verified), by chunk number. */
+    private final Map<Integer, byte[]> opened;
 
-    private EventStream(List<List<ChunkEntity>> groups, SecretKey key) {
+    private EventStream(List<List<ChunkEntity>> groups, SecretKey key, Map<Integer, byte[]> opened) {
       this.groups = groups;
       this.key = key;
+      this.opened = opened;
     }
 
     public void writeTo(OutputStream out) throws IOException {
@@ -323,7 +337,7 @@ public class RecordingStore {
           out.write(',');
         }
         first = false;
-        try (InputStream in = open(group, key)) {
+        try (InputStream in = open(group, key, opened)) {
           in.transferTo(out);
         }
       }
@@ -351,7 +365,7 @@ public class RecordingStore {
           range.write(',');
         }
         first = false;
-        try (InputStream in = open(group, key)) {
+        try (InputStream in = open(group, key, opened)) {
           for (int n = in.read(buffer); n >= 0 && !range.done(); n = in.read(buffer)) {
             range.write(buffer, 0, n);
           }
@@ -394,10 +408,11 @@ public class RecordingStore {
   }
 
   /** A group's events, each chunk opened with {@code key} (null: stored before encryption) as it is reached. */
-  private InputStream open(List<ChunkEntity> group, SecretKey key) {
+  private InputStream open(List<ChunkEntity> group, SecretKey key, Map<Integer, byte[]> opened) {
     var pieces = new ArrayList<InputStream>();
     for (ChunkEntity c : group) {
-      pieces.add(new LazyBlobStream(() -> RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey)
+      byte[] plain = opened.get(c.chunkNo);
+      pieces.add(plain != null ? new java.io.ByteArrayInputStream(plain) : new LazyBlobStream(() -> RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey)
           .orElseThrow(() -> new IllegalStateException("missing chunk " + c.chunkNo + " of " + c.recordingId)))));
     }
     return EventCodec.decompressing(new SequenceInputStream(Collections.enumeration(pieces)));

@@ -1,0 +1,239 @@
+package io.witness.appliance.crypto;
+
+import io.witness.appliance.platform.TimeOrderedIds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The database side of {@link KeyService} (table {@code crypto_keys}): per site a key-encryption key wrapped by the
+ * root custody; under it subject, bucket and index keys wrapped by the site's KEK. Makes, loads, destroys and
+ * re-wraps keys. Every method runs in a transaction of its own: a key is handed out only with its row committed,
+ * whatever the caller's transaction does afterwards (data sealed under a key a rollback removed could never be
+ * read). Unwrapped keys are cached; a destroyed key leaves the cache in the same call.
+ */
+@ApplicationScoped
+class KeyRing {
+  static final String SITE_KEK = "site-kek";
+  static final String SUBJECT = "subject";
+  static final String BUCKET = "bucket";
+  static final String INDEX = "index";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Inject KeyCustody custody;
+  @Inject jakarta.enterprise.event.Event<KeysDestroyed> destroyedEvents;
+
+  @PersistenceContext(unitName = "witness")
+  EntityManager em;
+
+  /** Held while keys are made, destroyed or re-wrapped (not the bean: CDI calls arrive through a proxy). */
+  private final Object lock = new Object();
+
+  /** Current unwrapped key per kind + site + scope: {@code version} and bytes. */
+  private final Map<String, Unwrapped> cache = new ConcurrentHashMap<>();
+
+  private record Unwrapped(String id, int version, byte[] key) {}
+
+  /** The bytes of a key below a site ({@code kind} subject, bucket or index), made first if {@code create}. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<byte[]> keyBytes(String siteId, String kind, String scope, boolean create) {
+    synchronized (lock) {
+      return keyBelowSite(siteId, kind, scope, create).map(Unwrapped::key);
+    }
+  }
+
+  /** Makes (or loads) the {@code kind} keys of all {@code scopes} of a site in one transaction. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Map<String, byte[]> keyBytes(String siteId, String kind, java.util.Collection<String> scopes) {
+    synchronized (lock) {
+      Map<String, byte[]> out = new java.util.HashMap<>();
+      for (String scope : scopes) {
+        out.put(scope, keyBelowSite(siteId, kind, scope, true).orElseThrow().key());
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Makes a new root key version current, re-wraps every site KEK under it, and destroys the root versions nothing
+   * uses any more. Data keys do not change.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public KeyService.Rotation rotateRoot() {
+    synchronized (lock) {
+      int v = custody.rotate();
+      int n = 0;
+      for (CryptoKeyEntity k : em.createQuery("select k from CryptoKeyEntity k where k.kind = :kind and k.wrappedBy < :v",
+          CryptoKeyEntity.class).setParameter("kind", SITE_KEK).setParameter("v", v).getResultList()) {
+        byte[] kek = custody.unwrap(new KeyCustody.Wrapped(k.wrappedBy, k.wrapped));
+        KeyCustody.Wrapped again = custody.wrap(kek);
+        Arrays.fill(kek, (byte) 0);
+        k.wrapped = again.bytes();
+        k.wrappedBy = again.rootVersion();
+        n++;
+      }
+      em.flush();
+      List<Integer> destroyed = new ArrayList<>();
+      for (int old = 1; old < v; old++) {
+        try {
+          custody.destroy(old);
+          destroyed.add(old);
+        } catch (CustodyException alreadyGone) {
+          // destroyed by an earlier rotation
+        }
+      }
+      return new KeyService.Rotation("root", v, n, destroyed);
+    }
+  }
+
+  /**
+   * Makes a new KEK version for {@code siteId}, re-wraps the site's subject, bucket and index keys under it, and
+   * destroys the previous KEK versions. Data keys do not change.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public KeyService.Rotation rotateSite(String siteId) {
+    synchronized (lock) {
+      Unwrapped current = siteKek(siteId);
+      byte[] next = newKey();
+      KeyCustody.Wrapped wrappedNext = custody.wrap(next);
+      CryptoKeyEntity row = newRow(SITE_KEK, siteId, "", current.version() + 1, wrappedNext.rootVersion(),
+          wrappedNext.bytes());
+      em.persist(row);
+      int n = 0;
+      List<Integer> destroyed = new ArrayList<>();
+      for (CryptoKeyEntity old : em.createQuery("select k from CryptoKeyEntity k where k.kind = :kind and k.siteId = :site"
+          + " and k.version < :v", CryptoKeyEntity.class).setParameter("kind", SITE_KEK).setParameter("site", siteId)
+          .setParameter("v", row.version).getResultList()) {
+        byte[] oldKek = custody.unwrap(new KeyCustody.Wrapped(old.wrappedBy, old.wrapped));
+        for (CryptoKeyEntity k : em.createQuery("select k from CryptoKeyEntity k where k.siteId = :site"
+            + " and k.kind <> :kind and k.wrappedBy = :v", CryptoKeyEntity.class).setParameter("site", siteId)
+            .setParameter("kind", SITE_KEK).setParameter("v", old.version).getResultList()) {
+          byte[] key = KeyWrap.unwrap(KeyWrap.aes(oldKek), k.wrapped);
+          k.wrapped = KeyWrap.wrap(KeyWrap.aes(next), key);
+          k.wrappedBy = row.version;
+          Arrays.fill(key, (byte) 0);
+          n++;
+        }
+        Arrays.fill(oldKek, (byte) 0);
+        em.remove(old);
+        destroyed.add(old.version);
+      }
+      em.flush();
+      cache.keySet().removeIf(k -> k.startsWith(siteId + "|"));
+      return new KeyService.Rotation("site " + siteId, row.version, n, destroyed);
+    }
+  }
+
+  /** Destroys the {@code kind} key of {@code scope}; the ids of the keys destroyed (none if there was none). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<String> destroy(String siteId, String kind, String scope) {
+    synchronized (lock) {
+      return destroyLocked(siteId, kind, scope);
+    }
+  }
+
+  private List<String> destroyLocked(String siteId, String kind, String scope) {
+    List<String> ids = new ArrayList<>();
+    for (CryptoKeyEntity k : rows(siteId, kind, scope)) {
+      ids.add(k.id);
+      em.remove(k);
+    }
+    em.flush();
+    cache.remove(cacheKey(siteId, kind, scope));
+    if (!ids.isEmpty()) {
+      destroyedEvents.fire(new KeysDestroyed(siteId, List.copyOf(ids)));
+    }
+    return ids;
+  }
+
+  /** The site's current KEK, made (wrapped by the root) on first use. */
+  private Unwrapped siteKek(String siteId) {
+    String cacheKey = cacheKey(siteId, SITE_KEK, "");
+    Unwrapped cached = cache.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    List<CryptoKeyEntity> rows = rows(siteId, SITE_KEK, "");
+    Unwrapped kek;
+    if (rows.isEmpty()) {
+      byte[] key = newKey();
+      KeyCustody.Wrapped wrapped = custody.wrap(key);
+      CryptoKeyEntity row = newRow(SITE_KEK, siteId, "", 1, wrapped.rootVersion(), wrapped.bytes());
+      em.persist(row);
+      kek = new Unwrapped(row.id, 1, key);
+    } else {
+      CryptoKeyEntity row = rows.get(rows.size() - 1);
+      kek = new Unwrapped(row.id, row.version, custody.unwrap(new KeyCustody.Wrapped(row.wrappedBy, row.wrapped)));
+    }
+    cache.put(cacheKey, kek);
+    return kek;
+  }
+
+  private Optional<Unwrapped> keyBelowSite(String siteId, String kind, String scope, boolean create) {
+    String cacheKey = cacheKey(siteId, kind, scope);
+    Unwrapped cached = cache.get(cacheKey);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Unwrapped kek = siteKek(siteId);
+    List<CryptoKeyEntity> rows = rows(siteId, kind, scope);
+    Unwrapped key;
+    if (!rows.isEmpty()) {
+      CryptoKeyEntity row = rows.get(rows.size() - 1);
+      if (row.wrappedBy != kek.version()) {
+        throw new IntegrityException("a " + kind + " key is wrapped by a site key version that does not exist");
+      }
+      key = new Unwrapped(row.id, row.version, KeyWrap.unwrap(KeyWrap.aes(kek.key()), row.wrapped));
+    } else if (create) {
+      byte[] bytes = newKey();
+      CryptoKeyEntity row = newRow(kind, siteId, scope, 1, kek.version(), KeyWrap.wrap(KeyWrap.aes(kek.key()), bytes));
+      em.persist(row);
+      key = new Unwrapped(row.id, 1, bytes);
+    } else {
+      return Optional.empty();
+    }
+    cache.put(cacheKey, key);
+    return Optional.of(key);
+  }
+
+  private List<CryptoKeyEntity> rows(String siteId, String kind, String scope) {
+    return em.createQuery("select k from CryptoKeyEntity k where k.siteId = :site and k.kind = :kind"
+        + " and k.scope = :scope order by k.version", CryptoKeyEntity.class).setParameter("site", siteId)
+        .setParameter("kind", kind).setParameter("scope", scope).getResultList();
+  }
+
+  private static CryptoKeyEntity newRow(String kind, String siteId, String scope, int version, int wrappedBy,
+      byte[] wrapped) {
+    CryptoKeyEntity row = new CryptoKeyEntity();
+    row.id = TimeOrderedIds.next().toString();
+    row.kind = kind;
+    row.siteId = siteId;
+    row.scope = scope;
+    row.version = version;
+    row.wrappedBy = wrappedBy;
+    row.wrapped = wrapped;
+    row.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+    return row;
+  }
+
+  private static String cacheKey(String siteId, String kind, String scope) {
+    return siteId + "|" + kind + "|" + scope;
+  }
+
+  private static byte[] newKey() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return key;
+  }
+}
