@@ -144,6 +144,32 @@ public final class PassphraseCustody implements KeyCustody {
     return new PassphraseCustody(dir, storePassword, keys);
   }
 
+  /**
+   * Seals root keys restored from a recovery kit ({@link RecoveryKit#restore}) under a new passphrase in
+   * {@code dir}, which must not hold a keystore: the restore path on a new machine.
+   */
+  public static PassphraseCustody restore(Path dir, char[] passphrase, Argon2 cost, Map<Integer, byte[]> rootKeys) {
+    if (rootKeys.isEmpty()) {
+      throw new CustodyException("the recovery kit holds no root key");
+    }
+    PassphraseCustody custody = create(dir, passphrase, cost);
+    TreeMap<Integer, SecretKey> keys = new TreeMap<>();
+    rootKeys.forEach((v, k) -> keys.put(v, KeyWrap.aes(k)));
+    synchronized (custody) {
+      custody.save(keys);
+      custody.keys.clear();
+      custody.keys.putAll(keys);
+    }
+    return custody;
+  }
+
+  /** The root key versions' bytes, for the recovery kit only ({@link RecoveryKit#create}); never log them. */
+  public synchronized Map<Integer, byte[]> exportForRecoveryKit() {
+    Map<Integer, byte[]> out = new TreeMap<>();
+    keys.forEach((v, k) -> out.put(v, k.getEncoded()));
+    return out;
+  }
+
   static void checkPassphrase(char[] passphrase) {
     if (passphrase == null || passphrase.length < MIN_PASSPHRASE_CHARS) {
       throw new CustodyException("the root passphrase must have at least " + MIN_PASSPHRASE_CHARS + " characters");
