@@ -37,6 +37,13 @@ public class KeyService {
 
   @Inject KeyRing ring;
 
+  /**
+   * Held around every call into {@link KeyRing}, whose transactions commit after its own lock is released: without
+   * it a key made under a site KEK version could commit just after a rotation re-wrapped that version's keys and
+   * destroyed it, and be lost.
+   */
+  private final Object ringLock = new Object();
+
   /** Key bytes by site + kind + scope. */
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
@@ -67,22 +74,28 @@ public class KeyService {
     List<String> missing = subjectRefs.stream().distinct()
         .filter(ref -> !cache.containsKey(cacheKey(siteId, KeyRing.SUBJECT, ref))).toList();
     if (!missing.isEmpty()) {
-      ring.keyBytes(siteId, KeyRing.SUBJECT, missing)
-          .forEach((ref, bytes) -> cache.put(cacheKey(siteId, KeyRing.SUBJECT, ref), bytes));
+      synchronized (ringLock) {
+        ring.keyBytes(siteId, KeyRing.SUBJECT, missing)
+            .forEach((ref, bytes) -> cache.put(cacheKey(siteId, KeyRing.SUBJECT, ref), bytes));
+      }
     }
   }
 
   /** Destroys a subject's key; returns the ids of the keys destroyed (none if the subject had none). */
   public List<String> destroySubject(String siteId, String subjectId) {
     String scope = subjectScope(siteId, subjectId);
-    cache.remove(cacheKey(siteId, KeyRing.SUBJECT, scope));
-    return ring.destroy(siteId, KeyRing.SUBJECT, scope);
+    synchronized (ringLock) {
+      cache.remove(cacheKey(siteId, KeyRing.SUBJECT, scope));
+      return ring.destroy(siteId, KeyRing.SUBJECT, scope);
+    }
   }
 
   /** Destroys a site's bucket key: every recording of that month becomes unreadable. */
   public List<String> destroyBucket(String siteId, YearMonth bucket) {
-    cache.remove(cacheKey(siteId, KeyRing.BUCKET, bucket.toString()));
-    return ring.destroy(siteId, KeyRing.BUCKET, bucket.toString());
+    synchronized (ringLock) {
+      cache.remove(cacheKey(siteId, KeyRing.BUCKET, bucket.toString()));
+      return ring.destroy(siteId, KeyRing.BUCKET, bucket.toString());
+    }
   }
 
   /**
@@ -106,12 +119,16 @@ public class KeyService {
    * uses any more. Data keys do not change.
    */
   public Rotation rotateRoot() {
-    return ring.rotateRoot();
+    synchronized (ringLock) {
+      return ring.rotateRoot();
+    }
   }
 
   /** Makes a new KEK version for a site, re-wraps its keys under it and destroys the previous versions. */
   public Rotation rotateSite(String siteId) {
-    return ring.rotateSite(siteId);
+    synchronized (ringLock) {
+      return ring.rotateSite(siteId);
+    }
   }
 
   /** A key's bytes, from the cache or the database (made there if {@code create}); null if it does not exist. */
@@ -121,11 +138,13 @@ public class KeyService {
     if (cached != null) {
       return cached;
     }
-    byte[] loaded = ring.keyBytes(siteId, kind, scope, create).orElse(null);
-    if (loaded != null) {
-      cache.put(k, loaded);
+    synchronized (ringLock) {
+      byte[] loaded = ring.keyBytes(siteId, kind, scope, create).orElse(null);
+      if (loaded != null) {
+        cache.put(k, loaded);
+      }
+      return loaded;
     }
-    return loaded;
   }
 
   private static SecretKey derive(String siteId, byte[] sk, byte[] rk, String recordingId) {
