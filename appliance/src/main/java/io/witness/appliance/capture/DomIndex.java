@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 final class DomIndex {
   private static final int MAX_DEPTH = 5;
+  /** Reads the parts of a tree-given mutation that cannot be applied in stream order. */
+  private static final ObjectMapper TREES = new ObjectMapper();
 
   private final DomElements elements = new DomElements();
 
@@ -124,28 +126,19 @@ final class DomIndex {
     add(root, 0);
   }
 
-  /** An rrweb mutation (incremental source 0). */
+  /** An rrweb mutation (incremental source 0) given as a tree: read like a streamed one. */
   void mutate(JsonNode data) {
-    for (JsonNode r : data.path("removes")) {
-      removeSubtree(r.path("id").asInt());
-    }
-    for (JsonNode a : data.path("adds")) {
-      add(a.path("node"), a.path("parentId").asInt());
-    }
-    for (JsonNode a : data.path("attributes")) {
-      int id = a.path("id").asInt();
-      Element e = elements.get(id);
-      JsonNode attrs = a.path("attributes");
-      if (e != null && (attrs.has("id") || attrs.has("class"))) {
-        elements.put(id, e.tag(), attrs.has("id") ? text(attrs.get("id")) : e.idAttr(),
-            attrs.has("class") ? text(attrs.get("class")) : e.classAttr(), e.parent());
-      }
+    try (JsonParser p = data.traverse(TREES)) {
+      p.nextToken();
+      mutate(p, TREES);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a tree parser does no I/O
     }
   }
 
   /**
-   * An rrweb mutation read from the token stream: the parser is inside its {@code data} object, after
-   * {@code source}, and is left on the object's END_OBJECT. Applied like {@link #mutate(JsonNode)} (removes, then
+   * An rrweb mutation read from the token stream: the parser is inside its {@code data} object (after
+   * {@code source}, or anywhere before its first array), and is left on the object's END_OBJECT. Applied like {@link #mutate(JsonNode)} (removes, then
    * adds, then attributes) without building the added subtrees: rrweb writes {@code removes} before
    * {@code adds} and each add's {@code parentId} before its {@code node}; in any other order the part that
    * cannot be applied yet is read as a tree and applied at the end.
@@ -290,10 +283,6 @@ final class DomIndex {
   private void removeSubtree(int id) {
     elements.remove(id);
     // Children are left dangling; they are unreachable by id and cost little. A full snapshot clears them.
-  }
-
-  private static String text(JsonNode n) {
-    return n == null || !n.isTextual() ? "" : n.asText();
   }
 
   /** The selector of element {@code id}, if it is known. */

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * root custody; under it subject, bucket and index keys wrapped by the site's KEK. Makes, loads, destroys and
  * re-wraps keys. Every method runs in a transaction of its own: a key is handed out only with its row committed,
  * whatever the caller's transaction does afterwards (data sealed under a key a rollback removed could never be
- * read). Unwrapped keys are cached; a destroyed key leaves the cache in the same call.
+ * read). Only site KEKs are kept unwrapped here (one per site); {@link KeyService} caches the keys below them.
  */
 @ApplicationScoped
 class KeyRing {
@@ -40,8 +40,8 @@ class KeyRing {
   /** Held while keys are made, destroyed or re-wrapped (not the bean: CDI calls arrive through a proxy). */
   private final Object lock = new Object();
 
-  /** Current unwrapped key per kind + site + scope: {@code version} and bytes. */
-  private final Map<String, Unwrapped> cache = new ConcurrentHashMap<>();
+  /** The current unwrapped KEK of each site. */
+  private final Map<String, Unwrapped> siteKeks = new ConcurrentHashMap<>();
 
   private record Unwrapped(String id, int version, byte[] key) {}
 
@@ -130,7 +130,7 @@ class KeyRing {
         destroyed.add(old.version);
       }
       em.flush();
-      cache.keySet().removeIf(k -> k.startsWith(siteId + "|"));
+      siteKeks.remove(siteId);
       return new KeyService.Rotation("site " + siteId, row.version, n, destroyed);
     }
   }
@@ -150,7 +150,6 @@ class KeyRing {
       em.remove(k);
     }
     em.flush();
-    cache.remove(cacheKey(siteId, kind, scope));
     if (!ids.isEmpty()) {
       destroyedEvents.fire(new KeysDestroyed(siteId, List.copyOf(ids)));
     }
@@ -159,8 +158,7 @@ class KeyRing {
 
   /** The site's current KEK, made (wrapped by the root) on first use. */
   private Unwrapped siteKek(String siteId) {
-    String cacheKey = cacheKey(siteId, SITE_KEK, "");
-    Unwrapped cached = cache.get(cacheKey);
+    Unwrapped cached = siteKeks.get(siteId);
     if (cached != null) {
       return cached;
     }
@@ -176,16 +174,11 @@ class KeyRing {
       CryptoKeyEntity row = rows.get(rows.size() - 1);
       kek = new Unwrapped(row.id, row.version, custody.unwrap(new KeyCustody.Wrapped(row.wrappedBy, row.wrapped)));
     }
-    cache.put(cacheKey, kek);
+    siteKeks.put(siteId, kek);
     return kek;
   }
 
   private Optional<Unwrapped> keyBelowSite(String siteId, String kind, String scope, boolean create) {
-    String cacheKey = cacheKey(siteId, kind, scope);
-    Unwrapped cached = cache.get(cacheKey);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
     Unwrapped kek = siteKek(siteId);
     List<CryptoKeyEntity> rows = rows(siteId, kind, scope);
     Unwrapped key;
@@ -203,7 +196,6 @@ class KeyRing {
     } else {
       return Optional.empty();
     }
-    cache.put(cacheKey, key);
     return Optional.of(key);
   }
 
@@ -225,10 +217,6 @@ class KeyRing {
     row.wrapped = wrapped;
     row.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     return row;
-  }
-
-  private static String cacheKey(String siteId, String kind, String scope) {
-    return siteId + "|" + kind + "|" + scope;
   }
 
   private static byte[] newKey() {

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,8 +43,17 @@ public class KeyService {
    */
   private final Object ringLock = new Object();
 
-  /** Key bytes by site + kind + scope. */
-  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+  /** Keys kept unwrapped (subject, bucket and index keys, least recently used dropped). */
+  static final int CACHED_KEYS = 65_536;
+
+  /** Key bytes by site + kind + scope; bounded, since every new visitor is a new subject. */
+  private final Map<String, byte[]> cache = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+          return size() > CACHED_KEYS;
+        }
+      });
 
   /**
    * The data key of a recording being written, for the subject whose {@link #subjectScope} is {@code subjectRef};

@@ -70,6 +70,13 @@ public final class PassphraseCustody implements KeyCustody {
 
   /** Makes a new root key (version 1) sealed under {@code passphrase} in {@code dir}; refuses to overwrite one. */
   public static PassphraseCustody create(Path dir, char[] passphrase, Argon2 cost) {
+    TreeMap<Integer, SecretKey> keys = new TreeMap<>();
+    keys.put(1, newAesKey());
+    return seal(dir, passphrase, cost, keys);
+  }
+
+  /** Seals {@code keys} under {@code passphrase} in a new keystore in {@code dir}. */
+  private static PassphraseCustody seal(Path dir, char[] passphrase, Argon2 cost, TreeMap<Integer, SecretKey> keys) {
     checkPassphrase(passphrase);
     if (exists(dir)) {
       throw new CustodyException("a root keystore already exists in " + dir + "; open it instead of creating one");
@@ -89,8 +96,6 @@ public final class PassphraseCustody implements KeyCustody {
     } catch (IOException | GeneralSecurityException e) {
       throw new CustodyException("cannot write the root keystore in " + dir + ": " + e.getMessage(), e);
     }
-    TreeMap<Integer, SecretKey> keys = new TreeMap<>();
-    keys.put(1, newAesKey());
     PassphraseCustody custody = new PassphraseCustody(dir, storePassword(passphrase, salt, cost), keys);
     custody.save(keys);
     return custody;
@@ -152,15 +157,9 @@ public final class PassphraseCustody implements KeyCustody {
     if (rootKeys.isEmpty()) {
       throw new CustodyException("the recovery kit holds no root key");
     }
-    PassphraseCustody custody = create(dir, passphrase, cost);
     TreeMap<Integer, SecretKey> keys = new TreeMap<>();
     rootKeys.forEach((v, k) -> keys.put(v, KeyWrap.aes(k)));
-    synchronized (custody) {
-      custody.save(keys);
-      custody.keys.clear();
-      custody.keys.putAll(keys);
-    }
-    return custody;
+    return seal(dir, passphrase, cost, keys);
   }
 
   /** The root key versions' bytes, for the recovery kit only ({@link RecoveryKit#create}); never log them. */

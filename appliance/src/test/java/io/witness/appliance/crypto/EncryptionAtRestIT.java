@@ -56,6 +56,7 @@ class EncryptionAtRestIT {
   @ArquillianResource URL url;
   @Inject @Named("witness") DataSource dataSource;
   @Inject KeyService keys;
+  @Inject io.witness.appliance.recording.RecordingStore store;
 
   /** The corpus session with one mutation appended that adds a text node holding {@code marker}. */
   static JsonNode eventsWithMarker(String marker) {
@@ -124,16 +125,11 @@ class EncryptionAtRestIT {
     assertTrue(gone.json().path("type").asText().endsWith("/gone"), gone.text());
   }
 
-  private String recordingOfSession(String sessionId) throws Exception {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("select id from recordings where session_key = ?")) {
-      ps.setString(1, sessionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertTrue(rs.next(), "the live session has a recording");
-        return rs.getString(1);
-      }
-    }
+  private String recordingOfSession(String sessionId) {
+    return store.liveRecordingId(SiteService.DEMO_SITE_ID, sessionId)
+        .orElseThrow(() -> new AssertionError("no recording for session " + sessionId));
   }
+
 
   private List<byte[]> blobs() throws Exception {
     List<byte[]> all = new ArrayList<>();

@@ -10,17 +10,12 @@ import io.witness.appliance.testing.Corpus;
 import io.witness.appliance.testing.Deployments;
 import io.witness.appliance.testing.WitnessApi;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -43,8 +38,7 @@ class RotationUnderIngestIT {
 
   @ArquillianResource URL url;
   @Inject KeyService keys;
-  @Inject @Named("witness") DataSource dataSource;
-  @Inject io.witness.appliance.recording.LiveBatchStore liveBatches;
+  @Inject io.witness.appliance.recording.RecordingStore store;
 
   @Test
   void rotations_duringIngest_loseNoBatchAndNoKey() throws Exception {
@@ -87,15 +81,9 @@ class RotationUnderIngestIT {
     assertEquals(events.size(), api.events(recordingOf(sessions.get(0))).size());
   }
 
-  private String recordingOf(String sessionId) throws Exception {
-    liveBatches.awaitApplied(); // on H2 answered batches may still be in the ingest journal
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("select id from recordings where session_key = ?")) {
-      ps.setString(1, sessionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertTrue(rs.next(), "session " + sessionId + " has a recording");
-        return rs.getString(1);
-      }
-    }
+  private String recordingOf(String sessionId) {
+    return store.liveRecordingId(SiteService.DEMO_SITE_ID, sessionId)
+        .orElseThrow(() -> new AssertionError("no recording for session " + sessionId));
   }
+
 }
