@@ -104,6 +104,8 @@ public class BatchWriter {
   private record Key(String siteId, String sessionKey, int seq) {}
 
   @Inject LiveBatchStore store;
+  @Inject io.witness.appliance.crypto.KeyCustody custody;
+  @Inject io.witness.appliance.crypto.RootKeyUsers rootKeyUsers;
   @Inject EmbeddedDatabaseMaintenance maintenance;
 
   @Inject
@@ -178,7 +180,7 @@ public class BatchWriter {
       List<LiveBatch> group = new ArrayList<>();
       int[] count = new int[1];
       boolean[] failed = new boolean[1];
-      List<Long> segments = IngestJournal.replay(journalDir(), entry -> {
+      List<Long> segments = IngestJournal.replay(journalDir(), custody, entry -> {
         try {
           group.add(toBatch.apply(entry));
         } catch (RuntimeException e) {
@@ -344,7 +346,8 @@ public class BatchWriter {
         if (!started) {
           if (journaled()) {
             try {
-              journal = new IngestJournal(journalDir());
+              journal = new IngestJournal(journalDir(), custody);
+              rootKeyUsers.register(journal::rootVersionsInUse);
             } catch (IOException e) {
               throw new UncheckedIOException("cannot open the ingest journal in " + journalDir(), e);
             }
@@ -377,7 +380,7 @@ public class BatchWriter {
       journalQueue.drainTo(group, MAX_GROUP - 1);
       for (Pending p : group) {
         entries.add(new IngestJournal.Entry(p.batch.siteId(), p.batch.sessionKey(), p.batch.seq(),
-            p.batch.frame()));
+            p.batch.frame(), p.batch.origin()));
       }
       try {
         long segment = journal.append(entries);
@@ -538,6 +541,7 @@ public class BatchWriter {
       }
       maintenance.syncNow();
       journal.deleteBelow(oldestNeeded);
+      rootKeyUsers.released();
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "syncing the ingest journal failed; will retry", e);
     }

@@ -16,6 +16,7 @@ import io.witness.appliance.recording.LiveBatch;
 import io.witness.appliance.recording.RecordingStore;
 import io.witness.appliance.site.Site;
 import io.witness.appliance.site.SiteService;
+import io.witness.appliance.subject.SubjectService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +50,7 @@ public class CaptureService {
   @Inject CaptureLimits limits;
   @Inject DomIndexCache domIndexes;
   @Inject BatchWriter batchWriter;
+  @Inject SubjectService subjects;
 
   private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000)
@@ -80,10 +82,23 @@ public class CaptureService {
     }
   }
 
-  /** Validates and stores one SDK batch (already size-limited and decoded). */
-  public BatchReceipt ingest(Site site, InputStream body) throws IOException {
+  /**
+   * Validates and stores one SDK batch (already size-limited and decoded). {@code clientIp} (truncated here) and
+   * {@code userAgent} describe the sender; both are stored sealed with a new recording. An identity on the batch
+   * (identify()) is stored before the batch is handed on.
+   */
+  public BatchReceipt ingest(Site site, InputStream body, String clientIp, String userAgent) throws IOException {
     Envelope env = parseEnvelope(site.id(), body);
-    boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice));
+    if (env.identity != null) {
+      if (env.visitorId != null) {
+        subjects.identify(site.id(), SubjectService.VISITOR, env.visitorId, env.identity);
+      } else {
+        subjects.identify(site.id(), SubjectService.SESSION, env.sessionId, env.identity);
+      }
+    }
+    LiveBatch.Origin origin = new LiveBatch.Origin(env.visitorId, ClientAddress.truncate(clientIp),
+        userAgent == null || userAgent.isBlank() ? null : (userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512)));
+    boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice, origin));
     return new BatchReceipt(env.sessionId, env.seq, duplicate);
   }
 
@@ -109,7 +124,7 @@ public class CaptureService {
     body[body.length - 1] = '}';
     try {
       Envelope env = parseEnvelope(entry.siteId(), new Body(body, body.length));
-      return new LiveBatch(entry.siteId(), env.sessionId, env.seq, env.slice, entry.frame());
+      return new LiveBatch(entry.siteId(), env.sessionId, env.seq, env.slice, entry.frame(), entry.origin());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -119,6 +134,8 @@ public class CaptureService {
     Integer v;
     String sessionId;
     Integer seq;
+    String visitorId;
+    SubjectService.Identity identity;
     EventSlice slice;
   }
 
@@ -153,6 +170,8 @@ public class CaptureService {
           case "sessionId" -> env.sessionId = t == JsonToken.VALUE_STRING ? p.getText() : "";
           case "seq" -> env.seq = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
               ? p.getIntValue() : -1;
+          case "visitorId" -> env.visitorId = t == JsonToken.VALUE_STRING ? p.getText() : "";
+          case "identity" -> env.identity = Identities.read(p, t);
           case "events" -> {
             synchronized (dom) {
               new EventReader(mapper, new EventInterpreter(dom), limits.maxEventsPerBatch, "events", bytes)
@@ -179,6 +198,9 @@ public class CaptureService {
     }
     if (env.seq == null || env.seq < 0) {
       throw ProblemException.validation("seq", "must be an integer >= 0");
+    }
+    if (env.visitorId != null && !SESSION_ID.matcher(env.visitorId).matches()) {
+      throw ProblemException.validation("visitorId", "must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -");
     }
     if (slices.isEmpty()) {
       throw ProblemException.validation("events", "must be a non-empty array of rrweb events");
@@ -285,12 +307,16 @@ public class CaptureService {
         facts, at);
   }
 
-  /** Validates and stores a complete rrweb recording (an event array); returns the new recording's id. */
-  public String importRecording(Site site, InputStream body) throws IOException {
+  /**
+   * Validates and stores a complete rrweb recording (an event array); returns the new recording's id.
+   * {@code subjectId}: its data subject, if the importer names one.
+   */
+  public String importRecording(Site site, java.util.Optional<String> subjectId, InputStream body)
+      throws IOException {
     DomIndex dom = new DomIndex();
     EventReader reader = new EventReader(mapper, new EventInterpreter(dom), 5_000_000, "events");
     try {
-      return store.importRecording(site.id(), consumer -> {
+      return store.importRecording(site.id(), subjectId, consumer -> {
         try (JsonParser p = mapper.getFactory().createParser(body)) {
           if (p.nextToken() != JsonToken.START_ARRAY) {
             throw ProblemException.validation("body", "must be a JSON array of rrweb events");

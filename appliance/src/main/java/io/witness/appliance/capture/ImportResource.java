@@ -23,6 +23,7 @@ import java.util.Map;
 /**
  * Import of existing rrweb recordings (rrweb 1.x, 2.0.0-alpha and 2.x event arrays), for migration from other
  * tools. The body is streamed: validated, interpreted and compressed as it is read, all in one transaction.
+ * {@code ?subject=} names the recording's data subject (the id an erasure or access request will give).
  *
  * <pre>
  * curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -40,6 +41,7 @@ public class ImportResource {
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public Response importRecording(@QueryParam("site") String siteId,
+      @QueryParam("subject") @jakarta.validation.constraints.Size(max = 256) String subject,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
@@ -51,7 +53,8 @@ public class ImportResource {
         io.witness.appliance.platform.ProblemException.validation("site", "no site with this id"));
     InputStream in = LimitedInput.open(body, contentEncoding, IngestRoute.parseLength(contentLength),
         limits.importMaxCompressed, limits.importMaxDecompressed);
-    String recordingId = capture.importRecording(site, in);
+    String recordingId = capture.importRecording(site,
+        java.util.Optional.ofNullable(subject).filter(v -> !v.isBlank()), in);
     return Response.created(uri.getBaseUriBuilder().path("api/v1/recordings").path(recordingId).build())
         .entity(Map.of("id", recordingId)).build();
   }

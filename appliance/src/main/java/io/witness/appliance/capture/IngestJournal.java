@@ -16,6 +16,13 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import io.witness.appliance.crypto.Aead;
+import io.witness.appliance.crypto.IntegrityException;
+import io.witness.appliance.crypto.KeyCustody;
+import io.witness.appliance.crypto.KeyWrap;
+import io.witness.appliance.recording.LiveBatch;
+import java.security.SecureRandom;
+import javax.crypto.SecretKey;
 
 /**
  * An append-only log of live batches in the data directory: with the embedded database, a batch is acknowledged
@@ -32,10 +39,18 @@ import java.util.zip.CRC32C;
  * them again (storing is idempotent per session and seq); a segment is deleted once all its batches are in the
  * database and the database has been synced.
  *
- * <p>Format: segment files {@code <number>.journal}, each a sequence of records {@code [int length][int crc32c]
- * [payload]}, payload {@code [short n][site id][short n][session key][int seq][zstd frame of the events]}, big
- * endian. A record cut short at the end of a segment (power loss) or with a bad checksum ends the replay of that
- * segment with a warning; what follows it was never acknowledged or cannot be trusted.
+ * <p>Encrypted: each segment has a key of its own (AES-256, random), wrapped by the root key custody in the
+ * segment's header; every record's content is sealed under it (AES-256-GCM, bound to the record's site, session
+ * and seq). A batch on disk is as unreadable as a stored chunk; the root key version a live segment is wrapped
+ * under is not destroyed by a rotation until the segment is deleted ({@link #rootVersionsInUse}).
+ *
+ * <p>Format: segment files {@code <number>.journal}: a header {@code [int magic "WJ\0\2"][int root key version]
+ * [short n][wrapped segment key]}, then records {@code [int length][int crc32c][payload]}, payload
+ * {@code [short n][site id][short n][session key][int seq][sealed: [short n][visitor id][short n][client ip]
+ * [short n][user agent][zstd frame of the events]]} (n = 0xFFFF: null), big endian. A record cut short at the end
+ * of a segment (power loss) or with a bad checksum ends the replay of that segment with a warning; what follows it
+ * was never acknowledged or cannot be trusted. Segments written before encryption (no header) are replayed as
+ * they are.
  *
  * <p>Thread-safety: {@link #append} and {@link #force} may be called from any thread; {@link #replay} before the
  * first append.
@@ -53,8 +68,18 @@ final class IngestJournal implements AutoCloseable {
 
   /** One journaled batch. */
   @SuppressWarnings("ArrayRecordComponent") // internal hand-over of bytes written once
-  record Entry(String siteId, String sessionKey, int seq, byte[] frame) {}
+  record Entry(String siteId, String sessionKey, int seq, byte[] frame, LiveBatch.Origin origin) {}
 
+  static final int MAGIC = 0x574A0002;
+  private static final int NULL_STRING = 0xFFFF;
+
+  private final KeyCustody custody;
+  /** The open segment's key. */
+  private SecretKey segmentKey;
+  /** Root key version of each segment this instance wrote and has not deleted. */
+  private final java.util.Map<Long, Integer> segmentRoots = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final Path dir;
   private final long segmentBytes;
   /** The first segment this instance writes: it never deletes an older one (see {@link #deleteBelow}). */
@@ -65,12 +90,13 @@ final class IngestJournal implements AutoCloseable {
   private long segment;
   private long size;
 
-  IngestJournal(Path dir) throws IOException {
-    this(dir, SEGMENT_BYTES);
+  IngestJournal(Path dir, KeyCustody custody) throws IOException {
+    this(dir, custody, SEGMENT_BYTES);
   }
 
-  IngestJournal(Path dir, long segmentBytes) throws IOException {
+  IngestJournal(Path dir, KeyCustody custody, long segmentBytes) throws IOException {
     this.dir = Files.createDirectories(dir);
+    this.custody = custody;
     this.segmentBytes = segmentBytes;
     List<Long> existing = segments(dir);
     this.segment = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
@@ -82,7 +108,7 @@ final class IngestJournal implements AutoCloseable {
    * records are in the file: a crash of the process after it loses none of them.
    */
   synchronized long append(List<Entry> entries) throws IOException {
-    if (channel == null || size >= segmentBytes) {
+    if (channel == null || size >= segmentBytes || segmentRoots.get(segment) != custody.currentVersion()) {
       roll();
     }
     ByteBuffer[] buffers = new ByteBuffer[entries.size() * 2];
@@ -91,16 +117,17 @@ final class IngestJournal implements AutoCloseable {
       Entry e = entries.get(i);
       byte[] site = e.siteId().getBytes(StandardCharsets.UTF_8);
       byte[] session = e.sessionKey().getBytes(StandardCharsets.UTF_8);
-      int payload = 2 + site.length + 2 + session.length + 4 + e.frame().length;
-      ByteBuffer head = ByteBuffer.allocate(8 + payload - e.frame().length);
+      byte[] sealed = Aead.seal(segmentKey, 1, inner(e), context(e.siteId(), e.sessionKey(), e.seq()));
+      int payload = 2 + site.length + 2 + session.length + 4 + sealed.length;
+      ByteBuffer head = ByteBuffer.allocate(8 + payload - sealed.length);
       head.putInt(payload).putInt(0)
           .putShort((short) site.length).put(site).putShort((short) session.length).put(session).putInt(e.seq());
       CRC32C crc = new CRC32C();
       crc.update(head.array(), 8, head.position() - 8);
-      crc.update(e.frame());
+      crc.update(sealed);
       head.putInt(4, (int) crc.getValue()).flip();
       buffers[i * 2] = head;
-      buffers[i * 2 + 1] = ByteBuffer.wrap(e.frame());
+      buffers[i * 2 + 1] = ByteBuffer.wrap(sealed);
       total += 8 + payload;
     }
     long written = 0;
@@ -147,8 +174,14 @@ final class IngestJournal implements AutoCloseable {
     for (long n : segments(dir)) {
       if (n >= firstSegment && n < segment && n != open) {
         Files.deleteIfExists(dir.resolve(n + SUFFIX));
+        segmentRoots.remove(n);
       }
     }
+  }
+
+  /** The root key versions that wrap the keys of segments not yet deleted: a rotation must keep them. */
+  synchronized java.util.Set<Integer> rootVersionsInUse() {
+    return java.util.Set.copyOf(segmentRoots.values());
   }
 
   /** Deletes the given segments of {@code dir} (replayed ones, once their batches are stored). */
@@ -165,14 +198,56 @@ final class IngestJournal implements AutoCloseable {
     }
     channel = FileChannel.open(dir.resolve(segment + SUFFIX), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
-    size = 0;
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    KeyCustody.Wrapped wrapped = custody.wrap(key);
+    segmentKey = KeyWrap.aes(key);
+    java.util.Arrays.fill(key, (byte) 0);
+    ByteBuffer header = ByteBuffer.allocate(4 + 4 + 2 + wrapped.bytes().length);
+    header.putInt(MAGIC).putInt(wrapped.rootVersion()).putShort((short) wrapped.bytes().length)
+        .put(wrapped.bytes()).flip();
+    while (header.hasRemaining()) {
+      channel.write(header);
+    }
+    segmentRoots.put(segment, wrapped.rootVersion());
+    size = header.capacity();
+  }
+
+  /** What a record seals: the sender's visitor id, address and user agent, and the events' frame. */
+  private static byte[] inner(Entry e) {
+    byte[][] strings = {utf8(e.origin().visitorId()), utf8(e.origin().clientIp()), utf8(e.origin().userAgent())};
+    int n = e.frame().length;
+    for (byte[] s : strings) {
+      n += 2 + (s == null ? 0 : s.length);
+    }
+    ByteBuffer b = ByteBuffer.allocate(n);
+    for (byte[] s : strings) {
+      if (s == null) {
+        b.putShort((short) NULL_STRING);
+      } else {
+        b.putShort((short) s.length).put(s);
+      }
+    }
+    return b.put(e.frame()).array();
+  }
+
+  private static byte[] utf8(String s) {
+    if (s == null) {
+      return null;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return b.length < NULL_STRING ? b : java.util.Arrays.copyOf(b, 1024);
+  }
+
+  private static byte[] context(String site, String session, int seq) {
+    return Aead.context("journal", site, session, Integer.toString(seq));
   }
 
   /**
    * Hands every record of every segment in {@code dir} to {@code sink}, oldest first, and returns the segment
    * numbers read (to delete once the batches are stored).
    */
-  static List<Long> replay(Path dir, Consumer<Entry> sink) throws IOException {
+  static List<Long> replay(Path dir, KeyCustody custody, Consumer<Entry> sink) throws IOException {
     List<Long> read = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return read;
@@ -182,10 +257,30 @@ final class IngestJournal implements AutoCloseable {
       try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
         long offset = 0;
         int[] length = new int[1];
+        SecretKey key;
+        try {
+          in.mark(8);
+          if (Files.size(file) >= 4 && in.readInt() == MAGIC) {
+            int rootVersion = in.readInt();
+            byte[] wrapped = new byte[in.readUnsignedShort()];
+            in.readFully(wrapped);
+            byte[] raw = custody.unwrap(new KeyCustody.Wrapped(rootVersion, wrapped));
+            key = KeyWrap.aes(raw);
+            java.util.Arrays.fill(raw, (byte) 0);
+            offset = 10 + wrapped.length;
+          } else {
+            in.reset();
+            key = null; // written before encryption
+          }
+        } catch (EOFException | RuntimeException header) {
+          LOG.severe("journal " + file.getFileName() + ": its header cannot be read (" + header.getClass()
+              .getSimpleName() + "); the segment is kept and not replayed");
+          continue;
+        }
         while (true) {
           Entry e;
           try {
-            e = readRecord(in, length);
+            e = readRecord(in, length, key);
           } catch (EOFException end) {
             if (offset < Files.size(file)) {
               LOG.warning("journal " + file.getFileName() + ": a record at byte " + offset
@@ -207,7 +302,7 @@ final class IngestJournal implements AutoCloseable {
   }
 
   /** The next record; its payload length goes to {@code length[0]}. */
-  private static Entry readRecord(DataInputStream in, int[] lengthOut) throws IOException {
+  private static Entry readRecord(DataInputStream in, int[] lengthOut, SecretKey key) throws IOException {
     int length = in.readInt();
     int expected = in.readInt();
     if (length < 8 || length > MAX_RECORD_BYTES) {
@@ -226,12 +321,32 @@ final class IngestJournal implements AutoCloseable {
       String site = string(b);
       String session = string(b);
       int seq = b.getInt();
-      byte[] frame = new byte[b.remaining()];
-      b.get(frame);
-      return new Entry(site, session, seq, frame);
+      byte[] rest = new byte[b.remaining()];
+      b.get(rest);
+      if (key == null) {
+        return new Entry(site, session, seq, rest, LiveBatch.Origin.UNKNOWN);
+      }
+      ByteBuffer inner = ByteBuffer.wrap(Aead.open(key, rest, context(site, session, seq)));
+      LiveBatch.Origin origin = new LiveBatch.Origin(nullableString(inner), nullableString(inner),
+          nullableString(inner));
+      byte[] frame = new byte[inner.remaining()];
+      inner.get(frame);
+      return new Entry(site, session, seq, frame, origin);
+    } catch (IntegrityException e) {
+      throw new DamagedRecordException("its content failed authentication");
     } catch (RuntimeException e) {
       throw new DamagedRecordException("malformed payload");
     }
+  }
+
+  private static String nullableString(ByteBuffer b) {
+    int n = b.getShort() & 0xffff;
+    if (n == NULL_STRING) {
+      return null;
+    }
+    byte[] s = new byte[n];
+    b.get(s);
+    return new String(s, StandardCharsets.UTF_8);
   }
 
   private static String string(ByteBuffer b) {

@@ -77,7 +77,8 @@ class IngestRoute {
           req.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null),
           parseLength(req.headers().first(HeaderNames.CONTENT_LENGTH).orElse(null)),
           limits.maxCompressed, limits.maxDecompressed)) {
-        receipt = capture.ingest(site, in);
+        receipt = capture.ingest(site, in, remoteAddress(req),
+            req.headers().first(HeaderNames.USER_AGENT).orElse(null));
       }
       // sessionId is validated to [A-Za-z0-9_-]: nothing to escape.
       byte[] body = ("{\"sessionId\":\"" + receipt.sessionId() + "\",\"seq\":" + receipt.seq()
@@ -90,6 +91,12 @@ class IngestRoute {
       LOG.log(Level.WARNING, "ingest failed: " + e.getClass().getName(), e);
       problem(req, res, new ProblemException(ProblemType.INTERNAL, 500, "the server could not store the batch"));
     }
+  }
+
+  /** The peer's IP address (a proxy in front is the peer: Witness does not trust forwarding headers). */
+  private static String remoteAddress(ServerRequest req) {
+    return req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress() : null;
   }
 
   /** CORS preflight: the SDK runs on the customer's origin and sends custom headers. */

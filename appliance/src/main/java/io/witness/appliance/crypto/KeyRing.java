@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,6 +33,7 @@ class KeyRing {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject KeyCustody custody;
+  @Inject RootKeyUsers rootUsers;
   @Inject jakarta.enterprise.event.Event<KeysDestroyed> destroyedEvents;
 
   @PersistenceContext(unitName = "witness")
@@ -83,16 +85,25 @@ class KeyRing {
         k.wrappedBy = again.rootVersion();
         n++;
       }
-      em.flush();
-      List<Integer> destroyed = new ArrayList<>();
-      for (int old = 1; old < v; old++) {
-        try {
-          custody.destroy(old);
-          destroyed.add(old);
-        } catch (CustodyException alreadyGone) {
-          // destroyed by an earlier rotation
-        }
+      @SuppressWarnings("unchecked")
+      List<Object[]> signing = em.createNativeQuery("select id, wrapped, wrapped_by from signing_keys"
+          + " where wrapped_by < ?").setParameter(1, v).getResultList();
+      for (Object[] row : signing) {
+        byte[] key = custody.unwrap(new KeyCustody.Wrapped(((Number) row[2]).intValue(), (byte[]) row[1]));
+        KeyCustody.Wrapped again = custody.wrap(key);
+        Arrays.fill(key, (byte) 0);
+        em.createNativeQuery("update signing_keys set wrapped = ?, wrapped_by = ? where id = ?")
+            .setParameter(1, again.bytes()).setParameter(2, again.rootVersion()).setParameter(3, row[0])
+            .executeUpdate();
+        n++;
       }
+      em.flush();
+      Set<Integer> old = new java.util.HashSet<>();
+      for (int version = 1; version < v; version++) {
+        old.add(version);
+      }
+      // Destroyed now unless the ingest journal still needs one (then once it is done with it).
+      List<Integer> destroyed = rootUsers.destroyRetired(old);
       return new KeyService.Rotation("root", v, n, destroyed);
     }
   }
@@ -135,11 +146,52 @@ class KeyRing {
     }
   }
 
+  /** The appliance's signing key: public (X.509 DER) and private (PKCS#8 DER) parts, made on first use. */
+  @SuppressWarnings("ArrayRecordComponent") // handed to SigningKeys once
+  record SigningKey(String id, byte[] publicKey, byte[] privateKey) {}
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public SigningKey signingKey() {
+    synchronized (lock) {
+      @SuppressWarnings("unchecked")
+      List<Object[]> rows = em.createNativeQuery("select id, public_key, wrapped, wrapped_by from signing_keys"
+          + " order by created_at desc").setMaxResults(1).getResultList();
+      if (!rows.isEmpty()) {
+        Object[] row = rows.get(0);
+        return new SigningKey((String) row[0], (byte[]) row[1],
+            custody.unwrap(new KeyCustody.Wrapped(((Number) row[3]).intValue(), (byte[]) row[2])));
+      }
+      java.security.KeyPair pair = SigningKeys.generate();
+      byte[] publicKey = pair.getPublic().getEncoded();
+      byte[] privateKey = pair.getPrivate().getEncoded();
+      KeyCustody.Wrapped wrapped = custody.wrap(privateKey);
+      String id = SigningKeys.keyId(publicKey);
+      em.createNativeQuery("insert into signing_keys (id, algorithm, public_key, wrapped, wrapped_by, created_at)"
+              + " values (?, ?, ?, ?, ?, ?)")
+          .setParameter(1, id).setParameter(2, SigningKeys.ALGORITHM).setParameter(3, publicKey)
+          .setParameter(4, wrapped.bytes()).setParameter(5, wrapped.rootVersion())
+          .setParameter(6, OffsetDateTime.now(ZoneOffset.UTC)).executeUpdate();
+      return new SigningKey(id, publicKey, privateKey);
+    }
+  }
+
   /** Destroys the {@code kind} key of {@code scope}; the ids of the keys destroyed (none if there was none). */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<String> destroy(String siteId, String kind, String scope) {
     synchronized (lock) {
       return destroyLocked(siteId, kind, scope);
+    }
+  }
+
+  /** Destroys the {@code kind} keys of all {@code scopes} in one transaction; the ids of the keys destroyed. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<String> destroy(String siteId, String kind, java.util.Collection<String> scopes) {
+    synchronized (lock) {
+      List<String> ids = new ArrayList<>();
+      for (String scope : scopes) {
+        ids.addAll(destroyLocked(siteId, kind, scope));
+      }
+      return ids;
     }
   }
 

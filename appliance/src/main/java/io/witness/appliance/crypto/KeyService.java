@@ -106,20 +106,47 @@ public class KeyService {
     }
   }
 
+  /** Destroys the subject keys of {@code subjectRefs} in one transaction; the ids of the keys destroyed. */
+  public List<String> destroySubjects(String siteId, Collection<String> subjectRefs) {
+    synchronized (ringLock) {
+      subjectRefs.forEach(ref -> cache.remove(cacheKey(siteId, KeyRing.SUBJECT, ref)));
+      return ring.destroy(siteId, KeyRing.SUBJECT, subjectRefs);
+    }
+  }
+
   /**
    * The blind index of a subject id: HMAC-SHA-256 under the site's index key, hex. Equal ids give equal values;
    * without the index key nothing about the id can be learnt from it.
    */
   public String subjectScope(String siteId, String subjectId) {
+    return blindIndex(siteId, "subject", subjectId);
+  }
+
+  /**
+   * The blind index of a personal value in {@code domain} (a subject id, a visitor id, a page URL, an IP address, a
+   * trait): HMAC-SHA-256 under the site's index key over {@code domain}, a zero byte and the NFC-normalised,
+   * stripped value, hex. The domain keeps equal strings of different meaning apart.
+   */
+  public String blindIndex(String siteId, String domain, String value) {
     byte[] indexKey = key(siteId, KeyRing.INDEX, INDEX_SCOPE, true);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(indexKey, "HmacSHA256"));
-      mac.update("subject\0".getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(mac.doFinal(normalise(subjectId).getBytes(StandardCharsets.UTF_8)));
+      mac.update((domain + "\0").getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal(normalise(value).getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA-256 is not available", e);
     }
+  }
+
+  /**
+   * The key that seals a subject's own personal fields (identify() traits): HKDF of the subject key, so erasing
+   * the subject shreds them too. Made with the subject key if there is none yet.
+   */
+  public SecretKey subjectFieldKey(String siteId, String subjectRef) {
+    byte[] sk = key(siteId, KeyRing.SUBJECT, subjectRef, true);
+    return KeyWrap.aes(Hkdf.derive(sk, "traits".getBytes(StandardCharsets.UTF_8),
+        ("witness-subject-fields-v1|" + siteId).getBytes(StandardCharsets.UTF_8), 32));
   }
 
   /**

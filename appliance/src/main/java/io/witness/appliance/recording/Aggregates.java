@@ -35,7 +35,7 @@ final class Aggregates {
       switch (f.kind()) {
         case PAGE -> {
           r.pageCount++;
-          if (r.firstUrl == null) {
+          if (!r.hasFirstUrl()) {
             r.firstUrl = truncate(f.text().orElse(""), 2048);
           }
         }

@@ -19,7 +19,8 @@ final class FactRows {
   static final int ID_BLOCK = 50;
 
   private static final String INSERT = "insert into recording_facts "
-      + "(id, recording_id, kind, ts_ms, x, y, node_id, selector, text_value) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "(id, recording_id, kind, ts_ms, x, y, node_id, selector, text_value, text_sealed, url_index)"
+      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Connection connection;
   private final String nextIdSql;
@@ -27,14 +28,22 @@ final class FactRows {
   private long nextId;
   private long idsLeft;
 
-  FactRows(Connection connection, String vendor) {
+  private final RecordingKeys keys;
+
+  FactRows(Connection connection, String vendor, RecordingKeys keys) {
     this.connection = connection;
+    this.keys = keys;
     this.nextIdSql = vendor.equals("postgresql")
         ? "select nextval('recording_facts_seq')" : "select next value for recording_facts_seq";
   }
 
-  /** Adds the facts of one recording to the pending JDBC batch. */
-  void add(String recordingId, List<Fact> facts) throws SQLException {
+  /**
+   * Adds the facts of one recording to the pending JDBC batch. Their texts (page URLs, error messages) are personal
+   * data: sealed under the recording's data key {@code key}, with the page's blind index for exact search (plain
+   * only for a recording stored before encryption, {@code key} null). Selectors and coordinates are the page's
+   * structure, kept plain for analytics.
+   */
+  void add(String recordingId, String siteId, javax.crypto.SecretKey key, List<Fact> facts) throws SQLException {
     if (facts.isEmpty()) {
       return;
     }
@@ -50,7 +59,16 @@ final class FactRows {
       setInt(insert, 6, f.y());
       setInt(insert, 7, f.nodeId());
       setString(insert, 8, f.selector().map(s -> Aggregates.truncate(s, 512)));
-      setString(insert, 9, f.text().map(s -> Aggregates.truncate(s, 4096)));
+      Optional<String> text = f.text().map(s -> Aggregates.truncate(s, 4096));
+      if (key == null || text.isEmpty()) {
+        setString(insert, 9, text);
+        insert.setNull(10, Types.VARBINARY);
+      } else {
+        insert.setNull(9, Types.VARCHAR);
+        insert.setBytes(10, FactEntity.sealText(key, recordingId, f.kind(), f.tsMs(), text.get()));
+      }
+      setString(insert, 11, f.kind() == Fact.Kind.PAGE && text.isPresent()
+          ? Optional.of(keys.pageIndex(siteId, text.get())) : Optional.empty());
       insert.addBatch();
     }
   }

@@ -4,9 +4,17 @@ package io.witness.appliance.recording;
  * A validated live batch ready to store: its events and their zstd frame, compressed by the caller's thread so
  * that the single writer (see {@code capture.BatchWriter}) spends its time on the database only.
  */
-public record LiveBatch(String siteId, String sessionKey, int seq, EventSlice slice, byte[] frame) {
-  public static LiveBatch of(String siteId, String sessionKey, int seq, EventSlice slice) {
-    return new LiveBatch(siteId, sessionKey, seq, slice, EventCodec.compressFrame(slice.json()));
+public record LiveBatch(String siteId, String sessionKey, int seq, EventSlice slice, byte[] frame, Origin origin) {
+  /**
+   * Who sent it: the SDK's visitor id (null from an SDK that sends none: the session is then its own subject),
+   * the client's IP address (truncated) and user agent, null when unknown. Personal data: stored sealed.
+   */
+  public record Origin(String visitorId, String clientIp, String userAgent) {
+    public static final Origin UNKNOWN = new Origin(null, null, null);
+  }
+
+  public static LiveBatch of(String siteId, String sessionKey, int seq, EventSlice slice, Origin origin) {
+    return new LiveBatch(siteId, sessionKey, seq, slice, EventCodec.compressFrame(slice.json()), origin);
   }
 
   /** The events of a frame made by {@link #of}: their JSON joined by commas, as in {@link EventSlice#json()}. */

@@ -41,16 +41,18 @@ public class LiveBatchStore {
   private static final String SELECT_RECORDING = "select id, state, first_event_ms, last_event_ms, active_ms,"
       + " last_activity_ms, event_count, page_count, click_count, input_count, error_count, first_url,"
       + " viewport_width, viewport_height, raw_bytes, stored_bytes, next_chunk_no, last_batch_at, subject_ref,"
-      + " key_bucket from recordings where site_id = ? and session_key = ? for update";
+      + " key_bucket, first_url_sealed from recordings where site_id = ? and session_key = ? for update";
   private static final String INSERT_RECORDING = "insert into recordings (id, site_id, session_key, source, state,"
       + " created_at, last_batch_at, first_event_ms, last_event_ms, active_ms, last_activity_ms, event_count,"
       + " page_count, click_count, input_count, error_count, first_url, viewport_width, viewport_height,"
-      + " raw_bytes, stored_bytes, next_chunk_no, subject_ref, key_bucket)"
-      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0, ?, ?)";
+      + " raw_bytes, stored_bytes, next_chunk_no, subject_ref, key_bucket, client_ip_sealed, client_ip_index,"
+      + " user_agent_sealed)"
+      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?)";
   private static final String UPDATE_RECORDING = "update recordings set state = ?, last_batch_at = ?,"
       + " first_event_ms = ?, last_event_ms = ?, active_ms = ?, last_activity_ms = ?, event_count = ?,"
       + " page_count = ?, click_count = ?, input_count = ?, error_count = ?, first_url = ?, viewport_width = ?,"
-      + " viewport_height = ?, raw_bytes = ?, stored_bytes = ?, next_chunk_no = ? where id = ?";
+      + " viewport_height = ?, raw_bytes = ?, stored_bytes = ?, next_chunk_no = ?, first_url_sealed = ?"
+      + " where id = ?";
   private static final String INSERT_BATCH =
       "insert into recording_batches (recording_id, seq, received_at, event_count, raw_bytes) values (?, ?, ?, ?, ?)";
   private static final String INSERT_CHUNK = "insert into recording_chunks (recording_id, chunk_no, kind,"
@@ -182,36 +184,57 @@ public class LiveBatchStore {
       throws SQLException {
     Map<SessionRef, RecordingEntity> recordings = new LinkedHashMap<>();
     List<RecordingEntity> created = new ArrayList<>();
+    Map<RecordingEntity, LiveBatch.Origin> origins = new java.util.IdentityHashMap<>();
     for (LiveBatch b : batches) {
       SessionRef ref = new SessionRef(b.siteId(), b.sessionKey());
       if (!recordings.containsKey(ref)) {
         RecordingEntity r = lockRecording(c, ref);
         if (r == null) {
           r = newRecording(ref, b.slice(), now);
-          // Until the SDK names a data subject (identify), a live session is a subject of its own.
-          recordingKeys.assign(r, "session:" + ref.sessionKey());
+          // The visitor is the data subject (identify() links it to a named one); from an SDK that sends no
+          // visitor id, the session is a subject of its own.
+          if (b.origin().visitorId() != null) {
+            recordingKeys.assign(r, RecordingKeys.VISITOR, b.origin().visitorId());
+          } else {
+            recordingKeys.assign(r, RecordingKeys.SESSION, ref.sessionKey());
+          }
           created.add(r);
+          origins.put(r, b.origin());
         }
         recordings.put(ref, r);
       }
     }
     recordingKeys.prepare(created);
-    insertRecordings(c, created, now);
+    Map<RecordingEntity, javax.crypto.SecretKey> keys = new java.util.IdentityHashMap<>();
+    for (RecordingEntity r : recordings.values()) {
+      if (RecordingEntity.ERASED.equals(r.state)) {
+        continue;
+      }
+      try {
+        keys.put(r, recordingKeys.writeKey(r, origins.containsKey(r)));
+      } catch (io.witness.appliance.crypto.KeyGoneException erasedMeanwhile) {
+        r.state = RecordingEntity.ERASED;
+      }
+    }
+    insertRecordings(c, created, origins, keys, now);
     Map<String, Set<Integer>> stored = storedSeqs(c, batches, recordings, created);
 
     List<RecordingStore.Appended> answers = new ArrayList<>(batches.size());
     Set<RecordingEntity> changed = new java.util.LinkedHashSet<>();
-    FactRows facts = new FactRows(c, vendor);
+    FactRows facts = new FactRows(c, vendor, recordingKeys);
     try (PreparedStatement batchRows = c.prepareStatement(INSERT_BATCH);
         PreparedStatement chunkRows = c.prepareStatement(INSERT_CHUNK);
         PreparedStatement blobRows = c.prepareStatement(INSERT_BLOB)) {
       boolean databaseBlobs = blobs instanceof DatabaseBlobStore;
       for (LiveBatch b : batches) {
         RecordingEntity r = recordings.get(new SessionRef(b.siteId(), b.sessionKey()));
-        if (!stored.computeIfAbsent(r.id, k -> new HashSet<>()).add(b.seq())) {
+        // A batch of an erased recording is dropped: the subject asked for erasure, nothing more is kept.
+        if (RecordingEntity.ERASED.equals(r.state)
+            || !stored.computeIfAbsent(r.id, k -> new HashSet<>()).add(b.seq())) {
           answers.add(new RecordingStore.Appended(r.id, true));
           continue;
         }
+        javax.crypto.SecretKey key = keys.get(r);
         EventSlice slice = b.slice();
         batchRows.setString(1, r.id);
         batchRows.setInt(2, b.seq());
@@ -222,7 +245,7 @@ public class LiveBatchStore {
 
         int chunkNo = r.nextChunkNo++;
         String blobKey = RecordingStore.newBlobKey();
-        byte[] sealed = recordingKeys.seal(r, chunkNo, b.frame());
+        byte[] sealed = RecordingKeys.seal(key, r, chunkNo, b.frame());
         chunkRows.setString(1, r.id);
         chunkRows.setInt(2, chunkNo);
         chunkRows.setInt(3, b.seq());
@@ -243,8 +266,9 @@ public class LiveBatchStore {
         }
         r.storedBytes += sealed.length;
 
-        facts.add(r.id, slice.facts());
+        facts.add(r.id, r.siteId, key, slice.facts());
         Aggregates.apply(r, slice);
+        RecordingKeys.sealFields(key, r);
         r.state = RecordingEntity.LIVE;
         if (r.lastBatchAt == null || r.lastBatchAt.isBefore(now.minus(lastBatchGranularity()))) {
           r.lastBatchAt = now;
@@ -300,6 +324,7 @@ public class LiveBatchStore {
         r.lastBatchAt = rs.getObject(18, OffsetDateTime.class);
         r.subjectRef = rs.getString(19);
         r.keyBucket = rs.getString(20);
+        r.firstUrlSealed = rs.getBytes(21);
         return r;
       }
     }
@@ -322,8 +347,9 @@ public class LiveBatchStore {
    * (one writer per session); should another path ever insert the same session, the unique key on
    * (site_id, session_key) fails this transaction and the caller retries the batches one by one.
    */
-  private static void insertRecordings(Connection c, List<RecordingEntity> created, OffsetDateTime now)
-      throws SQLException {
+  private void insertRecordings(Connection c, List<RecordingEntity> created,
+      Map<RecordingEntity, LiveBatch.Origin> origins, Map<RecordingEntity, javax.crypto.SecretKey> keys,
+      OffsetDateTime now) throws SQLException {
     if (created.isEmpty()) {
       return;
     }
@@ -338,6 +364,14 @@ public class LiveBatchStore {
         s.setLong(7, r.lastEventMs);
         s.setString(8, r.subjectRef);
         s.setString(9, r.keyBucket);
+        // The client's address and user agent, sealed (plain never: a recording made now always has a key).
+        LiveBatch.Origin origin = origins.get(r);
+        javax.crypto.SecretKey key = keys.get(r);
+        String ip = origin.clientIp();
+        s.setBytes(10, ip == null || key == null ? null : RecordingKeys.sealField(key, r.id, "client_ip", ip));
+        s.setString(11, ip == null || key == null ? null : recordingKeys.ipIndex(r.siteId, ip));
+        s.setBytes(12, origin.userAgent() == null || key == null ? null
+            : RecordingKeys.sealField(key, r.id, "user_agent", origin.userAgent()));
         s.addBatch();
       }
       s.executeBatch();
@@ -399,7 +433,8 @@ public class LiveBatchStore {
         s.setLong(15, r.rawBytes);
         s.setLong(16, r.storedBytes);
         s.setInt(17, r.nextChunkNo);
-        s.setString(18, r.id);
+        s.setBytes(18, r.firstUrlSealed);
+        s.setString(19, r.id);
         s.addBatch();
       }
       s.executeBatch();

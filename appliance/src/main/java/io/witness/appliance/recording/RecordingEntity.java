@@ -13,6 +13,8 @@ import java.time.ZoneOffset;
 class RecordingEntity {
   static final String LIVE = "live";
   static final String SEALED = "sealed";
+  /** Its data subject was erased: keys destroyed, content and personal fields deleted; answers 410. */
+  static final String ERASED = "erased";
 
   @Id String id;
   @Column(name = "site_id", nullable = false) String siteId;
@@ -30,7 +32,14 @@ class RecordingEntity {
   @Column(name = "click_count", nullable = false) int clickCount;
   @Column(name = "input_count", nullable = false) int inputCount;
   @Column(name = "error_count", nullable = false) int errorCount;
+  /** Only of recordings stored before encryption; see {@link #firstUrlSealed}. */
   @Column(name = "first_url") String firstUrl;
+  /** Personal fields, sealed under the recording's data key (RecordingKeys#sealField). */
+  @Column(name = "first_url_sealed") byte[] firstUrlSealed;
+  @Column(name = "client_ip_sealed") byte[] clientIpSealed;
+  /** Blind index of the (truncated) client IP address, for exact search. */
+  @Column(name = "client_ip_index") String clientIpIndex;
+  @Column(name = "user_agent_sealed") byte[] userAgentSealed;
   @Column(name = "viewport_width", nullable = false) int viewportWidth;
   @Column(name = "viewport_height", nullable = false) int viewportHeight;
   @Column(name = "raw_bytes", nullable = false) long rawBytes;
@@ -41,11 +50,17 @@ class RecordingEntity {
   /** The retention bucket of its key ("2026-12"); null with {@link #subjectRef}. */
   @Column(name = "key_bucket") String keyBucket;
 
-  RecordingSummary toSummary() {
+  /** Whether a first page URL is known (sealed or, before encryption, plain). */
+  boolean hasFirstUrl() {
+    return firstUrl != null || firstUrlSealed != null;
+  }
+
+  /** The summary, with the first URL as opened by the caller (the entity holds it sealed). */
+  RecordingSummary toSummary(String openedFirstUrl) {
     return new RecordingSummary(id, siteId, source,
         Instant.ofEpochMilli(firstEventMs).atOffset(ZoneOffset.UTC),
         Instant.ofEpochMilli(lastEventMs).atOffset(ZoneOffset.UTC),
         Math.max(0, lastEventMs - firstEventMs), activeMs, eventCount, pageCount, clickCount, errorCount,
-        firstUrl == null ? "" : firstUrl, viewportWidth, viewportHeight, rawBytes, storedBytes);
+        openedFirstUrl == null ? "" : openedFirstUrl, viewportWidth, viewportHeight, rawBytes, storedBytes);
   }
 }

@@ -18,24 +18,32 @@ import java.util.Optional;
 final class RecordingListQuery {
   private final EntityManager em;
   private final RecordingQuery q;
+  private final RecordingKeys keys;
 
-  RecordingListQuery(EntityManager em, RecordingQuery q) {
+  RecordingListQuery(EntityManager em, RecordingQuery q, RecordingKeys keys) {
     this.em = em;
     this.q = q;
+    this.keys = keys;
   }
 
   RecordingPage run() {
     List<String> where = new ArrayList<>();
     Map<String, Object> params = new LinkedHashMap<>();
+    where.add("r.state <> 'erased'");
     q.siteId().ifPresent(v -> add(where, params, "r.siteId = :site", "site", v));
     q.from().ifPresent(v -> add(where, params, "r.firstEventMs >= :from", "from", v.toEpochMilli()));
     q.to().ifPresent(v -> add(where, params, "r.firstEventMs < :to", "to", v.toEpochMilli()));
     q.minDurationMs().ifPresent(v -> add(where, params, "(r.lastEventMs - r.firstEventMs) >= :minDur", "minDur", v));
     q.maxDurationMs().ifPresent(v -> add(where, params, "(r.lastEventMs - r.firstEventMs) <= :maxDur", "maxDur", v));
     q.hasError().ifPresent(v -> where.add(v ? "r.errorCount > 0" : "r.errorCount = 0"));
-    q.urlContains().filter(s -> !s.isBlank()).ifPresent(v -> add(where, params,
+    // Page URLs are sealed: a page is found by the blind index of its path, per site (each has its own index key).
+    q.page().filter(s -> !s.isBlank()).ifPresent(v -> add(where, params,
         "exists (select f.id from FactEntity f where f.recordingId = r.id and f.kind = 'page'"
-            + " and lower(f.textValue) like :url escape '!')", "url", "%" + likeEscape(v) + "%"));
+            + " and f.urlIndex in :pages)", "pages", perSite(site -> keys.pageIndex(site, v))));
+    q.clientIp().filter(s -> !s.isBlank()).ifPresent(v -> add(where, params, "r.clientIpIndex in :ips", "ips",
+        perSite(site -> keys.ipIndex(site, v))));
+    q.subjectRefs().ifPresent(refs -> add(where, params, "r.subjectRef in :refs", "refs",
+        refs.isEmpty() ? List.of("-") : List.copyOf(refs)));
     q.cursor().ifPresent(c -> {
       Cursor cur = Cursor.decode(c);
       where.add("(r.firstEventMs < :cms or (r.firstEventMs = :cms and r.id < :cid))");
@@ -54,7 +62,23 @@ final class RecordingListQuery {
       RecordingEntity last = rows.get(rows.size() - 1);
       next = Optional.of(new Cursor(last.firstEventMs, last.id).encode());
     }
-    return new RecordingPage(rows.stream().map(RecordingEntity::toSummary).toList(), next);
+    return new RecordingPage(rows.stream().map(r -> r.toSummary(firstUrl(r))).toList(), next);
+  }
+
+  /** The first URL, or "" when its key was destroyed (a retention period expired, not yet deleted). */
+  private String firstUrl(RecordingEntity r) {
+    try {
+      return keys.firstUrl(r);
+    } catch (io.witness.appliance.crypto.KeyGoneException expired) {
+      return "";
+    }
+  }
+
+  /** {@code index} of the query's site, or of every site when the query names none. */
+  private List<String> perSite(java.util.function.Function<String, String> index) {
+    List<String> sites = q.siteId().map(List::of).orElseGet(() -> em.createNativeQuery("select id from sites")
+        .getResultList().stream().map(String::valueOf).toList());
+    return sites.stream().map(index).toList();
   }
 
   private static void add(List<String> where, Map<String, Object> params, String clause, String name, Object v) {

@@ -63,25 +63,33 @@ public class RecordingStore {
   /** Reads wait for batches answered but not yet stored (see {@link LiveBatchStore#awaitApplied}). */
   @Inject LiveBatchStore liveBatches;
 
-  /** Imports a complete recording as one sealed stream, in one transaction; returns its id. */
+  /**
+   * Imports a complete recording as one sealed stream, in one transaction; returns its id. {@code subjectId} names
+   * its data subject; without one, the recording is a subject of its own.
+   */
   @Transactional(rollbackOn = Exception.class)
-  public String importRecording(String siteId, SliceSource source) throws IOException {
+  public String importRecording(String siteId, Optional<String> subjectId, SliceSource source) throws IOException {
     RecordingEntity r = newRecording(siteId, "import", null);
-    // Until imports name their data subject, an imported recording is a subject of its own.
-    recordingKeys.assign(r, "import:" + r.id);
+    if (subjectId.isPresent()) {
+      recordingKeys.assign(r, RecordingKeys.SUBJECT, subjectId.get());
+    } else {
+      recordingKeys.assign(r, RecordingKeys.IMPORT, r.id);
+    }
     r.state = RecordingEntity.SEALED;
+    SecretKey key = recordingKeys.writeKey(r, true);
     em.persist(r);
     try (StreamWriter writer = new StreamWriter((piece, events, raw) ->
-        addChunk(r, ChunkEntity.STREAM, 0, piece, events, raw))) {
+        addChunk(r, key, ChunkEntity.STREAM, 0, piece, events, raw))) {
       source.forEach(slice -> {
         writer.write(slice.json(), slice.eventCount());
-        saveFacts(r.id, slice.facts());
+        saveFacts(r, key, slice.facts());
         Aggregates.apply(r, slice);
       });
     }
     if (r.eventCount == 0) {
       throw ProblemException.validation("events", "a recording needs at least one event");
     }
+    RecordingKeys.sealFields(key, r);
     return r.id;
   }
 
@@ -108,7 +116,8 @@ public class RecordingStore {
     return "chunk/" + TimeOrderedIds.next();
   }
 
-  private void addChunk(RecordingEntity r, String kind, int streamNo, byte[] data, int events, long raw) {
+  private void addChunk(RecordingEntity r, SecretKey key, String kind, int streamNo, byte[] data, int events,
+      long raw) {
     ChunkEntity c = new ChunkEntity();
     c.recordingId = r.id;
     c.chunkNo = r.nextChunkNo++;
@@ -116,7 +125,7 @@ public class RecordingStore {
     c.streamNo = streamNo;
     c.eventCount = events;
     c.rawBytes = raw;
-    byte[] stored = recordingKeys.seal(r, c.chunkNo, data);
+    byte[] stored = RecordingKeys.seal(key, r, c.chunkNo, data);
     c.storedBytes = stored.length;
     c.blobKey = newBlobKey();
     putBlob(c.blobKey, stored);
@@ -147,15 +156,15 @@ public class RecordingStore {
   }
 
   /** Facts go in with JDBC batches on this transaction's connection (see {@link FactRows}). */
-  private void saveFacts(String recordingId, List<Fact> facts) {
+  private void saveFacts(RecordingEntity r, SecretKey key, List<Fact> facts) {
     if (facts.isEmpty()) {
       return;
     }
     em.flush(); // the recording row first: the facts reference it
     em.unwrap(Session.class).doWork(connection -> {
-      FactRows rows = new FactRows(connection, DatabaseMigrations.vendor(connection));
+      FactRows rows = new FactRows(connection, DatabaseMigrations.vendor(connection), recordingKeys);
       try {
-        rows.add(recordingId, facts);
+        rows.add(r.id, r.siteId, key, facts);
         rows.flush();
       } finally {
         rows.close();
@@ -171,7 +180,7 @@ public class RecordingStore {
   @Transactional
   public void seal(String recordingId) {
     RecordingEntity r = em.find(RecordingEntity.class, recordingId, LockModeType.PESSIMISTIC_WRITE);
-    if (r == null) {
+    if (r == null || RecordingEntity.ERASED.equals(r.state)) {
       return;
     }
     List<ChunkEntity> old = chunks(recordingId);
@@ -181,11 +190,16 @@ public class RecordingStore {
     }
     List<byte[]> pieces = new ArrayList<>();
     List<long[]> sizes = new ArrayList<>();
+    SecretKey key;
+    try {
+      key = recordingKeys.keyOf(r);
+    } catch (KeyGoneException erased) {
+      return; // its subject was erased meanwhile: the erasure deletes its chunks
+    }
     try (StreamWriter writer = new StreamWriter((piece, events, raw) -> {
       pieces.add(piece);
       sizes.add(new long[] {events, raw});
     })) {
-      SecretKey key = recordingKeys.keyOf(r);
       for (List<ChunkEntity> group : groups(old)) {
         try (InputStream in = open(group, key, Map.of())) {
           byte[] json = in.readAllBytes();
@@ -202,7 +216,7 @@ public class RecordingStore {
     em.flush();
     r.storedBytes = 0;
     for (int i = 0; i < pieces.size(); i++) {
-      addChunk(r, ChunkEntity.STREAM, 0, pieces.get(i), (int) sizes.get(i)[0], sizes.get(i)[1]);
+      addChunk(r, key, ChunkEntity.STREAM, 0, pieces.get(i), (int) sizes.get(i)[0], sizes.get(i)[1]);
       em.flush();
     }
     r.state = RecordingEntity.SEALED;
@@ -230,23 +244,57 @@ public class RecordingStore {
         .setParameter("s", siteId).setParameter("k", sessionKey).getResultStream().findFirst();
   }
 
+  /** A recording's summary; 410 if it was erased (or its key destroyed), empty if there is none. */
   @Transactional
   public Optional<RecordingSummary> summary(String id) {
     liveBatches.awaitApplied();
-    return Optional.ofNullable(em.find(RecordingEntity.class, id)).map(RecordingEntity::toSummary);
+    RecordingEntity r = em.find(RecordingEntity.class, id);
+    if (r == null) {
+      return Optional.empty();
+    }
+    return Optional.of(readableOrGone(r, () -> r.toSummary(recordingKeys.firstUrl(r))));
   }
 
+  /** A recording's facts, their texts opened; 410 if it was erased. */
   @Transactional
   public List<Fact> facts(String id) {
     liveBatches.awaitApplied();
-    return em.createQuery("select f from FactEntity f where f.recordingId = :r order by f.tsMs, f.id",
-            FactEntity.class).setParameter("r", id).getResultStream().map(FactEntity::toFact).toList();
+    RecordingEntity r = em.find(RecordingEntity.class, id);
+    if (r == null) {
+      return List.of();
+    }
+    return readableOrGone(r, () -> {
+      SecretKey key = recordingKeys.keyOf(r);
+      return em.createQuery("select f from FactEntity f where f.recordingId = :r order by f.tsMs, f.id",
+          FactEntity.class).setParameter("r", id).getResultStream().map(f -> f.toFact(key)).toList();
+    });
+  }
+
+  /** What {@code read} gives; 410 Gone if {@code r} was erased, a 500 integrity problem if a field was altered. */
+  private <T> T readableOrGone(RecordingEntity r, java.util.function.Supplier<T> read) {
+    if (RecordingEntity.ERASED.equals(r.state)) {
+      throw gone();
+    }
+    try {
+      return read.get();
+    } catch (KeyGoneException e) {
+      throw gone();
+    } catch (IntegrityException e) {
+      LOG.warning("recording " + r.id + " has a personal field that failed its integrity check");
+      throw new ProblemException(ProblemType.INTEGRITY, 500,
+          "this recording's stored data failed its integrity check; it is not shown");
+    }
+  }
+
+  private static ProblemException gone() {
+    return new ProblemException(ProblemType.GONE, 410,
+        "this recording was erased: the key of its data subject or retention period was destroyed");
   }
 
   @Transactional
   public RecordingPage list(RecordingQuery q) {
     liveBatches.awaitApplied();
-    return new RecordingListQuery(em, q).run();
+    return new RecordingListQuery(em, q, recordingKeys).run();
   }
 
   /**
@@ -259,6 +307,9 @@ public class RecordingStore {
     RecordingEntity r = em.find(RecordingEntity.class, id);
     if (r == null) {
       return Optional.empty();
+    }
+    if (RecordingEntity.ERASED.equals(r.state)) {
+      throw gone();
     }
     List<ChunkEntity> chunks = chunks(id);
     Map<Integer, byte[]> opened = new HashMap<>();
@@ -274,8 +325,16 @@ public class RecordingStore {
    */
   @Transactional
   public Optional<EventStream> storedLiveEvents(String siteId, String sessionKey) {
-    return recordingIdOf(siteId, sessionKey).map(id -> new EventStream(groups(chunks(id)),
-        recordingKeys.keyOf(em.find(RecordingEntity.class, id)), Map.of()));
+    Optional<RecordingEntity> r = recordingIdOf(siteId, sessionKey).map(id -> em.find(RecordingEntity.class, id))
+        .filter(found -> !RecordingEntity.ERASED.equals(found.state));
+    if (r.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new EventStream(groups(chunks(r.get().id)), recordingKeys.keyOf(r.get()), Map.of()));
+    } catch (KeyGoneException erased) {
+      return Optional.empty(); // its batches are dropped by the writer
+    }
   }
 
   /**
@@ -291,8 +350,7 @@ public class RecordingStore {
     try {
       key = recordingKeys.keyOf(r);
     } catch (KeyGoneException e) {
-      throw new ProblemException(ProblemType.GONE, 410,
-          "this recording was erased: the key of its data subject or retention period was destroyed");
+      throw gone();
     }
     if (key == null) {
       return null;

@@ -50,19 +50,29 @@ public class RecordingsResource {
   public Map<String, Object> list(
       @QueryParam("from") @Size(max = 40) String from,
       @QueryParam("to") @Size(max = 40) String to,
-      @QueryParam("urlContains") @Size(max = 500) String urlContains,
+      @QueryParam("page") @Size(max = 2048) String page,
+      @QueryParam("urlContains") String urlContains,
+      @QueryParam("subject") @Size(max = 256) String subject,
+      @QueryParam("trait") @Size(max = 1100) String trait,
+      @QueryParam("clientIp") @Size(max = 64) String clientIp,
       @QueryParam("minDurationMs") @Min(0) Long minDurationMs,
       @QueryParam("maxDurationMs") @Min(0) Long maxDurationMs,
       @QueryParam("hasError") Boolean hasError,
       @QueryParam("site") @Size(max = 64) String site,
       @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
       @QueryParam("cursor") @Size(max = 200) String cursor) {
-    RecordingPage page = replay.list(new RecordingQuery(instant("from", from), instant("to", to),
-        Optional.ofNullable(urlContains), Optional.ofNullable(minDurationMs), Optional.ofNullable(maxDurationMs),
-        Optional.ofNullable(hasError), Optional.ofNullable(site), limit, Optional.ofNullable(cursor)));
+    if (urlContains != null) {
+      throw ProblemException.validation("urlContains", "page URLs are stored encrypted and cannot be searched by"
+          + " substring; use page=<path> (an exact page path such as /checkout/payment, or a URL: its path is taken)");
+    }
+    RecordingPage result = replay.list(new RecordingQuery(instant("from", from), instant("to", to),
+        Optional.ofNullable(page), Optional.ofNullable(minDurationMs), Optional.ofNullable(maxDurationMs),
+        Optional.ofNullable(hasError), Optional.ofNullable(site), Optional.empty(), Optional.ofNullable(clientIp),
+        limit, Optional.ofNullable(cursor)), Optional.ofNullable(subject).filter(v -> !v.isBlank()),
+        Optional.ofNullable(trait).filter(v -> !v.isBlank()).map(RecordingsResource::trait));
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("items", page.items());
-    body.put("nextCursor", page.nextCursor().orElse(null));
+    body.put("items", result.items());
+    body.put("nextCursor", result.nextCursor().orElse(null));
     return body;
   }
 
@@ -120,6 +130,15 @@ public class RecordingsResource {
       }
     }
     return false;
+  }
+
+  /** {@code name:value}, the name as identify() sent it. */
+  private static Map.Entry<String, String> trait(String nameValue) {
+    int colon = nameValue.indexOf(':');
+    if (colon < 1 || colon > 64) {
+      throw ProblemException.validation("trait", "must be name:value, e.g. email:ada@example.com");
+    }
+    return Map.entry(nameValue.substring(0, colon), nameValue.substring(colon + 1));
   }
 
   private static Optional<Instant> instant(String field, String value) {

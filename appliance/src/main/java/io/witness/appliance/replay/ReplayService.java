@@ -8,16 +8,40 @@ import io.witness.appliance.recording.RecordingStore;
 import io.witness.appliance.recording.RecordingSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.witness.appliance.subject.SubjectService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** Read side of recordings for the console and API clients. */
 @ApplicationScoped
 public class ReplayService {
   @Inject RecordingStore store;
+  @Inject SubjectService subjects;
 
-  public RecordingPage list(RecordingQuery query) {
-    return store.list(query);
+  /**
+   * The recordings matching {@code query}, and when a data subject is named (by id, or by an exact trait such as
+   * its email), only that subject's: its own recordings and those of every visitor identify() linked to it, found
+   * through blind indexes.
+   */
+  public RecordingPage list(RecordingQuery query, Optional<String> subject, Optional<Map.Entry<String, String>> trait) {
+    if (subject.isEmpty() && trait.isEmpty()) {
+      return store.list(query);
+    }
+    Set<String> refs = new HashSet<>();
+    for (String site : subjects.siteIds(query.siteId())) {
+      Optional<Set<String>> ofSubject = subject.map(id -> subjects.keySubjects(site, id));
+      Optional<Set<String>> ofTrait = trait.map(t -> subjects.keySubjectsByTrait(site, t.getKey(), t.getValue()));
+      Set<String> both = new HashSet<>(ofSubject.or(() -> ofTrait).orElseThrow());
+      ofTrait.ifPresent(both::retainAll);
+      refs.addAll(both);
+    }
+    return store.list(new RecordingQuery(query.from(), query.to(), query.page(), query.minDurationMs(),
+        query.maxDurationMs(), query.hasError(), query.siteId(), Optional.of(refs), query.clientIp(),
+        query.limit(), query.cursor()));
   }
 
   public RecordingDetail detail(String id) {

@@ -58,11 +58,16 @@ class JournalReplayIT {
         kept.add(events.get(i));
       }
       byte[] joined = String.join(",", json).getBytes(StandardCharsets.UTF_8);
-      entries.add(new IngestJournal.Entry("demo", SESSION_ID, seq, Zstd.compress(joined, 3)));
+      entries.add(new IngestJournal.Entry("demo", SESSION_ID, seq, Zstd.compress(joined, 3),
+          io.witness.appliance.recording.LiveBatch.Origin.UNKNOWN));
     }
     expected = kept;
     Path journalDir = dataDir.resolve("journal");
-    try (IngestJournal journal = new IngestJournal(journalDir, 1)) {
+    // The journal's segment keys are wrapped by the root key the appliance will unseal from this data directory.
+    try (io.witness.appliance.crypto.PassphraseCustody custody = io.witness.appliance.crypto.PassphraseCustody
+        .create(dataDir.resolve("keys"), Deployments.ROOT_PASSPHRASE.toCharArray(),
+            new io.witness.appliance.crypto.PassphraseCustody.Argon2(1024, 1, 1));
+        IngestJournal journal = new IngestJournal(journalDir, custody, 1)) {
       int third = entries.size() / 3;
       journal.append(entries.subList(0, third));
       journal.append(entries.subList(third, 2 * third));

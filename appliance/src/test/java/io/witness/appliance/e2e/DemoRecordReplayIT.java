@@ -100,7 +100,7 @@ class DemoRecordReplayIT {
       // The appliance lists it, with the facts of the visit, and stores no typed text.
       JsonNode item;
       try {
-        item = api.awaitListed(Map.of("urlContains", "/demo/"),
+        item = api.awaitListed(Map.of("page", "/demo/confirm.html"),
             i -> i.get("pageCount").asInt() >= 2 && i.get("errorCount").asInt() >= 1, Duration.ofSeconds(30));
       } catch (AssertionError e) {
         throw new AssertionError("the demo visit is not stored whole. A recording that starts at confirm.html means "

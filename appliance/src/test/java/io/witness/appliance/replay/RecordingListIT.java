@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code GET /api/v1/recordings}: every filter, alone and combined, keyset pagination, and the literal treatment
- * of LIKE wildcards, quotes and SQL in {@code urlContains} (the injection test of the list query builder).
+ * of wildcards, quotes and SQL in {@code page} (the injection test of the list query builder).
  *
  * <p>The test imports its own small recordings, all starting inside a random window of a year long past, and
  * always queries within that window: other test classes may share the running appliance.
@@ -140,36 +140,35 @@ class RecordingListIT {
   }
 
   @Test
-  void urlContains_isACaseInsensitiveSubstring() {
-    assertEquals(set(1), list("urlContains=checkout"));
-    assertEquals(set(5), list("urlContains=" + WitnessApi.encode("shop.example/CASETEST")));
-    assertEquals(set(0, 1, 2, 3, 4, 5, 6, 7), list("urlContains=" + WitnessApi.encode("SHOP.EXAMPLE")));
-    assertEquals(set(1), list("urlContains=" + WitnessApi.encode("?step=2")));
+  void page_isAnExactPathMatch_throughItsBlindIndex() {
+    assertEquals(set(1), list("page=" + WitnessApi.encode("/checkout")));
+    assertEquals(set(1), list("page=" + WitnessApi.encode("https://other.example/checkout?step=9#x")),
+        "a URL is reduced to its path");
+    assertEquals(set(5), list("page=" + WitnessApi.encode("/CaseTest")));
+    assertEquals(set(), list("page=" + WitnessApi.encode("/casetest")), "paths are case-sensitive");
+    assertEquals(set(), list("page=" + WitnessApi.encode("/check")), "no substring match: values are sealed");
   }
 
   @Test
-  void urlContains_wildcardsQuotesAndSqlAreLiteral() {
+  void page_wildcardsQuotesAndSqlAreLiteral() {
     Map<String, Set<Integer>> cases = new java.util.LinkedHashMap<>();
-    cases.put("%", set(2));
-    cases.put("_", set(2, 3));
-    cases.put("%_", set(2));
-    cases.put("100%", set(2));
-    cases.put("a_b", set(3));
-    cases.put("h_me", set());
-    cases.put("sh%p", set());
-    cases.put("!", set(6));
-    cases.put("!s", set(6));
-    cases.put("'", set(4));
-    cases.put("\"x\"", set(4));
-    cases.put("\\", set());
+    cases.put("/100%_off", set(2));
+    cases.put("/a_b/c", set(3));
+    cases.put("/o'reilly", set(4));
+    cases.put("/it!s", set(6));
+    cases.put("%", set());
+    cases.put("_", set());
     cases.put("' OR '1'='1", set());
     cases.put("%' OR 1=1 --", set());
-    cases.put("') OR 1=1 --", set());
     cases.put("x'; DROP TABLE recordings; --", set());
-    cases.put("' UNION SELECT r FROM RecordingEntity r --", set());
     cases.forEach((text, expected) ->
-        assertEquals(expected, list("urlContains=" + WitnessApi.encode(text)), "urlContains=" + text));
+        assertEquals(expected, list("page=" + WitnessApi.encode(text)), "page=" + text));
     assertEquals(set(0, 1, 2, 3, 4, 5, 6, 7), list(""), "every recording is still there");
+  }
+
+  @Test
+  void urlContains_isRefusedWithAPointerToPage() {
+    api.get("/api/v1/recordings?urlContains=checkout").assertProblem(400, "validation");
   }
 
   @Test
@@ -189,8 +188,8 @@ class RecordingListIT {
   @Test
   void filters_combine() {
     assertEquals(set(1, 3), list("hasError=true&minDurationMs=5000"));
-    assertEquals(set(3), list("hasError=true&urlContains=_&from=" + at(1)));
-    assertEquals(set(7), list("urlContains=twin&maxDurationMs=3000"));
+    assertEquals(set(3), list("hasError=true&page=" + WitnessApi.encode("/a_b/c") + "&from=" + at(1)));
+    assertEquals(set(7), list("page=%2Ftwin&maxDurationMs=3000"));
   }
 
   @Test

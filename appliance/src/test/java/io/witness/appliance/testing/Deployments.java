@@ -14,6 +14,9 @@ public final class Deployments {
   private Deployments() {}
 
   /** The appliance with its default configuration; use with {@code @Deployment(testable = false)}. */
+  /** The root keystore passphrase of every test deployment. */
+  public static final String ROOT_PASSPHRASE = RunningAppliance.ROOT_PASSPHRASE;
+
   public static JavaArchive appliance() {
     return ShrinkWrap.create(JavaArchive.class, "witness-appliance.jar");
   }
