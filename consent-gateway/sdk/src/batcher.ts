@@ -48,19 +48,25 @@ export class Batcher {
 
 /**
  * Splits events into consecutive parts whose envelopes stay within `limit` bytes, given the envelope's
- * `overhead`. An event too big for any part forms a part of its own (it is then sent without keepalive).
+ * `overhead` (`firstOverhead` for the first part, which may carry an identity). An event too big for any part
+ * forms a part of its own (it is then sent without keepalive).
  */
-export function splitBySize(events: string[], sizes: number[], overhead: number, limit: number): string[][] {
+export function splitBySize(
+  events: string[],
+  sizes: number[],
+  overhead: number,
+  limit: number,
+  firstOverhead = overhead,
+): string[][] {
   const parts: string[][] = [];
   let part: string[] = [];
-  let bytes = overhead;
+  let bytes = firstOverhead;
   events.forEach((event, i) => {
     const added = (part.length > 0 ? 1 : 0) + sizes[i];
     if (part.length > 0 && bytes + added > limit) {
       parts.push(part);
       part = [];
-      bytes = overhead;
-      bytes += sizes[i];
+      bytes = overhead + sizes[i];
     } else bytes += added;
     part.push(event);
   });

@@ -27,19 +27,28 @@ export interface EnvelopeHeader {
   sessionId: string;
   seq: number;
   sentAt: number;
+  visitorId?: string;
+  /** The `identity` object, already serialised (identity.ts). */
+  identity?: string;
 }
 
-/** Builds the JSON body of one batch from already serialised events (each a JSON object). */
+/**
+ * Builds the JSON body of one batch from already serialised events (each a JSON object). Field order is the
+ * protocol's: v, sessionId, seq, sentAt, visitorId, identity, events (the server peeks at sessionId and seq).
+ */
 export function buildEnvelope(header: EnvelopeHeader, eventJson: readonly string[]): string {
+  const { sessionId, seq, sentAt, visitorId, identity } = header;
   return (
-    `{"v":${PROTOCOL_VERSION},"sessionId":${JSON.stringify(header.sessionId)},` +
-    `"seq":${header.seq},"sentAt":${header.sentAt},"events":[${eventJson.join(',')}]}`
+    `{"v":${PROTOCOL_VERSION},"sessionId":${JSON.stringify(sessionId)},"seq":${seq},"sentAt":${sentAt}` +
+    (visitorId === undefined ? '' : `,"visitorId":${JSON.stringify(visitorId)}`) +
+    (identity === undefined ? '' : `,"identity":${identity}`) +
+    `,"events":[${eventJson.join(',')}]}`
   );
 }
 
 /** Bytes of an envelope around no events, large enough for any seq and sentAt of the session. */
-export function envelopeOverhead(sessionId: string): number {
-  return utf8Length(buildEnvelope({ sessionId, seq: Number.MAX_SAFE_INTEGER, sentAt: Number.MAX_SAFE_INTEGER }, []));
+export function envelopeOverhead(header: Omit<EnvelopeHeader, 'seq' | 'sentAt'>): number {
+  return utf8Length(buildEnvelope({ ...header, seq: Number.MAX_SAFE_INTEGER, sentAt: Number.MAX_SAFE_INTEGER }, []));
 }
 
 /** UTF-8 length of a string without encoding it (lone surrogates count as the 3 bytes of U+FFFD). */

@@ -9,16 +9,19 @@ import {
   type RecordedEvent,
   utf8Length,
 } from './envelope';
+import { identityJson, type Traits } from './identity';
 import type { ResolvedOptions } from './options';
 import { Session } from './session';
 import { KEEPALIVE_LIMIT, Transport, type TransportStats } from './transport';
+import { loadVisitorId } from './visitor';
 
 /**
  * Glues rrweb to the batcher, the session and the transport.
  *
  * Invariants: every batch belongs to the session that was current when its events were recorded (the open batch
  * is closed before a session is renewed), and a renewed session starts with a Meta + FullSnapshot: incremental
- * events between the renewal and that snapshot are dropped, since they could not be replayed.
+ * events between the renewal and that snapshot are dropped, since they could not be replayed. Every batch
+ * carries the visitor id; an identity from `identify()` waits in memory for the next batch that closes.
  * Everything runs on the page's main thread; rrweb calls `onEvent` synchronously.
  */
 
@@ -41,7 +44,10 @@ export interface RecorderDeps {
   record: RecordFn;
   consolePlugin: (options: typeof consolePluginOptions) => unknown;
   fetch: typeof fetch;
+  /** The tab's sessionStorage (the session); undefined where refused. */
   storage: Storage | undefined;
+  /** The browser's localStorage (the visitor id); undefined where refused. */
+  visitorStorage: Storage | undefined;
   random: () => number;
   /** Whether the browser has CompressionStream. */
   gzip: boolean;
@@ -59,6 +65,9 @@ export class Recorder {
   private readonly batcher: Batcher;
   private readonly transport: Transport;
   private session: Session | undefined;
+  private visitor: string | undefined;
+  /** The identity's JSON until a batch carries it. */
+  private identity: string | undefined;
   private stopRecording: (() => void) | undefined;
   private awaitingSnapshot = false;
   private droppedEvents = 0;
@@ -83,9 +92,20 @@ export class Recorder {
     return this.session?.id;
   }
 
+  /** The visitor id; undefined before the first `start()`. */
+  visitorId(): string | undefined {
+    return this.visitor;
+  }
+
+  /** Puts the data subject on the next batch that closes, replacing one still waiting; throws a TypeError. */
+  identify(subjectId: string, traits?: Traits): void {
+    this.identity = identityJson(subjectId, traits);
+  }
+
   start(): void {
     if (this.stopRecording) return;
     const now = Date.now();
+    this.visitor ??= loadVisitorId([this.deps.visitorStorage, this.deps.storage]);
     if (!this.session) this.session = new Session(this.deps.storage, this.options.sessionIdleMs, now);
     else if (this.session.idle(now)) this.session.renew(now);
     this.awaitingSnapshot = false; // rrweb starts with Meta + FullSnapshot
@@ -137,7 +157,8 @@ export class Recorder {
     const json = JSON.stringify(event.type === EventType.Plugin ? capConsoleEvent(event) : event);
     const size = utf8Length(json);
     if (size > MAX_DECOMPRESSED_BYTES - 1024) {
-      this.droppedEvents++; // the server would refuse any batch holding it
+      // the server would refuse any batch holding it (1 KiB: more than an envelope without identity needs)
+      this.droppedEvents++;
       return;
     }
     this.batcher.add(json, size);
@@ -153,20 +174,30 @@ export class Recorder {
     }, 0);
   }
 
-  /** Closes a batch: it gets the session's next seq and goes to the transport. */
+  /**
+   * Closes a batch: it gets the session's next seq, the visitor id and the waiting identity, and goes to the
+   * transport. A batch that the identity would push over the server's 16 MiB leaves it to the next one.
+   */
   private close(events: string[], send = true): void {
     const session = this.session!;
-    const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now() };
-    const json = buildEnvelope(header, events);
-    this.transport.enqueue({ json, bytes: utf8Length(json) }, send);
+    const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now(), visitorId: this.visitor };
+    let json = buildEnvelope({ ...header, identity: this.identity }, events);
+    let bytes = utf8Length(json);
+    if (this.identity !== undefined) {
+      if (bytes <= MAX_DECOMPRESSED_BYTES) this.identity = undefined; // this body (and its retries) carries it
+      else bytes = utf8Length((json = buildEnvelope(header, events)));
+    }
+    this.transport.enqueue({ json, bytes }, send);
   }
 
   /** The page may be gone at the next task: send everything now, the open batch cut to keepalive size. */
   private readonly onHide = (): void => {
     const { events, sizes } = this.batcher.take();
     if (events.length > 0) {
-      const overhead = envelopeOverhead(this.session!.id);
-      for (const part of splitBySize(events, sizes, overhead, KEEPALIVE_LIMIT)) this.close(part, false);
+      const header = { sessionId: this.session!.id, visitorId: this.visitor };
+      const overhead = envelopeOverhead(header);
+      const first = envelopeOverhead({ ...header, identity: this.identity }); // the first part carries it
+      for (const part of splitBySize(events, sizes, overhead, KEEPALIVE_LIMIT, first)) this.close(part, false);
     }
     this.transport.sendAllNow();
   };

@@ -10,7 +10,7 @@
 export const STORAGE_KEY = 'witness.session';
 const ID_LENGTH = 22; // 22 x 6 random bits = 132 bits
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export const ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 interface Stored {
   id: string;

@@ -58,6 +58,12 @@ describe('splitBySize', () => {
     expect(parts).toEqual([['aaaa', 'bbbb'], ['cccc', 'dddd'], ['eeee']]);
   });
 
+  it('splitBySize_firstPartHasItsOwnOverhead', () => {
+    const events = ['aaaa', 'bbbb', 'cccc', 'dddd'];
+    expect(splitBySize(events, [4, 4, 4, 4], 10, 20, 15)).toEqual([['aaaa'], ['bbbb', 'cccc'], ['dddd']]);
+    expect(splitBySize(events, [4, 4, 4, 4], 10, 20, 50)).toEqual([['aaaa'], ['bbbb', 'cccc'], ['dddd']]);
+  });
+
   it('splitBySize_oversizedEventStandsAlone', () => {
     expect(splitBySize(['a', 'big', 'b'], [1, 100, 1], 10, 20)).toEqual([['a'], ['big'], ['b']]);
   });

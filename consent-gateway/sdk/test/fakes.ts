@@ -10,7 +10,15 @@ export interface ReceivedRequest {
   keepalive: boolean;
   bodyBytes: number;
   text: string;
-  json: { v: number; sessionId: string; seq: number; sentAt: number; events: RecordedEvent[] };
+  json: {
+    v: number;
+    sessionId: string;
+    seq: number;
+    sentAt: number;
+    visitorId?: string;
+    identity?: { subject: string; traits?: Record<string, unknown> };
+    events: RecordedEvent[];
+  };
 }
 
 /**
@@ -96,6 +104,7 @@ export function newRecorder(
     consolePlugin: (o) => ({ name: 'rrweb/console@1', options: o }),
     fetch: server.fetch,
     storage: sessionStorage,
+    visitorStorage: localStorage,
     random: () => 0.5,
     gzip: false,
     ...deps,
@@ -105,4 +114,45 @@ export function newRecorder(
 /** Lets pending promise callbacks run (fetch answers, compression) without moving fake time. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => queueMicrotask(resolve));
+}
+
+/**
+ * A working Storage over a Map that records every write; `refuse` makes every call throw, as a browser that
+ * blocks storage (SecurityError) does.
+ */
+export class RecordingStorage implements Storage {
+  readonly writes: Array<[string, string]> = [];
+  private readonly items = new Map<string, string>();
+
+  constructor(private readonly refuse = false) {}
+
+  get length(): number {
+    return this.check().items.size;
+  }
+
+  key(index: number): string | null {
+    return [...this.check().items.keys()][index] ?? null;
+  }
+
+  getItem(key: string): string | null {
+    return this.check().items.get(key) ?? null;
+  }
+
+  setItem(key: string, value: string): void {
+    this.check().writes.push([key, value]);
+    this.items.set(key, value);
+  }
+
+  removeItem(key: string): void {
+    this.check().items.delete(key);
+  }
+
+  clear(): void {
+    this.check().items.clear();
+  }
+
+  private check(): this {
+    if (this.refuse) throw new DOMException('The operation is insecure.', 'SecurityError');
+    return this;
+  }
 }

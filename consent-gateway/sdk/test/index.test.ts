@@ -10,7 +10,9 @@ describe('Witness API (with the real rrweb)', () => {
 
   it('start_beforeInitThrows', () => {
     expect(() => Witness.start()).toThrow(/init/);
+    expect(() => Witness.identify('customer-4711')).toThrow(/init/);
     expect(Witness.sessionId()).toBeUndefined();
+    expect(Witness.visitorId()).toBeUndefined();
   });
 
   it('init_requiresEndpointAndSiteKey', () => {
@@ -25,14 +27,22 @@ describe('Witness API (with the real rrweb)', () => {
     // happy-dom names DOMTokenList without defining it; rrweb's polyfill reads its prototype
     if ('DOMTokenList' in window && !window.DOMTokenList) vi.stubGlobal('DOMTokenList', class {});
     document.body.innerHTML = '<form id="login"><input type="password" value="hunter2"><button>Go</button></form>';
+    localStorage.clear();
     Witness.init({ endpoint: 'https://witness.test/', siteKey: 'site-key-1' });
     expect(Witness.sessionId()).toBeUndefined();
+    expect(Witness.visitorId()).toBeUndefined();
+    expect(() => Witness.identify('customer-4711', { plan: ['pro'] } as never)).toThrow(TypeError);
+    Witness.identify('customer-4711', { plan: 'pro' });
+    expect(localStorage.length).toBe(0);
     Witness.start();
     await Witness.flush();
     const [request] = server.requests;
     expect(request.url).toBe('https://witness.test/ingest/v1/batches');
     expect(request.headers['Content-Encoding']).toBe('gzip');
     expect(request.json).toMatchObject({ v: 1, sessionId: Witness.sessionId(), seq: 0 });
+    expect(request.json.visitorId).toBe(Witness.visitorId());
+    expect(localStorage.getItem('witness.visitor')).toBe(Witness.visitorId());
+    expect(request.json.identity).toEqual({ subject: 'customer-4711', traits: { plan: 'pro' } });
     expect(request.json.events.map((e) => e.type)).toEqual(expect.arrayContaining([4, 2]));
     expect(request.text).not.toContain('hunter2');
     expect(Witness.stats()).toMatchObject({ sent: 1, rejected: 0, dropped: 0 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEnvelope, envelopeOverhead, utf8Length } from '../src/envelope';
+import { identityJson } from '../src/identity';
 import { newSessionId } from '../src/session';
 import { validateBody } from './protocol-validator';
 
@@ -34,6 +35,20 @@ describe('SDK envelopes', () => {
     }
   });
 
+  it('buildEnvelope_withVisitorAndIdentityIsValidInProtocolOrder', () => {
+    const events = [JSON.stringify({ type: 4, timestamp: 1_795_597_200_000, data: { href: 'https://a.example/' } })];
+    const identity = identityJson('customer-4711', { plan: 'pro', seats: 12, beta: true });
+    const header = { sessionId: newSessionId(), seq: 7, sentAt: Date.now(), visitorId: newSessionId(), identity };
+    const body = buildEnvelope(header, events);
+    expect(validateBody(body)).toEqual({ status: 200 });
+    const parsed = JSON.parse(body);
+    expect(Object.keys(parsed)).toEqual(['v', 'sessionId', 'seq', 'sentAt', 'visitorId', 'identity', 'events']);
+    expect(parsed.identity).toEqual({ subject: 'customer-4711', traits: { plan: 'pro', seats: 12, beta: true } });
+    expect(Object.keys(JSON.parse(buildEnvelope({ ...header, identity: undefined }, events)))).not.toContain(
+      'identity',
+    );
+  });
+
   it('utf8Length_matchesTextEncoder', () => {
     for (const s of ['', 'abc', 'ü', '€', '😀', 'a😀b€ü', '\ud800x']) {
       expect(utf8Length(s)).toBe(new TextEncoder().encode(s).byteLength);
@@ -41,8 +56,15 @@ describe('SDK envelopes', () => {
   });
 
   it('envelopeOverhead_boundsEveryHeader', () => {
-    const id = newSessionId();
-    const empty = buildEnvelope({ sessionId: id, seq: 2_147_483_647, sentAt: Date.now() }, []);
-    expect(envelopeOverhead(id)).toBeGreaterThanOrEqual(utf8Length(empty));
+    const header = { sessionId: newSessionId(), visitorId: newSessionId(), identity: identityJson('s€', { a: 'ü' }) };
+    for (const h of [{ sessionId: header.sessionId }, { ...header, identity: undefined }, header]) {
+      const empty = buildEnvelope({ ...h, seq: 2_147_483_647, sentAt: Date.now() }, []);
+      expect(envelopeOverhead(h)).toBeGreaterThanOrEqual(utf8Length(empty));
+    }
+  });
+
+  it('envelopeOverhead_withoutIdentityStaysUnderTheOneKibReserveForEvents', () => {
+    const longest = { sessionId: 'i'.repeat(64), visitorId: 'v'.repeat(64) };
+    expect(envelopeOverhead(longest)).toBeLessThan(1024); // recorder.ts drops events over 16 MiB - 1 KiB
   });
 });

@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_DECOMPRESSED_BYTES } from '../src/envelope';
+import { STORAGE_KEY } from '../src/session';
+import { VISITOR_KEY } from '../src/visitor';
+import { FakeRrweb, FakeServer, newRecorder, RecordingStorage, settle } from './fakes';
+import { validateBody } from './protocol-validator';
+
+/** 32 traits of 1024 characters: an identity of about 34 KB. */
+const BIG_TRAITS = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`t${i}`, 'v'.repeat(1024)]));
+
+function hidePage(): void {
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+describe('Recorder visitor id and identify', () => {
+  let server: FakeServer;
+  let rrweb: FakeRrweb;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-25T09:00:00Z') });
+    sessionStorage.clear();
+    localStorage.clear();
+    server = new FakeServer();
+    rrweb = new FakeRrweb();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+  });
+
+  it('start_createsTheVisitorIdAndEveryBatchCarriesIt', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.identify('customer-4711');
+    await recorder.flush();
+    expect(recorder.visitorId()).toBeUndefined();
+    expect(localStorage.length).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+
+    recorder.start();
+    const visitorId = recorder.visitorId()!;
+    expect(visitorId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(localStorage.getItem(VISITOR_KEY)).toBe(visitorId);
+    await recorder.flush();
+    rrweb.mouseMove();
+    await recorder.flush();
+    rrweb.mouseMove();
+    recorder.stop();
+    await recorder.flush();
+    expect(server.requests.map((r) => r.json.visitorId)).toEqual([visitorId, visitorId, visitorId]);
+    for (const r of server.requests) expect(validateBody(r.text)).toEqual({ status: 200 });
+  });
+
+  it('visitorId_persistsAcrossRecordersAndTabsWithTheSameLocalStorage', async () => {
+    const first = newRecorder(server, rrweb);
+    first.start();
+    await first.flush();
+    sessionStorage.clear(); // another tab: a new session, the same browser
+    const other = newRecorder(server, new FakeRrweb());
+    other.start();
+    await other.flush();
+    expect(other.visitorId()).toBe(first.visitorId());
+    expect(other.sessionId()).not.toBe(first.sessionId());
+    expect(server.requests.map((r) => r.json.visitorId)).toEqual([first.visitorId(), first.visitorId()]);
+  });
+
+  it('visitorId_fallsBackToTheTabStorageWhereLocalStorageIsRefused', async () => {
+    const recorder = newRecorder(server, rrweb, {}, { visitorStorage: new RecordingStorage(true) });
+    recorder.start();
+    await recorder.flush();
+    expect(sessionStorage.getItem(VISITOR_KEY)).toBe(recorder.visitorId());
+    expect(server.requests[0].json.visitorId).toBe(recorder.visitorId());
+  });
+
+  it('identify_beforeStartGoesOnTheFirstBatch', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.identify('customer-4711', { plan: 'pro' });
+    recorder.start();
+    await recorder.flush();
+    rrweb.mouseMove();
+    await recorder.flush();
+    expect(server.requests[0].json.identity).toEqual({ subject: 'customer-4711', traits: { plan: 'pro' } });
+    expect(server.requests[1].json).not.toHaveProperty('identity');
+    const fields = ['v', 'sessionId', 'seq', 'sentAt', 'visitorId', 'identity', 'events'];
+    expect(Object.keys(server.requests[0].json)).toEqual(fields);
+    expect(validateBody(server.requests[0].text)).toEqual({ status: 200 });
+  });
+
+  it('identify_afterStartGoesOnTheNextBatchOnce', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start();
+    await recorder.flush(); // seq 0, before identify
+    recorder.identify('customer-4711', { seats: 3, beta: true });
+    rrweb.mouseMove();
+    await recorder.flush(); // seq 1
+    rrweb.mouseMove();
+    await recorder.flush(); // seq 2
+    expect(server.requests.map((r) => r.json.identity)).toEqual([
+      undefined,
+      { subject: 'customer-4711', traits: { seats: 3, beta: true } },
+      undefined,
+    ]);
+  });
+
+  it('identify_aSecondCallBeforeTheBatchClosesReplacesTheFirst', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start();
+    recorder.identify('first-subject', { plan: 'free' });
+    recorder.identify('second-subject');
+    await recorder.flush();
+    expect(server.requests[0].json.identity).toEqual({ subject: 'second-subject' });
+    expect(server.requests[0].text).not.toContain('first-subject');
+  });
+
+  it('identify_isCarriedAgainWhenTheBatchIsRetried', async () => {
+    server.answer(503, 'network');
+    const recorder = newRecorder(server, rrweb);
+    recorder.start();
+    recorder.identify('customer-4711', { plan: 'pro' });
+    await recorder.flush();
+    vi.advanceTimersByTime(1_000);
+    await settle();
+    vi.advanceTimersByTime(2_000);
+    await settle();
+    expect(server.requests).toHaveLength(3);
+    for (const r of server.requests) expect(r.text).toBe(server.requests[0].text);
+    expect(server.requests[0].json.identity?.subject).toBe('customer-4711');
+    expect(recorder.stats()).toMatchObject({ sent: 1, retries: 2 });
+  });
+
+  it('identify_badArgumentsThrowAndKeepTheWaitingIdentity', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.identify('customer-4711');
+    expect(() => recorder.identify('')).toThrow(TypeError);
+    expect(() => recorder.identify('s', { address: { city: 'B' } } as never)).toThrow(TypeError);
+    recorder.start();
+    await recorder.flush();
+    expect(server.requests[0].json.identity).toEqual({ subject: 'customer-4711' });
+  });
+
+  it('identify_writesNothingToStorage', async () => {
+    const local = new RecordingStorage();
+    const tab = new RecordingStorage();
+    const recorder = newRecorder(server, rrweb, {}, { visitorStorage: local, storage: tab });
+    recorder.identify('alice@example.com', { email: 'alice@example.com' });
+    expect([local.writes, tab.writes]).toEqual([[], []]);
+    recorder.start();
+    recorder.identify('bob@example.com', { email: 'bob@example.com' });
+    await recorder.flush();
+    expect(server.requests[0].text).toContain('bob@example.com');
+    const writes = [...local.writes, ...tab.writes];
+    expect(new Set(writes.map(([key]) => key))).toEqual(new Set([VISITOR_KEY, STORAGE_KEY]));
+    for (const [, value] of writes) expect(value).not.toContain('example.com');
+  });
+
+  it('identify_aBatchTooBigToCarryTheIdentityLeavesItToTheNext', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start();
+    await recorder.flush(); // seq 0
+    recorder.identify('customer-4711', BIG_TRAITS);
+    // an event just under the per-event limit: with the identity its body would exceed 16 MiB
+    rrweb.emit({ type: 5, data: { tag: 'huge', payload: 'h'.repeat(MAX_DECOMPRESSED_BYTES - 1024 - 200) } });
+    rrweb.mouseMove();
+    await recorder.flush();
+    const [, huge, next] = server.requests;
+    expect(huge.json).not.toHaveProperty('identity');
+    expect(huge.text.length).toBeLessThanOrEqual(MAX_DECOMPRESSED_BYTES);
+    expect(next.json.identity?.subject).toBe('customer-4711');
+    expect(server.seqs()).toEqual([0, 1, 2]);
+  });
+
+  it('pageHide_theFirstPartCarriesTheIdentityWithinTheKeepaliveSize', async () => {
+    const recorder = newRecorder(server, rrweb, { batchIntervalMs: 60_000 });
+    recorder.start();
+    await recorder.flush(); // seq 0
+    const payload = 'p'.repeat(10_000);
+    for (let i = 0; i < 15; i++) rrweb.emit({ type: 5, data: { tag: 'big', payload } });
+    recorder.identify('customer-4711', BIG_TRAITS);
+    server.requests.length = 0;
+    hidePage();
+    expect(server.requests.map((r) => r.json.identity?.subject)).toEqual([
+      'customer-4711',
+      ...Array(server.requests.length - 1).fill(undefined),
+    ]);
+    expect(server.requests.every((r) => r.bodyBytes <= 64 * 1024)).toBe(true);
+    expect(server.requests.flatMap((r) => r.json.events)).toHaveLength(15);
+    for (const r of server.requests) expect(validateBody(r.text)).toEqual({ status: 200 });
+  });
+});
