@@ -11,20 +11,29 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Unseals the root key first thing at start, before any bean exists and so before anything is written (the
- * database, the transaction log, the ingest journal): a missing passphrase, a wrong one or a damaged keystore stops
- * the start with one message saying what to do. On the very first start (no keystore in {@code witness.keys-dir},
- * by default {@code <data dir>/keys}) a new root key is sealed under the passphrase. The custody is then a
- * {@link KeyCustody} bean, closed at shutdown.
+ * Opens the root key's custody first thing at start, before any bean exists and so before anything is written
+ * (the database, the transaction log, the ingest journal): a missing passphrase or PIN, a wrong one, a damaged
+ * keystore, a missing PKCS#11 library or token stops the start with one message saying what to do. The custody is
+ * then a {@link KeyCustody} bean, closed at shutdown.
  *
- * <p>Configuration (MP config, so environment variables work): {@code WITNESS_ROOT_PASSPHRASE} or
- * {@code WITNESS_ROOT_PASSPHRASE_FILE} (see {@link RootPassphrase}); {@code WITNESS_KEYS_DIR};
- * {@code crypto.argon2-memory-kib} (cost of a new keystore only; tests lower it).
+ * <p>Configuration (MP config, so environment variables work): {@code witness.key-custody} is {@code passphrase}
+ * (the default) or {@code pkcs11}.
+ * <ul>
+ *   <li>{@code passphrase} ({@link PassphraseCustody}): {@code WITNESS_ROOT_PASSPHRASE} or
+ *       {@code WITNESS_ROOT_PASSPHRASE_FILE} (see {@link RootPassphrase}); {@code WITNESS_KEYS_DIR}, by default
+ *       {@code <data dir>/keys}, where the very first start seals a new root key; {@code crypto.argon2-memory-kib}
+ *       (cost of a new keystore only; tests lower it).
+ *   <li>{@code pkcs11} ({@link Pkcs11Custody}): {@code witness.pkcs11.library} (the module's path),
+ *       {@code witness.pkcs11.token-label} or {@code witness.pkcs11.slot}, and {@code witness.pkcs11.pin} or
+ *       {@code witness.pkcs11.pin-file} (see {@link Pkcs11Pin}); the first start generates root key version 1 on
+ *       the token.
+ * </ul>
  */
 public class RootKeyExtension implements Extension {
   private static final Logger LOG = Logger.getLogger(RootKeyExtension.class.getName());
@@ -33,30 +42,14 @@ public class RootKeyExtension implements Extension {
 
   void unseal(@Observes @Priority(0) BeforeBeanDiscovery event) {
     Config config = ConfigProvider.getConfig();
-    Path dataDir = Path.of(config.getOptionalValue("witness.data-dir", String.class).orElse("./data"));
-    Path keysDir = Path.of(config.getOptionalValue("witness.keys-dir", String.class)
-        .orElse(dataDir.resolve("keys").toString())).toAbsolutePath().normalize();
     try {
-      Map<String, String> source = new HashMap<>();
-      config.getOptionalValue("witness.root-passphrase", String.class)
-          .ifPresent(v -> source.put(RootPassphrase.VARIABLE, v));
-      config.getOptionalValue("witness.root-passphrase-file", String.class)
-          .ifPresent(v -> source.put(RootPassphrase.FILE_VARIABLE, v));
-      char[] passphrase = RootPassphrase.from(source);
-      try {
-        if (PassphraseCustody.exists(keysDir)) {
-          custody = PassphraseCustody.open(keysDir, passphrase);
-        } else {
-          int memory = config.getOptionalValue("crypto.argon2-memory-kib", Integer.class)
-              .orElse(PassphraseCustody.Argon2.DEFAULT.memoryKiB());
-          custody = PassphraseCustody.create(keysDir, passphrase, new PassphraseCustody.Argon2(memory,
-              PassphraseCustody.Argon2.DEFAULT.iterations(), PassphraseCustody.Argon2.DEFAULT.parallelism()));
-          LOG.warning("a new root key was sealed in " + keysDir + ": back up this directory and keep the"
-              + " passphrase; without both, nothing this appliance encrypts can be read again");
-        }
-      } finally {
-        java.util.Arrays.fill(passphrase, '\0');
-      }
+      String kind = config.getOptionalValue("witness.key-custody", String.class).orElse("passphrase").strip();
+      custody = switch (kind) {
+        case "passphrase" -> passphraseCustody(config);
+        case "pkcs11" -> pkcs11Custody(config);
+        default -> throw new CustodyException("witness.key-custody is '" + kind + "': use passphrase (the default)"
+            + " or pkcs11");
+      };
     } catch (CustodyException e) {
       LOG.severe("Witness cannot start: " + e.getMessage());
       DeploymentException stop = new DeploymentException("Witness cannot start: " + e.getMessage());
@@ -64,6 +57,56 @@ public class RootKeyExtension implements Extension {
       throw stop;
     }
     LOG.info(() -> "root key unsealed: " + custody.describe() + ", version " + custody.currentVersion());
+  }
+
+  private static KeyCustody passphraseCustody(Config config) {
+    Path dataDir = Path.of(config.getOptionalValue("witness.data-dir", String.class).orElse("./data"));
+    Path keysDir = Path.of(config.getOptionalValue("witness.keys-dir", String.class)
+        .orElse(dataDir.resolve("keys").toString())).toAbsolutePath().normalize();
+    Map<String, String> source = new HashMap<>();
+    config.getOptionalValue("witness.root-passphrase", String.class)
+        .ifPresent(v -> source.put(RootPassphrase.VARIABLE, v));
+    config.getOptionalValue("witness.root-passphrase-file", String.class)
+        .ifPresent(v -> source.put(RootPassphrase.FILE_VARIABLE, v));
+    char[] passphrase = RootPassphrase.from(source);
+    try {
+      if (PassphraseCustody.exists(keysDir)) {
+        return PassphraseCustody.open(keysDir, passphrase);
+      }
+      int memory = config.getOptionalValue("crypto.argon2-memory-kib", Integer.class)
+          .orElse(PassphraseCustody.Argon2.DEFAULT.memoryKiB());
+      KeyCustody created = PassphraseCustody.create(keysDir, passphrase, new PassphraseCustody.Argon2(memory,
+          PassphraseCustody.Argon2.DEFAULT.iterations(), PassphraseCustody.Argon2.DEFAULT.parallelism()));
+      LOG.warning("a new root key was sealed in " + keysDir + ": back up this directory and keep the"
+          + " passphrase; without both, nothing this appliance encrypts can be read again");
+      return created;
+    } finally {
+      java.util.Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  private static KeyCustody pkcs11Custody(Config config) {
+    Path library = Path.of(config.getOptionalValue("witness.pkcs11.library", String.class).orElseThrow(
+        () -> new CustodyException("witness.key-custody is pkcs11 but witness.pkcs11.library is not set: name the"
+            + " token's PKCS#11 module (for SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)")));
+    Optional<String> label = config.getOptionalValue("witness.pkcs11.token-label", String.class);
+    Optional<Long> slot = config.getOptionalValue("witness.pkcs11.slot", Long.class);
+    if (label.isPresent() == slot.isPresent()) {
+      throw new CustodyException("witness.key-custody is pkcs11: set witness.pkcs11.token-label or"
+          + " witness.pkcs11.slot (exactly one) to choose the token");
+    }
+    Pkcs11Custody.Token token = label.<Pkcs11Custody.Token>map(Pkcs11Custody.Token.Label::new)
+        .orElseGet(() -> new Pkcs11Custody.Token.Slot(slot.orElseThrow()));
+    Map<String, String> source = new HashMap<>();
+    config.getOptionalValue(Pkcs11Pin.SETTING, String.class).ifPresent(v -> source.put(Pkcs11Pin.SETTING, v));
+    config.getOptionalValue(Pkcs11Pin.FILE_SETTING, String.class)
+        .ifPresent(v -> source.put(Pkcs11Pin.FILE_SETTING, v));
+    char[] pin = Pkcs11Pin.from(source);
+    try {
+      return Pkcs11Custody.open(library, token, pin);
+    } finally {
+      java.util.Arrays.fill(pin, '\0');
+    }
   }
 
   void register(@Observes AfterBeanDiscovery event) {

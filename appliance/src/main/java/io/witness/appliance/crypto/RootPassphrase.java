@@ -31,7 +31,7 @@ public final class RootPassphrase {
     if (value != null) {
       passphrase = value.toCharArray();
     } else if (file != null) {
-      passphrase = readFile(Path.of(file));
+      passphrase = readOwnerOnly(Path.of(file), "passphrase file", FILE_VARIABLE);
     } else {
       throw new CustodyException("the root keystore needs a passphrase: set " + VARIABLE + ", or " + FILE_VARIABLE
           + " to a file only the appliance's user can read");
@@ -40,27 +40,31 @@ public final class RootPassphrase {
     return passphrase;
   }
 
-  private static char[] readFile(Path file) {
+  /**
+   * The secret in {@code file} (without one trailing newline), refused if its group or others may read it; shared
+   * with the PKCS#11 PIN file. {@code what} names the file in messages, {@code setting} the setting that named it.
+   */
+  static char[] readOwnerOnly(Path file, String what, String setting) {
     try {
       if (!Files.isRegularFile(file)) {
-        throw new CustodyException(FILE_VARIABLE + " names " + file + ", which is not a file");
+        throw new CustodyException(setting + " names " + file + ", which is not a file");
       }
       try {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
         if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-          throw new CustodyException("the passphrase file " + file + " may be read by others: chmod 600 it");
+          throw new CustodyException("the " + what + " " + file + " may be read by others: chmod 600 it");
         }
       } catch (UnsupportedOperationException e) {
         // Not a POSIX file system: no permission bits to check (the appliance is supported on Linux).
       }
       if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new CustodyException("the passphrase file " + file + " is larger than " + MAX_FILE_BYTES + " bytes");
+        throw new CustodyException("the " + what + " " + file + " is larger than " + MAX_FILE_BYTES + " bytes");
       }
       String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-      // One trailing newline (as editors and echo write it) is not part of the passphrase.
+      // One trailing newline (as editors and echo write it) is not part of the secret.
       return text.endsWith("\n") ? text.substring(0, text.length() - 1).toCharArray() : text.toCharArray();
     } catch (IOException e) {
-      throw new CustodyException("cannot read the passphrase file " + file + ": " + e.getMessage(), e);
+      throw new CustodyException("cannot read the " + what + " " + file + ": " + e.getMessage(), e);
     }
   }
 }
