@@ -20,8 +20,9 @@ import java.util.Map;
  *                                                               WITNESS_ROOT_PASSPHRASE(_FILE) in WITNESS_KEYS_DIR
  * </pre>
  *
- * <p>The keys directory is {@code WITNESS_KEYS_DIR}, else {@code $WITNESS_DATA_DIR/keys}, else {@code ./data/keys}.
- * Exit codes: 0 done, 1 refused (the message says why), 2 wrong usage.
+ * <p>For the passphrase custody only: with {@code WITNESS_KEY_CUSTODY=pkcs11} the root keys never leave the token
+ * and the command refuses. The keys directory is {@code WITNESS_KEYS_DIR}, else {@code $WITNESS_DATA_DIR/keys},
+ * else {@code ./data/keys}. Exit codes: 0 done, 1 refused (the message says why), 2 wrong usage.
  */
 public final class KeysCommand {
   private KeysCommand() {}
@@ -33,6 +34,13 @@ public final class KeysCommand {
   static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       return usage(err);
+    }
+    if ("pkcs11".equals(env.getOrDefault("WITNESS_KEY_CUSTODY", "").strip())) {
+      // The point of a token: its root keys cannot be exported, so there is nothing to split into shares.
+      err.println("witness keys: the root keys are on a PKCS#11 token (WITNESS_KEY_CUSTODY=pkcs11) and never leave"
+          + " it: back the token up as its maker documents (an HSM's backup or key-replication feature); a recovery"
+          + " kit is for the passphrase custody only");
+      return 1;
     }
     Path keysDir = keysDir(env);
     try {

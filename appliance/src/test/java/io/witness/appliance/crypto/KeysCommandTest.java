@@ -59,4 +59,12 @@ class KeysCommandTest {
     }
     assertEquals(2, run(Map.of(), "", "nonsense").exit());
   }
+
+  @Test
+  void recoveryKit_withThePkcs11Custody_isRefusedWithWhatToDoInstead() {
+    Run r = run(Map.of("WITNESS_KEY_CUSTODY", "pkcs11", "WITNESS_KEYS_DIR", dir.toString()), "", "recovery-kit");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("never leave it") && r.err().contains("back the token up"), r.err());
+    assertEquals("", r.out(), "no share is printed");
+  }
 }
