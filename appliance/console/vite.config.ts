@@ -24,13 +24,17 @@ function replayPrefetchFirst(): Plugin {
   };
 }
 
-// The appliance serves the built console from its classpath at /console/ (see README.md).
+// The appliance serves the built console from its classpath at /console/ (see README.md). Maven names the classes
+// directory (WITNESS_CONSOLE_OUT_DIR: the FIPS build has its own); run by hand, the default build's.
+const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+const outDir = env.WITNESS_CONSOLE_OUT_DIR ?? '../target/classes/WEB/console';
+
 // Three plain pages, no client-side router: every screen has a real, bookmarkable URL.
 export default defineConfig({
   base: '/console/',
   plugins: [replayPrefetchFirst()],
   build: {
-    outDir: '../target/classes/WEB/console',
+    outDir,
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,

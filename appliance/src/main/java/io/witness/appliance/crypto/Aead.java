@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -16,9 +15,11 @@ import javax.crypto.spec.GCMParameterSpec;
  * ({@link #context}: e.g. recording id and chunk sequence, or table, column and row), so a ciphertext swapped,
  * reordered, moved to another recording or relabelled with another key version fails to open.
  *
- * <p>IVs are 96 random bits from {@link SecureRandom}; each data key seals far fewer than the 2^32 messages SP
- * 800-38D allows with random IVs (a key per recording). JCE's provider does the AES: Bouncy Castle's pure-Java
- * GCM is ~70× slower (platform.md).
+ * <p>IVs are 96 random bits that the cipher draws itself from {@link CryptoBackend#random()} (SP 800-38D §8.2.2);
+ * each data key seals far fewer than the 2^32 messages SP 800-38D allows with random IVs (a key per recording).
+ * The cipher, not this class, makes the IV because bc-fips in approved-only mode generates GCM IVs only from its
+ * own DRBG. In the default build JCE's provider does the AES (Bouncy Castle's pure-Java GCM is ~70× slower,
+ * platform.md); in the FIPS build bc-fips does.
  */
 public final class Aead {
   static final byte FORMAT = 1;
@@ -29,20 +30,21 @@ public final class Aead {
   /** The bytes an envelope adds to its plaintext. */
   public static final int OVERHEAD = HEADER_BYTES + TAG_BITS / 8;
   private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private Aead() {}
 
   /** Seals {@code plaintext} under {@code key} (version {@code keyVersion}) for the place {@code context}. */
   public static byte[] seal(SecretKey key, int keyVersion, byte[] plaintext, byte[] context) {
-    byte[] iv = new byte[IV_BYTES];
-    RANDOM.nextBytes(iv);
     byte[] out = new byte[HEADER_BYTES + plaintext.length + TAG_BITS / 8];
-    ByteBuffer header = ByteBuffer.wrap(out, 0, HEADER_BYTES);
-    header.put(FORMAT).put(AES_256_GCM).putInt(keyVersion).put(iv);
     try {
-      Cipher c = Cipher.getInstance(TRANSFORMATION);
-      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+      Cipher c = CryptoBackend.cipher(TRANSFORMATION);
+      c.init(Cipher.ENCRYPT_MODE, key, CryptoBackend.random()); // the cipher makes a fresh 96-bit IV, 128-bit tag
+      byte[] iv = c.getIV();
+      if (iv == null || iv.length != IV_BYTES) {
+        throw new IllegalStateException("the AES-GCM provider made a " + (iv == null ? 0 : iv.length * 8)
+            + "-bit IV, not 96");
+      }
+      ByteBuffer.wrap(out, 0, HEADER_BYTES).put(FORMAT).put(AES_256_GCM).putInt(keyVersion).put(iv);
       c.updateAAD(out, 0, HEADER_BYTES);
       c.updateAAD(context);
       c.doFinal(plaintext, 0, plaintext.length, out, HEADER_BYTES);
@@ -65,7 +67,7 @@ public final class Aead {
   public static byte[] open(SecretKey key, byte[] envelope, byte[] context) {
     checkHeader(envelope);
     try {
-      Cipher c = Cipher.getInstance(TRANSFORMATION);
+      Cipher c = CryptoBackend.cipher(TRANSFORMATION);
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, envelope, 6, IV_BYTES));
       c.updateAAD(envelope, 0, HEADER_BYTES);
       c.updateAAD(context);

@@ -7,8 +7,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HKDF with HMAC-SHA-256 (RFC 5869), through JCE's {@code Mac} so that the FIPS build uses its approved HMAC. Used
- * to derive a recording's data key from its subject key and bucket key, and index keys from a site key.
+ * HKDF with HMAC-SHA-256 (RFC 5869), through JCE's {@code Mac} from {@link CryptoBackend} so that the FIPS build
+ * uses its approved HMAC. Used to derive a recording's data key from its subject key and bucket key, and index keys
+ * from a site key.
  */
 public final class Hkdf {
   private static final String HMAC = "HmacSHA256";
@@ -30,7 +31,11 @@ public final class Hkdf {
   }
 
   static byte[] extract(byte[] salt, byte[] ikm) {
-    byte[] s = salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt;
+    // HMAC pads a key shorter than its block with zeros, so padding a short salt to the hash length changes no
+    // output (RFC 5869's "string of HashLen zeros" for no salt is the same rule). It keeps bc-fips in approved-only
+    // mode, which refuses HMAC keys under 112 bits, computing the same keys as the default build.
+    byte[] s = salt == null ? new byte[HASH_LENGTH]
+        : salt.length < HASH_LENGTH ? Arrays.copyOf(salt, HASH_LENGTH) : salt;
     return mac(s).doFinal(ikm);
   }
 
@@ -54,7 +59,7 @@ public final class Hkdf {
 
   private static Mac mac(byte[] key) {
     try {
-      Mac mac = Mac.getInstance(HMAC);
+      Mac mac = CryptoBackend.mac(HMAC);
       mac.init(new SecretKeySpec(key, HMAC));
       return mac;
     } catch (InvalidKeyException e) {

@@ -4,8 +4,8 @@ package io.witness.appliance.crypto;
  * Where the appliance's root key lives, and the only code that touches it: keys below the root (site
  * key-encryption keys) are wrapped and unwrapped here, so a custody backed by an HSM never lets the root leave
  * the token. Implementations, chosen by {@code witness.key-custody} ({@link RootKeyExtension}):
- * {@link PassphraseCustody} ({@code passphrase}, the default: a BCFKS keystore sealed under an Argon2id-derived
- * passphrase; wraps with AES-KWP in this JVM) and {@link Pkcs11Custody} ({@code pkcs11}: non-extractable root keys
+ * {@link PassphraseCustody} ({@code passphrase}, the default: a BCFKS keystore sealed under a password derived
+ * from a passphrase with Argon2id, or PBKDF2 in the FIPS build; wraps with AES-KWP in this JVM) and {@link Pkcs11Custody} ({@code pkcs11}: non-extractable root keys
  * generated on a PKCS#11 token, which wraps and unwraps with AES-GCM itself). A wrap is opaque: only the custody
  * that made it reads it, so an appliance keeps the custody it first started with (moving its keys to another
  * custody would mean re-wrapping them under both open at once, which nothing does yet).

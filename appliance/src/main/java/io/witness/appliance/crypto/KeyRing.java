@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ class KeyRing {
   static final String SUBJECT = "subject";
   static final String BUCKET = "bucket";
   static final String INDEX = "index";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject KeyCustody custody;
   @Inject RootKeyUsers rootUsers;
@@ -273,7 +271,7 @@ class KeyRing {
 
   private static byte[] newKey() {
     byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    CryptoBackend.random().nextBytes(key);
     return key;
   }
 }

@@ -130,7 +130,7 @@ public class KeyService {
   public String blindIndex(String siteId, String domain, String value) {
     byte[] indexKey = key(siteId, KeyRing.INDEX, INDEX_SCOPE, true);
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = CryptoBackend.mac("HmacSHA256");
       mac.init(new SecretKeySpec(indexKey, "HmacSHA256"));
       mac.update((domain + "\0").getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(mac.doFinal(normalise(value).getBytes(StandardCharsets.UTF_8)));

@@ -10,14 +10,14 @@ import javax.crypto.spec.SecretKeySpec;
  * (compliance.md §3.1). Unwrapping checks the wrap's integrity: a wrong key or an altered wrap fails.
  */
 public final class KeyWrap {
-  private static final String TRANSFORMATION = "AES/KWP/NoPadding";
+  private static final String TRANSFORMATION = CryptoBackend.AES_KWP;
 
   private KeyWrap() {}
 
   /** {@code key}'s bytes wrapped under {@code kek}. */
   public static byte[] wrap(SecretKey kek, byte[] key) {
     try {
-      Cipher c = Cipher.getInstance(TRANSFORMATION);
+      Cipher c = CryptoBackend.cipher(TRANSFORMATION);
       c.init(Cipher.ENCRYPT_MODE, kek);
       return c.doFinal(key);
     } catch (GeneralSecurityException e) {
@@ -28,7 +28,7 @@ public final class KeyWrap {
   /** The key bytes inside {@code wrapped}, or an {@link IntegrityException} if it was not wrapped under kek. */
   public static byte[] unwrap(SecretKey kek, byte[] wrapped) {
     try {
-      Cipher c = Cipher.getInstance(TRANSFORMATION);
+      Cipher c = CryptoBackend.cipher(TRANSFORMATION);
       c.init(Cipher.DECRYPT_MODE, kek);
       return c.doFinal(wrapped);
     } catch (GeneralSecurityException e) {

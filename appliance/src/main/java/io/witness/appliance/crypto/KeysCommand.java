@@ -68,7 +68,7 @@ public final class KeysCommand {
           }
           Map<Integer, byte[]> keys = RecoveryKit.restore(lines);
           try (PassphraseCustody custody = PassphraseCustody.restore(keysDir, RootPassphrase.from(env),
-              PassphraseCustody.Argon2.DEFAULT, keys)) {
+              PassphraseKdf.standard(), keys)) {
             err.println("Restored root key versions " + keys.keySet() + " into " + keysDir + " (current: "
                 + custody.currentVersion() + "), sealed under this machine's passphrase.");
           }

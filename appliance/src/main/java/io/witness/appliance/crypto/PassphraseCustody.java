@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,15 +20,14 @@ import java.util.Properties;
 import java.util.TreeMap;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The root key in a BCFKS keystore file sealed under a passphrase (compliance.md §3.6). The keystore's password
- * is not the passphrase itself but Argon2id of it (salt and cost in {@code root-kdf.properties} beside it), so
- * guessing a passphrase from a stolen backup costs 19 MiB and two passes per guess on top of BCFKS's own key
- * derivation. Every root key version is an entry {@code witness-root-v<n>}; the highest is current.
+ * is not the passphrase itself but a slow derivation of it ({@link PassphraseKdf}: Argon2id, or PBKDF2-HMAC-SHA-512
+ * in the FIPS build; its name, salt and cost in {@code root-kdf.properties} beside it), so guessing a passphrase
+ * from a stolen backup costs 19 MiB and two passes (or 210,000 HMACs) per guess on top of BCFKS's own key
+ * derivation. A keystore opens with the derivation recorded beside it, not the build's current standard. Every
+ * root key version is an entry {@code witness-root-v<n>}; the highest is current.
  *
  * <p>Files are written to a temporary name, fsynced and moved into place, owner-only (0600, directory 0700): a
  * crash mid-rotation leaves the previous keystore. Thread-safe: key changes are synchronized and rewrite the file
@@ -40,25 +38,15 @@ public final class PassphraseCustody implements KeyCustody {
   static final String KDF = "root-kdf.properties";
   static final int MIN_PASSPHRASE_CHARS = 16;
   private static final String ALIAS = "witness-root-v";
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  /** Argon2id cost: memory in KiB, passes, lanes. */
-  public record Argon2(int memoryKiB, int iterations, int parallelism) {
-    /**
-     * OWASP's setting for Argon2id (19 MiB, 2 passes, one lane): about 0.1 s here, once per start. RFC 9106's 64
-     * MiB grew the idle appliance by 45 MiB past its 300-MB target (docs/benchmarks.md, startup); BCFKS adds its
-     * own PBKDF2 on top, and the passphrase has at least 16 characters.
-     */
-    public static final Argon2 DEFAULT = new Argon2(19 * 1024, 2, 1);
-  }
 
   private final Path dir;
+  private final PassphraseKdf kdf;
   private final char[] storePassword;
   private final TreeMap<Integer, SecretKey> keys;
 
-  private PassphraseCustody(Path dir, char[] storePassword, TreeMap<Integer, SecretKey> keys) {
+  private PassphraseCustody(Path dir, PassphraseKdf kdf, char[] storePassword, TreeMap<Integer, SecretKey> keys) {
     this.dir = dir;
+    this.kdf = kdf;
     this.storePassword = storePassword;
     this.keys = keys;
   }
@@ -69,34 +57,34 @@ public final class PassphraseCustody implements KeyCustody {
   }
 
   /** Makes a new root key (version 1) sealed under {@code passphrase} in {@code dir}; refuses to overwrite one. */
-  public static PassphraseCustody create(Path dir, char[] passphrase, Argon2 cost) {
+  public static PassphraseCustody create(Path dir, char[] passphrase, PassphraseKdf kdf) {
     TreeMap<Integer, SecretKey> keys = new TreeMap<>();
     keys.put(1, newAesKey());
-    return seal(dir, passphrase, cost, keys);
+    return seal(dir, passphrase, kdf, keys);
   }
 
   /** Seals {@code keys} under {@code passphrase} in a new keystore in {@code dir}. */
-  private static PassphraseCustody seal(Path dir, char[] passphrase, Argon2 cost, TreeMap<Integer, SecretKey> keys) {
+  private static PassphraseCustody seal(Path dir, char[] passphrase, PassphraseKdf kdf,
+      TreeMap<Integer, SecretKey> keys) {
     checkPassphrase(passphrase);
     if (exists(dir)) {
       throw new CustodyException("a root keystore already exists in " + dir + "; open it instead of creating one");
     }
     byte[] salt = new byte[16];
-    RANDOM.nextBytes(salt);
+    CryptoBackend.random().nextBytes(salt);
+    char[] storePassword = storePassword(kdf, passphrase, salt);
     try {
       Files.createDirectories(dir);
       ownerOnly(dir, "rwx------");
-      Properties kdf = new Properties();
-      kdf.setProperty("algorithm", "argon2id");
-      kdf.setProperty("salt", Base64.getEncoder().encodeToString(salt));
-      kdf.setProperty("memory-kib", Integer.toString(cost.memoryKiB()));
-      kdf.setProperty("iterations", Integer.toString(cost.iterations()));
-      kdf.setProperty("parallelism", Integer.toString(cost.parallelism()));
-      writeAtomically(dir.resolve(KDF), out -> kdf.store(out, "Witness root keystore: Argon2id parameters (no secret)"));
+      Properties params = new Properties();
+      PassphraseKdf.store(kdf, params);
+      params.setProperty("salt", Base64.getEncoder().encodeToString(salt));
+      writeAtomically(dir.resolve(KDF),
+          out -> params.store(out, "Witness root keystore: key derivation parameters (no secret)"));
     } catch (IOException | GeneralSecurityException e) {
       throw new CustodyException("cannot write the root keystore in " + dir + ": " + e.getMessage(), e);
     }
-    PassphraseCustody custody = new PassphraseCustody(dir, storePassword(passphrase, salt, cost), keys);
+    PassphraseCustody custody = new PassphraseCustody(dir, kdf, storePassword, keys);
     custody.save(keys);
     return custody;
   }
@@ -108,26 +96,25 @@ public final class PassphraseCustody implements KeyCustody {
       throw new CustodyException("no root keystore in " + dir + " (" + KEYSTORE + " and " + KDF + " are needed):"
           + " initialise one, or restore it from the recovery kit");
     }
-    Properties kdf = new Properties();
+    Properties params = new Properties();
     try (InputStream in = Files.newInputStream(dir.resolve(KDF))) {
-      kdf.load(in);
+      params.load(in);
     } catch (IOException e) {
       throw new CustodyException("cannot read " + dir.resolve(KDF) + ": " + e.getMessage(), e);
     }
-    char[] storePassword;
+    PassphraseKdf kdf;
+    byte[] salt;
     try {
-      if (!"argon2id".equals(kdf.getProperty("algorithm"))) {
-        throw new CustodyException(dir.resolve(KDF) + " names an unknown key derivation");
-      }
-      storePassword = storePassword(passphrase, Base64.getDecoder().decode(kdf.getProperty("salt", "")),
-          new Argon2(Integer.parseInt(kdf.getProperty("memory-kib")), Integer.parseInt(kdf.getProperty("iterations")),
-              Integer.parseInt(kdf.getProperty("parallelism"))));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new CustodyException(dir.resolve(KDF) + " is damaged: restore it from the recovery kit", e);
+      kdf = PassphraseKdf.load(params);
+      salt = Base64.getDecoder().decode(params.getProperty("salt", ""));
+    } catch (IllegalArgumentException e) {
+      throw new CustodyException(dir.resolve(KDF) + " is damaged or names an unknown key derivation ("
+          + e.getMessage() + "): restore it from the recovery kit", e);
     }
+    char[] storePassword = storePassword(kdf, passphrase, salt);
     TreeMap<Integer, SecretKey> keys = new TreeMap<>();
     try (InputStream in = Files.newInputStream(file)) {
-      KeyStore ks = KeyStore.getInstance("BCFKS", BC);
+      KeyStore ks = CryptoBackend.bcfks();
       ks.load(in, storePassword);
       for (String alias : java.util.Collections.list(ks.aliases())) {
         if (alias.startsWith(ALIAS)) {
@@ -146,20 +133,21 @@ public final class PassphraseCustody implements KeyCustody {
     if (keys.isEmpty()) {
       throw new CustodyException("the root keystore " + file + " holds no root key");
     }
-    return new PassphraseCustody(dir, storePassword, keys);
+    return new PassphraseCustody(dir, kdf, storePassword, keys);
   }
 
   /**
    * Seals root keys restored from a recovery kit ({@link RecoveryKit#restore}) under a new passphrase in
    * {@code dir}, which must not hold a keystore: the restore path on a new machine.
    */
-  public static PassphraseCustody restore(Path dir, char[] passphrase, Argon2 cost, Map<Integer, byte[]> rootKeys) {
+  public static PassphraseCustody restore(Path dir, char[] passphrase, PassphraseKdf kdf,
+      Map<Integer, byte[]> rootKeys) {
     if (rootKeys.isEmpty()) {
       throw new CustodyException("the recovery kit holds no root key");
     }
     TreeMap<Integer, SecretKey> keys = new TreeMap<>();
     rootKeys.forEach((v, k) -> keys.put(v, KeyWrap.aes(k)));
-    return seal(dir, passphrase, cost, keys);
+    return seal(dir, passphrase, kdf, keys);
   }
 
   /** The root key versions' bytes, for the recovery kit only ({@link RecoveryKit#create}); never log them. */
@@ -177,7 +165,8 @@ public final class PassphraseCustody implements KeyCustody {
 
   @Override
   public String describe() {
-    return "BCFKS keystore " + dir.resolve(KEYSTORE) + " (Argon2id-sealed passphrase)";
+    return "BCFKS keystore " + dir.resolve(KEYSTORE) + " (" + CryptoBackend.NAME + "; password derived from the"
+        + " passphrase with " + kdf.describe() + ")";
   }
 
   @Override
@@ -232,7 +221,7 @@ public final class PassphraseCustody implements KeyCustody {
 
   private void save(Map<Integer, SecretKey> versions) {
     try {
-      KeyStore ks = KeyStore.getInstance("BCFKS", BC);
+      KeyStore ks = CryptoBackend.bcfks();
       ks.load(null, null);
       for (var e : versions.entrySet()) {
         ks.setEntry(ALIAS + e.getKey(), new KeyStore.SecretKeyEntry(e.getValue()),
@@ -245,13 +234,15 @@ public final class PassphraseCustody implements KeyCustody {
     }
   }
 
-  private static char[] storePassword(char[] passphrase, byte[] salt, Argon2 cost) {
-    Argon2BytesGenerator argon = new Argon2BytesGenerator();
-    argon.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withSalt(salt).withMemoryAsKB(cost.memoryKiB()).withIterations(cost.iterations())
-        .withParallelism(cost.parallelism()).build());
-    byte[] derived = new byte[32];
-    argon.generateBytes(passphrase, derived);
+  /** The keystore's password: the derived bytes in hex (BCFKS takes a char[]; hex keeps it ASCII). */
+  private static char[] storePassword(PassphraseKdf kdf, char[] passphrase, byte[] salt) {
+    byte[] derived;
+    try {
+      derived = CryptoBackend.derive(kdf, passphrase, salt, 32);
+    } catch (GeneralSecurityException e) {
+      throw new CustodyException("cannot derive the root keystore's password (" + kdf.describe() + "): "
+          + e.getMessage(), e);
+    }
     char[] hex = HexFormat.of().formatHex(derived).toCharArray();
     Arrays.fill(derived, (byte) 0);
     return hex;
@@ -259,8 +250,8 @@ public final class PassphraseCustody implements KeyCustody {
 
   private static SecretKey newAesKey() {
     try {
-      KeyGenerator g = KeyGenerator.getInstance("AES");
-      g.init(256, RANDOM);
+      KeyGenerator g = CryptoBackend.keyGenerator("AES");
+      g.init(256, CryptoBackend.random());
       return g.generateKey();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES key generation is not available", e);

@@ -3,9 +3,8 @@ package io.witness.appliance.crypto;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -25,7 +24,6 @@ import java.util.TreeMap;
 public final class RecoveryKit {
   static final String PREFIX = "WITNESS-RECOVERY-1";
   private static final byte[] MAGIC = "WRK1".getBytes(StandardCharsets.US_ASCII);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private RecoveryKit() {}
 
@@ -42,7 +40,7 @@ public final class RecoveryKit {
     secret.writeBytes(sha256(body));
     byte[] all = secret.toByteArray();
     byte[] id = new byte[4];
-    RANDOM.nextBytes(id);
+    CryptoBackend.random().nextBytes(id);
     String kitId = HexFormat.of().formatHex(id);
     List<String> texts = new ArrayList<>();
     for (Shamir.Share s : Shamir.split(all, m, n)) {
@@ -114,8 +112,8 @@ public final class RecoveryKit {
 
   private static byte[] sha256(byte[] data) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
+      return CryptoBackend.digest("SHA-256").digest(data);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
   }

@@ -73,10 +73,7 @@ public class RootKeyExtension implements Extension {
       if (PassphraseCustody.exists(keysDir)) {
         return PassphraseCustody.open(keysDir, passphrase);
       }
-      int memory = config.getOptionalValue("crypto.argon2-memory-kib", Integer.class)
-          .orElse(PassphraseCustody.Argon2.DEFAULT.memoryKiB());
-      KeyCustody created = PassphraseCustody.create(keysDir, passphrase, new PassphraseCustody.Argon2(memory,
-          PassphraseCustody.Argon2.DEFAULT.iterations(), PassphraseCustody.Argon2.DEFAULT.parallelism()));
+      KeyCustody created = PassphraseCustody.create(keysDir, passphrase, kdf(config));
       LOG.warning("a new root key was sealed in " + keysDir + ": back up this directory and keep the"
           + " passphrase; without both, nothing this appliance encrypts can be read again");
       return created;
@@ -107,6 +104,17 @@ public class RootKeyExtension implements Extension {
     } finally {
       java.util.Arrays.fill(pin, '\0');
     }
+  }
+
+  /** This build's standard key derivation for a new keystore, with its cost as configured. */
+  private static PassphraseKdf kdf(Config config) {
+    return switch (PassphraseKdf.standard()) {
+      case PassphraseKdf.Argon2id a -> new PassphraseKdf.Argon2id(
+          config.getOptionalValue("crypto.argon2-memory-kib", Integer.class).orElse(a.memoryKiB()), a.iterations(),
+          a.parallelism());
+      case PassphraseKdf.Pbkdf2HmacSha512 p -> new PassphraseKdf.Pbkdf2HmacSha512(
+          config.getOptionalValue("crypto.pbkdf2-iterations", Integer.class).orElse(p.iterations()));
+    };
   }
 
   void register(@Observes AfterBeanDiscovery event) {

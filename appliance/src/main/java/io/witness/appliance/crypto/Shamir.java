@@ -1,6 +1,5 @@
 package io.witness.appliance.crypto;
 
-import java.security.SecureRandom;
 import java.util.List;
 
 /**
@@ -12,7 +11,6 @@ import java.util.List;
 final class Shamir {
   private static final int[] EXP = new int[512];
   private static final int[] LOG = new int[256];
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   static {
     int v = 1;
@@ -39,7 +37,7 @@ final class Shamir {
     }
     byte[][] coefficients = new byte[secret.length][m];
     for (int i = 0; i < secret.length; i++) {
-      RANDOM.nextBytes(coefficients[i]);
+      CryptoBackend.random().nextBytes(coefficients[i]);
       coefficients[i][0] = secret[i];
     }
     Share[] shares = new Share[n];

@@ -10,12 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Against Bouncy Castle's real BCFKS keystore and Argon2id (a small Argon2 cost keeps the tests fast). */
+/**
+ * Against Bouncy Castle's real BCFKS keystore and this build's passphrase derivation (Argon2id, or PBKDF2 in the
+ * FIPS build) at a small cost that keeps the tests fast.
+ */
 class PassphraseCustodyTest {
-  static final PassphraseCustody.Argon2 FAST = new PassphraseCustody.Argon2(1024, 1, 1);
+  static final PassphraseKdf FAST = switch (PassphraseKdf.standard()) {
+    case PassphraseKdf.Argon2id a -> new PassphraseKdf.Argon2id(1024, 1, 1);
+    case PassphraseKdf.Pbkdf2HmacSha512 p -> new PassphraseKdf.Pbkdf2HmacSha512(1_000);
+  };
   static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
   static final byte[] SITE_KEY = HexFormat.of().parseHex(
       "8f1c0e5d2a7b4c3e9f8d7c6b5a4938271605f4e3d2c1b0a9f8e7d6c5b4a39281");
@@ -79,10 +86,13 @@ class PassphraseCustodyTest {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))), f);
     }
     String kdf = Files.readString(dir.resolve(PassphraseCustody.KDF));
-    assertTrue(kdf.contains("argon2id"), kdf);
+    Properties params = new Properties();
+    params.load(new java.io.StringReader(kdf));
+    assertEquals(FAST, PassphraseKdf.load(params), kdf);
+    assertEquals(16, java.util.Base64.getDecoder().decode(params.getProperty("salt")).length, kdf);
     assertFalse(kdf.contains("horse"));
     // The stored keystore opens only through the passphrase-derived password, not with the passphrase itself.
-    var ks = java.security.KeyStore.getInstance("BCFKS", new org.bouncycastle.jce.provider.BouncyCastleProvider());
+    var ks = CryptoBackend.bcfks();
     try (var in = Files.newInputStream(dir.resolve(PassphraseCustody.KEYSTORE))) {
       assertThrows(java.io.IOException.class, () -> ks.load(in, PASSPHRASE));
     }
@@ -118,5 +128,14 @@ class PassphraseCustodyTest {
       altered[0] ^= 1;
       assertThrows(IntegrityException.class, () -> c.unwrap(new KeyCustody.Wrapped(1, altered)));
     }
+  }
+
+  @Test
+  void open_ofAnUnknownKeyDerivation_saysSoAndNamesTheWayOut() throws Exception {
+    PassphraseCustody.create(dir, PASSPHRASE, FAST).close();
+    Files.writeString(dir.resolve(PassphraseCustody.KDF), "algorithm=scrypt\nsalt=AAAA\n");
+    CustodyException e = assertThrows(CustodyException.class, () -> PassphraseCustody.open(dir, PASSPHRASE));
+    assertTrue(e.getMessage().contains("unknown key derivation scrypt"), e.getMessage());
+    assertTrue(e.getMessage().contains("recovery kit"), e.getMessage());
   }
 }
