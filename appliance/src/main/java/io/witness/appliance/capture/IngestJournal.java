@@ -21,7 +21,6 @@ import io.witness.appliance.crypto.IntegrityException;
 import io.witness.appliance.crypto.KeyCustody;
 import io.witness.appliance.crypto.KeyWrap;
 import io.witness.appliance.recording.LiveBatch;
-import java.security.SecureRandom;
 import javax.crypto.SecretKey;
 
 /**
@@ -79,7 +78,6 @@ final class IngestJournal implements AutoCloseable {
   /** Root key version of each segment this instance wrote and has not deleted. */
   private final java.util.Map<Long, Integer> segmentRoots = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final Path dir;
   private final long segmentBytes;
   /** The first segment this instance writes: it never deletes an older one (see {@link #deleteBelow}). */
@@ -198,8 +196,7 @@ final class IngestJournal implements AutoCloseable {
     }
     channel = FileChannel.open(dir.resolve(segment + SUFFIX), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    byte[] key = KeyWrap.newKeyBytes();
     KeyCustody.Wrapped wrapped = custody.wrap(key);
     segmentKey = KeyWrap.aes(key);
     java.util.Arrays.fill(key, (byte) 0);

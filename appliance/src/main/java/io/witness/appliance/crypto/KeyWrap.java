@@ -36,6 +36,13 @@ public final class KeyWrap {
     }
   }
 
+  /** 32 new random bytes for an AES-256 key, from the build's random source (the DRBG in the FIPS build). */
+  public static byte[] newKeyBytes() {
+    byte[] key = new byte[32];
+    CryptoBackend.random().nextBytes(key);
+    return key;
+  }
+
   /** An AES key of these bytes. */
   public static SecretKey aes(byte[] key) {
     if (key.length != 32) {

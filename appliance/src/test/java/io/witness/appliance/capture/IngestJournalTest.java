@@ -30,7 +30,7 @@ class IngestJournalTest {
   @BeforeAll
   static void custody() {
     custody = PassphraseCustody.create(keys, "journal-test-passphrase".toCharArray(),
-        new PassphraseCustody.Argon2(1024, 1, 1));
+        new io.witness.appliance.crypto.PassphraseKdf.Argon2id(1024, 1, 1));
   }
 
   @AfterAll
@@ -105,7 +105,7 @@ class IngestJournalTest {
   @Test
   void aRootRotation_startsANewSegment_andKeepsTheOldVersionInUseUntilItsSegmentIsDeleted() throws IOException {
     PassphraseCustody own = PassphraseCustody.create(dir.resolve("keys"), "rotation-test-passphrase".toCharArray(),
-        new PassphraseCustody.Argon2(1024, 1, 1));
+        new io.witness.appliance.crypto.PassphraseKdf.Argon2id(1024, 1, 1));
     try (own; IngestJournal journal = new IngestJournal(dir.resolve("j"), own, IngestJournal.SEGMENT_BYTES)) {
       journal.append(List.of(entry(1, 10)));
       assertEquals(java.util.Set.of(1), journal.rootVersionsInUse());

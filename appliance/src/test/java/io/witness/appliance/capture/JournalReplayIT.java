@@ -66,7 +66,7 @@ class JournalReplayIT {
     // The journal's segment keys are wrapped by the root key the appliance will unseal from this data directory.
     try (io.witness.appliance.crypto.PassphraseCustody custody = io.witness.appliance.crypto.PassphraseCustody
         .create(dataDir.resolve("keys"), Deployments.ROOT_PASSPHRASE.toCharArray(),
-            new io.witness.appliance.crypto.PassphraseCustody.Argon2(1024, 1, 1));
+            new io.witness.appliance.crypto.PassphraseKdf.Argon2id(1024, 1, 1));
         IngestJournal journal = new IngestJournal(journalDir, custody, 1)) {
       int third = entries.size() / 3;
       journal.append(entries.subList(0, third));
