@@ -102,9 +102,9 @@ class EncryptionAtRestIT {
     for (byte[] blob : stored) {
       assertFalse(holds(blob, liveMarker) || holds(blob, importMarker), "a stored blob holds a marker");
     }
-    Path h2 = dataDir.resolve("db").resolve("witness.mv.db");
-    if (Files.exists(h2)) {
-      byte[] file = Files.readAllBytes(h2);
+    java.util.Optional<Path> h2 = io.witness.appliance.testing.StoredFiles.h2File(dataSource);
+    if (h2.isPresent()) {
+      byte[] file = Files.readAllBytes(h2.get());
       assertFalse(holds(file, liveMarker), "the H2 file holds the live marker");
       assertFalse(holds(file, importMarker), "the H2 file holds the import marker");
     }

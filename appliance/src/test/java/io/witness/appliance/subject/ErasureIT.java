@@ -1,0 +1,244 @@
+package io.witness.appliance.subject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.witness.appliance.crypto.SigningKeys;
+import io.witness.appliance.testing.Batches;
+import io.witness.appliance.testing.Deployments;
+import io.witness.appliance.testing.Reply;
+import io.witness.appliance.testing.WitnessApi;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A data subject end to end, on H2 and PostgreSQL: a live session whose SDK sends a visitor id and identify() with
+ * an email, and an import named by {@code ?subject=}; the subject's recordings are found by its id and by its email
+ * (blind indexes), none of its personal values is stored in the clear (the H2 file; on PostgreSQL a dump of every
+ * table); erasure answers a certificate whose Ed25519 signature verifies with the published key, after which the
+ * recordings answer 410, no search finds them, and another subject's recording is untouched.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ErasureIT {
+  static Path dataDir;
+
+  @Deployment(testable = false)
+  static JavaArchive deployment() throws IOException {
+    dataDir = Files.createTempDirectory(Path.of("target"), "erasure-it-");
+    return Deployments.appliance(Map.of("witness.data-dir", dataDir.toString()));
+  }
+
+  @ArquillianResource URL url;
+  @Inject @Named("witness") DataSource dataSource;
+
+  /** A small recording: a page view of {@code href}, a snapshot holding {@code text}, some activity. */
+  static ArrayNode events(long t0, String href, String text) {
+    ArrayNode events = WitnessApi.JSON.createArrayNode();
+    events.addObject().put("type", 4).put("timestamp", t0).putObject("data").put("href", href)
+        .put("width", 1280).put("height", 720);
+    ObjectNode full = events.addObject().put("type", 2).put("timestamp", t0 + 1);
+    ObjectNode doc = full.putObject("data").putObject("node").put("type", 0).put("id", 1);
+    ObjectNode html = doc.putArray("childNodes").addObject().put("type", 2).put("id", 2).put("tagName", "p");
+    html.putObject("attributes");
+    html.putArray("childNodes").addObject().put("type", 3).put("id", 3).put("textContent", text);
+    full.with("data").putObject("initialOffset").put("left", 0).put("top", 0);
+    events.addObject().put("type", 3).put("timestamp", t0 + 500).putObject("data").put("source", 1)
+        .putArray("positions").addObject().put("x", 1).put("y", 1).put("id", 1).put("timeOffset", 0);
+    return events;
+  }
+
+  @Test
+  void aSubjectIsFoundStoredSealedErasedWithASignedCertificateAndGoneEverywhere() throws Exception {
+    WitnessApi api = WitnessApi.of(url);
+    String tag = UUID.randomUUID().toString().replace("-", "");
+    String subject = "customer-" + tag;
+    String email = "ada." + tag + "@example.com";
+    String queryMarker = "QUERYMARKER" + tag;
+    String textMarker = "TEXTMARKER" + tag;
+    String visitorId = Batches.newSessionId();
+    String sessionId = Batches.newSessionId();
+    long t0 = System.currentTimeMillis() - 60_000;
+
+    // Live: the SDK's visitor id on every batch, identify() on the first.
+    ObjectNode first = (ObjectNode) WitnessApi.JSON.readTree(Batches.envelope(sessionId, 0,
+        events(t0, "https://shop.example/account?token=" + queryMarker, textMarker)));
+    first.put("visitorId", visitorId);
+    first.putObject("identity").put("subject", subject).putObject("traits").put("email", email).put("plan", "gold");
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(first), true).assertStatus(200);
+    ObjectNode second = (ObjectNode) WitnessApi.JSON.readTree(Batches.envelope(sessionId, 1,
+        events(t0 + 1000, "https://shop.example/cart", "more")));
+    second.put("visitorId", visitorId);
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(second), true).assertStatus(200);
+
+    // Import named by ?subject=; and a control recording of someone else.
+    byte[] imported = events(t0, "https://shop.example/import?q=" + queryMarker, textMarker).toString()
+        .getBytes(StandardCharsets.UTF_8);
+    String importId = api.send(api.authorized("/api/v1/recordings?subject=" + WitnessApi.encode(subject))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(imported)).build())
+        .assertStatus(201).json().path("id").asText();
+    String otherId = api.importRecording(events(t0, "https://shop.example/other", "someone else").toString()
+        .getBytes(StandardCharsets.UTF_8), false).assertStatus(201).json().path("id").asText();
+
+    // Found by subject id and by email (any case), never by someone else's.
+    Set<String> bySubject = ids(api, "subject=" + WitnessApi.encode(subject));
+    assertEquals(2, bySubject.size(), "the live and the imported recording: " + bySubject);
+    assertTrue(bySubject.contains(importId));
+    String liveId = bySubject.stream().filter(id -> !id.equals(importId)).findFirst().orElseThrow();
+    assertEquals(bySubject, ids(api, "trait=" + WitnessApi.encode("email:" + email.toUpperCase())),
+        "a subject is found by an identify() trait (exact match, an email in any case): all its recordings");
+    assertEquals(Set.of(), ids(api, "subject=" + WitnessApi.encode("customer-" + tag + "x")));
+    assertEquals(Set.of(liveId), ids(api, "clientIp=127.0.0.0&subject=" + WitnessApi.encode(subject)),
+        "the client address is kept truncated and found by exact match");
+    JsonNode live = api.getJson("/api/v1/recordings/" + liveId);
+    assertTrue(live.path("firstUrl").asText().contains(queryMarker), "the API opens the sealed first URL");
+
+    // Nothing personal in the clear: not in the embedded database's file, not in any table of PostgreSQL.
+    List<String> markers = List.of(subject, email, queryMarker, textMarker, visitorId);
+    byte[] stored = storedBytes();
+    for (String marker : markers) {
+      assertFalse(contains(stored, marker), marker + " is stored in the clear");
+    }
+
+    // Erasure.
+    Reply erased = erase(api, "{\"subject\":" + WitnessApi.quote(subject) + "}")
+        .assertStatus(201);
+    JsonNode cert = erased.json();
+    JsonNode body = cert.path("certificate");
+    assertEquals("witness-erasure-certificate", body.path("type").asText());
+    assertEquals(2, body.path("counts").path("recordings").asInt(), cert.toString());
+    assertTrue(body.path("counts").path("keys").asInt() >= 2, "the subject's and the visitor's key: " + cert);
+    assertEquals(body.path("keysDestroyed").size(), body.path("counts").path("keys").asInt());
+    assertFalse(cert.toString().contains(subject), "the certificate names the subject by blind index only");
+    JsonNode published = api.getJson("/api/v1/signing-key");
+    assertEquals(published.path("keyId").asText(), cert.path("signature").path("keyId").asText());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> signedBody = WitnessApi.JSON.convertValue(body, Map.class);
+    byte[] canonical = ErasureService.canonical(signedBody);
+    byte[] signature = Base64.getDecoder().decode(cert.path("signature").path("value").asText());
+    byte[] publicKey = Base64.getDecoder().decode(published.path("publicKey").asText());
+    assertTrue(SigningKeys.verify(publicKey, canonical, signature), "the certificate's signature verifies");
+    byte[] forged = ErasureService.canonical(Map.of("type", "witness-erasure-certificate", "counts", Map.of()));
+    assertFalse(SigningKeys.verify(publicKey, forged, signature), "and only over what was signed");
+    String certId = body.path("id").asText();
+    assertEquals(body, api.getJson("/api/v1/erasures/" + certId).path("certificate"), "stored as issued");
+
+    // Gone: 410 for metadata and events, no search finds them; the other subject's recording is untouched.
+    for (String id : List.of(liveId, importId)) {
+      api.get("/api/v1/recordings/" + id).assertProblem(410, "gone");
+      api.get("/api/v1/recordings/" + id + "/events").assertProblem(410, "gone");
+    }
+    assertEquals(Set.of(), ids(api, "subject=" + WitnessApi.encode(subject)));
+    assertEquals(Set.of(), ids(api, "trait=" + WitnessApi.encode("email:" + email)));
+    assertFalse(ids(api, "").contains(liveId));
+    assertTrue(ids(api, "").contains(otherId));
+    api.get("/api/v1/recordings/" + otherId + "/events").assertStatus(200);
+    // A batch of the erased session after the erasure is dropped, not stored under a new key.
+    ObjectNode late = (ObjectNode) WitnessApi.JSON.readTree(Batches.envelope(sessionId, 2,
+        events(t0 + 2000, "https://shop.example/late", textMarker)));
+    late.put("visitorId", visitorId);
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(late), true).assertStatus(200);
+    api.get("/api/v1/recordings/" + liveId + "/events").assertProblem(410, "gone");
+    assertEquals(0, count("select count(*) from recording_facts where recording_id in ('" + liveId + "', '"
+        + importId + "')"));
+    assertEquals(0, count("select count(*) from recording_chunks where recording_id in ('" + liveId + "', '"
+        + importId + "')"));
+    // Erasing again is harmless and says so.
+    JsonNode again = erase(api, "{\"subject\":" + WitnessApi.quote(subject) + "}")
+        .assertStatus(201).json();
+    assertEquals(0, again.path("certificate").path("counts").path("recordings").asInt());
+    erase(api, "{}").assertProblem(400, "validation");
+    erase(api, "{\"subject\":\"x\",\"site\":\"no-such-site\"}").assertProblem(400, "validation");
+  }
+
+  private static Reply erase(WitnessApi api, String json) {
+    return api.send(api.authorized("/api/v1/erasures").header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  private static Set<String> ids(WitnessApi api, String query) {
+    return api.listAll(query, 200).stream().map(i -> i.path("id").asText())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * What the store holds: on H2 the database file itself; on PostgreSQL every row of every table of the schema,
+   * each value as text (bytea as its bytes) — the content of a data-only dump. (pg_dump itself is not used: the
+   * Debian client here is 15, the test server 17, and pg_dump refuses a newer server.)
+   */
+  private byte[] storedBytes() throws Exception {
+    java.util.Optional<Path> h2 = io.witness.appliance.testing.StoredFiles.h2File(dataSource);
+    if (h2.isPresent()) {
+      return Files.readAllBytes(h2.get());
+    }
+    try (Connection c = dataSource.getConnection()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = c.getMetaData().getTables(null, "public", "%", new String[] {"TABLE"})) {
+        while (rs.next()) {
+          tables.add(rs.getString("TABLE_NAME"));
+        }
+      }
+      if (!tables.contains("recordings") || !tables.contains("subject_traits")) {
+        fail("the dump did not find the schema's tables: " + tables);
+      }
+      for (String table : tables) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select * from " + table)) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= n; i++) {
+              byte[] v = rs.getMetaData().getColumnType(i) == java.sql.Types.BINARY ? rs.getBytes(i)
+                  : String.valueOf(rs.getString(i)).getBytes(StandardCharsets.UTF_8);
+              if (v != null) {
+                out.write(v);
+                out.write('\n');
+              }
+            }
+          }
+        }
+      }
+      return out.toByteArray();
+    }
+  }
+
+  static boolean contains(byte[] haystack, String needle) {
+    return new String(haystack, StandardCharsets.ISO_8859_1).contains(needle);
+  }
+}
