@@ -30,8 +30,8 @@ describe('ApiClient', () => {
   it('listRecordings_sendsQueryAndSameOriginCredentials', async () => {
     const f = fakeFetch(() => json(200, { items: [], nextCursor: null }));
     const client = new ApiClient({ fetch: f.fn });
-    await expect(client.listRecordings({ urlContains: 'a b', limit: '50' })).resolves.toEqual({ items: [], nextCursor: null });
-    expect(f.seen[0]!.url).toBe('/api/v1/recordings?urlContains=a+b&limit=50');
+    await expect(client.listRecordings({ page: '/a b', limit: '50' })).resolves.toEqual({ items: [], nextCursor: null });
+    expect(f.seen[0]!.url).toBe('/api/v1/recordings?page=%2Fa+b&limit=50');
     expect(f.seen[0]!.init.credentials).toBe('same-origin');
     expect(f.seen[0]!.init.method).toBe('GET');
     expect(headers(f.seen[0]!.init)['X-CSRF-Token']).toBeUndefined();

@@ -19,11 +19,11 @@ describe('recording filters', () => {
   });
 
   it('filtersFromSearch_allParameters_areRead', () => {
-    const f = filtersFromSearch('?from=2026-11-01T00:00:00.000Z&to=2026-11-30T00:00:00Z&url=%2Fcheckout&minDuration=30&maxDuration=600&errors=1');
+    const f = filtersFromSearch('?from=2026-11-01T00:00:00.000Z&to=2026-11-30T00:00:00Z&page=%2Fcheckout&minDuration=30&maxDuration=600&errors=1');
     expect(f).toEqual({
       from: '2026-11-01T00:00:00.000Z',
       to: '2026-11-30T00:00:00.000Z',
-      urlContains: '/checkout',
+      page: '/checkout',
       minDurationS: 30,
       maxDurationS: 600,
       hasError: true,
@@ -36,16 +36,16 @@ describe('recording filters', () => {
   });
 
   it('filtersToSearch_roundTrips', () => {
-    const search = '?from=2026-11-01T00%3A00%3A00.000Z&url=bank+transfer&minDuration=30&errors=1';
+    const search = '?from=2026-11-01T00%3A00%3A00.000Z&page=%2Fbank%2Ftransfer&minDuration=30&errors=1';
     expect(filtersToSearch(filtersFromSearch(search))).toBe(search);
     expect(filtersToSearch(EMPTY_FILTERS)).toBe('');
   });
 
   it('filtersToApiQuery_mapsSecondsToMillisAndNames', () => {
-    const f = { ...EMPTY_FILTERS, urlContains: ' login ', minDurationS: 30, maxDurationS: 120, hasError: true, from: '2026-11-01T00:00:00.000Z' };
+    const f = { ...EMPTY_FILTERS, page: ' /login ', minDurationS: 30, maxDurationS: 120, hasError: true, from: '2026-11-01T00:00:00.000Z' };
     expect(filtersToApiQuery(f, 'abc', 25)).toEqual({
       from: '2026-11-01T00:00:00.000Z',
-      urlContains: 'login',
+      page: '/login',
       minDurationMs: '30000',
       maxDurationMs: '120000',
       hasError: 'true',

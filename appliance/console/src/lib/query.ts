@@ -2,7 +2,8 @@
  * Page URLs of the console and how they map to API queries. Everything a page shows is in its URL, so any view can
  * be bookmarked, reloaded or sent to a colleague.
  *
- * Recordings list (`index.html`): `from`, `to` = ISO-8601 instants; `url` = text the first URL contains;
+ * Recordings list (`index.html`): `from`, `to` = ISO-8601 instants; `page` = a page path visited (exact: URLs are
+ * stored encrypted and found by blind index; a pasted URL is reduced to its path by the server);
  * `minDuration`, `maxDuration` = whole seconds; `errors=1` = only recordings with console errors.
  * Replay (`replay.html`): `id` = recording id; `t` = second to open at (paused); `scale=1` = never scale the frame;
  * `chrome=0` = show only the replay frame, at the top-left corner.
@@ -13,7 +14,8 @@ export interface RecordingFilters {
   from: string;
   /** ISO-8601 instant or ''. */
   to: string;
-  urlContains: string;
+  /** A page path visited, matched exactly, or ''. */
+  page: string;
   minDurationS: number | null;
   maxDurationS: number | null;
   hasError: boolean;
@@ -22,7 +24,7 @@ export interface RecordingFilters {
 export const EMPTY_FILTERS: Readonly<RecordingFilters> = Object.freeze({
   from: '',
   to: '',
-  urlContains: '',
+  page: '',
   minDurationS: null,
   maxDurationS: null,
   hasError: false,
@@ -53,7 +55,7 @@ export function filtersFromSearch(search: string): RecordingFilters {
   return {
     from: instant(q.get('from')),
     to: instant(q.get('to')),
-    urlContains: (q.get('url') ?? '').trim(),
+    page: (q.get('page') ?? '').trim(),
     minDurationS: parseSeconds(q.get('minDuration')),
     maxDurationS: parseSeconds(q.get('maxDuration')),
     hasError: truthy(q.get('errors')),
@@ -65,7 +67,7 @@ export function filtersToSearch(f: RecordingFilters): string {
   const q = new URLSearchParams();
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
-  if (f.urlContains.trim()) q.set('url', f.urlContains.trim());
+  if (f.page.trim()) q.set('page', f.page.trim());
   if (f.minDurationS != null) q.set('minDuration', String(f.minDurationS));
   if (f.maxDurationS != null) q.set('maxDuration', String(f.maxDurationS));
   if (f.hasError) q.set('errors', '1');
@@ -78,7 +80,7 @@ export function filtersToApiQuery(f: RecordingFilters, cursor?: string | null, l
   const q: Record<string, string> = {};
   if (f.from) q.from = f.from;
   if (f.to) q.to = f.to;
-  if (f.urlContains.trim()) q.urlContains = f.urlContains.trim();
+  if (f.page.trim()) q.page = f.page.trim();
   if (f.minDurationS != null) q.minDurationMs = String(f.minDurationS * 1000);
   if (f.maxDurationS != null) q.maxDurationMs = String(f.maxDurationS * 1000);
   if (f.hasError) q.hasError = 'true';

@@ -27,7 +27,7 @@ const main = document.getElementById('main')!;
 // ---- filter form -------------------------------------------------------------------------------------------------
 const fromInput = h('input', { id: 'f-from', type: 'datetime-local', name: 'from' });
 const toInput = h('input', { id: 'f-to', type: 'datetime-local', name: 'to' });
-const urlInput = h('input', { id: 'f-url', type: 'search', name: 'url', placeholder: 'e.g. /checkout', autocomplete: 'off', spellcheck: 'false' });
+const urlInput = h('input', { id: 'f-url', type: 'search', name: 'page', placeholder: 'e.g. /checkout/payment', autocomplete: 'off', spellcheck: 'false' });
 const minInput = h('input', { id: 'f-min', type: 'number', name: 'minDuration', min: '0', step: '1', inputmode: 'numeric', placeholder: 'Min', 'aria-label': 'Minimum duration in seconds' });
 const maxInput = h('input', { id: 'f-max', type: 'number', name: 'maxDuration', min: '0', step: '1', inputmode: 'numeric', placeholder: 'Max', 'aria-label': 'Maximum duration in seconds' });
 const errorsInput = h('input', { id: 'f-errors', type: 'checkbox', name: 'errors' });
@@ -60,7 +60,7 @@ const form = h(
     ),
     h('div', { class: 'chips', role: 'group', 'aria-label': 'Quick ranges' }, h('span', { class: 'chips-label' }, 'Last'), ...presetButtons),
   ),
-  h('div', { class: 'field field-url' }, h('label', { class: 'field-label', for: 'f-url' }, 'URL contains'), urlInput),
+  h('div', { class: 'field field-url' }, h('label', { class: 'field-label', for: 'f-url' }, 'Page path'), urlInput),
   h(
     'div',
     { class: 'field field-duration' },
@@ -80,7 +80,7 @@ const form = h(
 function fillForm(f: RecordingFilters): void {
   fromInput.value = toLocalInputValue(f.from);
   toInput.value = toLocalInputValue(f.to);
-  urlInput.value = f.urlContains;
+  urlInput.value = f.page;
   minInput.value = f.minDurationS == null ? '' : String(f.minDurationS);
   maxInput.value = f.maxDurationS == null ? '' : String(f.maxDurationS);
   errorsInput.checked = f.hasError;
@@ -90,7 +90,7 @@ function readForm(): RecordingFilters {
   return {
     from: fromLocalInputValue(fromInput.value),
     to: fromLocalInputValue(toInput.value),
-    urlContains: urlInput.value.trim(),
+    page: urlInput.value.trim(),
     minDurationS: parseSeconds(minInput.value),
     maxDurationS: parseSeconds(maxInput.value),
     hasError: errorsInput.checked,

@@ -107,11 +107,11 @@ class KeyRing {
   }
 
   /**
-   * Makes a new KEK version for {@code siteId}, re-wraps the site's subject, bucket and index keys under it, and
-   * destroys the previous KEK versions. Data keys do not change.
+   * Starts a site key rotation: makes a new KEK version for {@code siteId} current (new keys are wrapped under it
+   * from now on). Returns the new version and how many keys still need re-wrapping ({@link #rewrapSiteKeys}).
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public KeyService.Rotation rotateSite(String siteId) {
+  public int[] beginSiteRotation(String siteId) {
     synchronized (lock) {
       Unwrapped current = siteKek(siteId);
       byte[] next = newKey();
@@ -119,30 +119,91 @@ class KeyRing {
       CryptoKeyEntity row = newRow(SITE_KEK, siteId, "", current.version() + 1, wrappedNext.rootVersion(),
           wrappedNext.bytes());
       em.persist(row);
+      em.flush();
+      siteKeks.remove(siteId); // read again, committed, by the next call (KeyService serialises the calls)
+      return new int[] {row.version, (int) keysBelow(siteId, row.version)};
+    }
+  }
+
+  /**
+   * Re-wraps up to {@code max} of the site's keys still wrapped under a KEK version before {@code version}, in
+   * one transaction; returns how many it re-wrapped (0: none left). Data keys do not change.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public int rewrapSiteKeys(String siteId, int version, int max) {
+    synchronized (lock) {
+      Unwrapped next = siteKek(siteId);
+      if (next.version() != version) {
+        throw new IllegalStateException("another rotation of site " + siteId + " made version " + next.version());
+      }
       int n = 0;
+      for (CryptoKeyEntity k : em.createQuery("select k from CryptoKeyEntity k where k.siteId = :site"
+              + " and k.kind <> :kind and k.wrappedBy < :v order by k.id", CryptoKeyEntity.class)
+          .setParameter("site", siteId).setParameter("kind", SITE_KEK).setParameter("v", version)
+          .setMaxResults(max).getResultList()) {
+        byte[] key = KeyWrap.unwrap(KeyWrap.aes(siteKekVersion(siteId, k.wrappedBy).key()), k.wrapped);
+        k.wrapped = KeyWrap.wrap(KeyWrap.aes(next.key()), key);
+        k.wrappedBy = version;
+        Arrays.fill(key, (byte) 0);
+        n++;
+      }
+      em.flush();
+      return n;
+    }
+  }
+
+  /** Ends a site rotation once every key is re-wrapped: destroys the KEK versions before {@code version}. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<Integer> finishSiteRotation(String siteId, int version) {
+    synchronized (lock) {
+      if (keysBelow(siteId, version) > 0) {
+        throw new IllegalStateException("site " + siteId + " still has keys under an old KEK version");
+      }
       List<Integer> destroyed = new ArrayList<>();
-      for (CryptoKeyEntity old : em.createQuery("select k from CryptoKeyEntity k where k.kind = :kind and k.siteId = :site"
-          + " and k.version < :v", CryptoKeyEntity.class).setParameter("kind", SITE_KEK).setParameter("site", siteId)
-          .setParameter("v", row.version).getResultList()) {
-        byte[] oldKek = custody.unwrap(new KeyCustody.Wrapped(old.wrappedBy, old.wrapped));
-        for (CryptoKeyEntity k : em.createQuery("select k from CryptoKeyEntity k where k.siteId = :site"
-            + " and k.kind <> :kind and k.wrappedBy = :v", CryptoKeyEntity.class).setParameter("site", siteId)
-            .setParameter("kind", SITE_KEK).setParameter("v", old.version).getResultList()) {
-          byte[] key = KeyWrap.unwrap(KeyWrap.aes(oldKek), k.wrapped);
-          k.wrapped = KeyWrap.wrap(KeyWrap.aes(next), key);
-          k.wrappedBy = row.version;
-          Arrays.fill(key, (byte) 0);
-          n++;
-        }
-        Arrays.fill(oldKek, (byte) 0);
+      for (CryptoKeyEntity old : em.createQuery("select k from CryptoKeyEntity k where k.kind = :kind"
+          + " and k.siteId = :site and k.version < :v", CryptoKeyEntity.class).setParameter("kind", SITE_KEK)
+          .setParameter("site", siteId).setParameter("v", version).getResultList()) {
         em.remove(old);
         destroyed.add(old.version);
       }
       em.flush();
-      siteKeks.remove(siteId);
-      return new KeyService.Rotation("site " + siteId, row.version, n, destroyed);
+      oldKeks.keySet().removeIf(k -> k.startsWith(siteId + "|"));
+      return destroyed;
     }
   }
+
+  /** Key counts for the status page: per site and KEK version, the keys it wraps, by kind. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<Object[]> counts() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = em.createQuery("select k.siteId, k.kind, k.wrappedBy, count(k) from CryptoKeyEntity k"
+        + " group by k.siteId, k.kind, k.wrappedBy order by k.siteId, k.kind, k.wrappedBy").getResultList();
+    return rows;
+  }
+
+  private long keysBelow(String siteId, int version) {
+    return em.createQuery("select count(k) from CryptoKeyEntity k where k.siteId = :site and k.kind <> :kind"
+            + " and k.wrappedBy < :v", Long.class).setParameter("site", siteId).setParameter("kind", SITE_KEK)
+        .setParameter("v", version).getSingleResult();
+  }
+
+  /** Site KEK versions older than the current one, unwrapped while a rotation re-wraps their keys. */
+  private final Map<String, Unwrapped> oldKeks = new ConcurrentHashMap<>();
+
+  private Unwrapped siteKekVersion(String siteId, int version) {
+    Unwrapped current = siteKek(siteId);
+    if (current.version() == version) {
+      return current;
+    }
+    return oldKeks.computeIfAbsent(siteId + "|" + version, k -> {
+      CryptoKeyEntity row = em.createQuery("select k from CryptoKeyEntity k where k.siteId = :site and k.kind = :kind"
+              + " and k.version = :v", CryptoKeyEntity.class).setParameter("site", siteId)
+          .setParameter("kind", SITE_KEK).setParameter("v", version).getResultStream().findFirst()
+          .orElseThrow(() -> new IntegrityException("a key is wrapped by a site key version that does not exist"));
+      return new Unwrapped(row.id, row.version, custody.unwrap(new KeyCustody.Wrapped(row.wrappedBy, row.wrapped)));
+    });
+  }
+
 
   /** The appliance's signing key: public (X.509 DER) and private (PKCS#8 DER) parts, made on first use. */
   @SuppressWarnings("ArrayRecordComponent") // handed to SigningKeys once
@@ -234,10 +295,9 @@ class KeyRing {
     Unwrapped key;
     if (!rows.isEmpty()) {
       CryptoKeyEntity row = rows.get(rows.size() - 1);
-      if (row.wrappedBy != kek.version()) {
-        throw new IntegrityException("a " + kind + " key is wrapped by a site key version that does not exist");
-      }
-      key = new Unwrapped(row.id, row.version, KeyWrap.unwrap(KeyWrap.aes(kek.key()), row.wrapped));
+      // During a rotation a key may still be wrapped under the previous KEK version.
+      Unwrapped wrapping = row.wrappedBy == kek.version() ? kek : siteKekVersion(siteId, row.wrappedBy);
+      key = new Unwrapped(row.id, row.version, KeyWrap.unwrap(KeyWrap.aes(wrapping.key()), row.wrapped));
     } else if (create) {
       byte[] bytes = newKey();
       CryptoKeyEntity row = newRow(kind, siteId, scope, 1, kek.version(), KeyWrap.wrap(KeyWrap.aes(kek.key()), bytes));

@@ -159,12 +159,57 @@ public class KeyService {
     }
   }
 
+  /** Keys re-wrapped per transaction by a site rotation: ingest waits at most one such step for the ring. */
+  static final int REWRAP_STEP = 500;
+
   /** Makes a new KEK version for a site, re-wraps its keys under it and destroys the previous versions. */
   public Rotation rotateSite(String siteId) {
+    return rotateSite(siteId, (done, total) -> { });
+  }
+
+  /** Progress of a rotation: keys re-wrapped so far of the total. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(int done, int total);
+  }
+
+  /**
+   * Rotates a site's KEK online: the new version is current at once (new keys are wrapped under it); existing keys
+   * are re-wrapped {@link #REWRAP_STEP} per transaction, each step holding the key ring only for itself, so ingest
+   * goes on; the old versions are destroyed when nothing uses them. Data keys do not change.
+   */
+  public Rotation rotateSite(String siteId, Progress progress) {
+    int[] begun;
     synchronized (ringLock) {
-      return ring.rotateSite(siteId);
+      begun = ring.beginSiteRotation(siteId);
+    }
+    int version = begun[0];
+    int total = begun[1];
+    int done = 0;
+    progress.update(0, total);
+    while (true) {
+      int n;
+      synchronized (ringLock) {
+        n = ring.rewrapSiteKeys(siteId, version, REWRAP_STEP);
+      }
+      if (n == 0) {
+        break;
+      }
+      done += n;
+      progress.update(done, Math.max(total, done));
+    }
+    synchronized (ringLock) {
+      return new Rotation("site " + siteId, version, done, ring.finishSiteRotation(siteId, version));
     }
   }
+
+  /** Per site, kind and wrapping KEK version, how many keys: {@code [site, kind, version, count]}. */
+  public List<Object[]> keyCounts() {
+    synchronized (ringLock) {
+      return ring.counts();
+    }
+  }
+
 
   /** A key's bytes, from the cache or the database (made there if {@code create}); null if it does not exist. */
   private byte[] key(String siteId, String kind, String scope, boolean create) {

@@ -18,6 +18,8 @@ import java.util.Map;
  * bin/witness keys recovery-kit [--threshold 3] [--shares 5]   prints one share per line, for the custodians
  * bin/witness keys restore &lt; three-share-lines.txt               seals the kit's root keys under this machine's
  *                                                               WITNESS_ROOT_PASSPHRASE(_FILE) in WITNESS_KEYS_DIR
+ * bin/witness keys rotate [--site ID]                          rotates the running appliance's root (or a site's)
+ *                                                               key online, printing progress (KeyRotationClient)
  * </pre>
  *
  * <p>For the passphrase custody only: with {@code WITNESS_KEY_CUSTODY=pkcs11} the root keys never leave the token
@@ -34,6 +36,9 @@ public final class KeysCommand {
   static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       return usage(err);
+    }
+    if (args[0].equals("rotate")) {
+      return KeyRotationClient.run(args, env, out, err);
     }
     if ("pkcs11".equals(env.getOrDefault("WITNESS_KEY_CUSTODY", "").strip())) {
       // The point of a token: its root keys cannot be exported, so there is nothing to split into shares.
@@ -115,6 +120,7 @@ public final class KeysCommand {
   private static int usage(PrintStream err) {
     err.println("usage: bin/witness keys recovery-kit [--threshold M] [--shares N]");
     err.println("       bin/witness keys restore < shares.txt");
+    err.println("       bin/witness keys rotate [--site SITE_ID]");
     return 2;
   }
 }

@@ -83,7 +83,14 @@ public final class ApplianceClient {
 
   /** POST /api/v1/recordings (import) with a gzip event array; returns the new id. */
   public String importRecording(byte[] gzipEventArray) {
-    Reply r = send(authorized("/api/v1/recordings").timeout(Duration.ofMinutes(5))
+    return importRecording(gzipEventArray, null);
+  }
+
+  /** An import whose data subject is {@code subject} (null: none). */
+  public String importRecording(byte[] gzipEventArray, String subject) {
+    String path = "/api/v1/recordings" + (subject == null ? ""
+        : "?subject=" + URLEncoder.encode(subject, StandardCharsets.UTF_8));
+    Reply r = send(authorized(path).timeout(Duration.ofMinutes(5))
         .header("Content-Type", "application/json")
         .header("Content-Encoding", "gzip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(gzipEventArray)));
@@ -110,6 +117,12 @@ public final class ApplianceClient {
   /** The recording's events (GET /api/v1/recordings/{id}/events) as raw JSON. */
   public byte[] events(String recordingId) {
     return get("/api/v1/recordings/" + recordingId + "/events").body();
+  }
+
+  /** POST of a JSON body, authorized; the reply whatever its status. */
+  public Reply postJson(String path, String json) {
+    return send(authorized(path).timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public Reply get(String pathAndQuery) {
