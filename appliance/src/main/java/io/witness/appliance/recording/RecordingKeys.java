@@ -39,6 +39,24 @@ class RecordingKeys {
 
   @Inject KeyService keys;
 
+  /**
+   * For the encryption-overhead benchmark only ({@code bin/bench ingest encryption=compare}): new recordings are
+   * stored as before encryption existed, in the clear. Never set it on an appliance that records people: the start
+   * logs a SEVERE warning when it is on.
+   */
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "crypto.benchmark-unencrypted-recordings",
+      defaultValue = "false")
+  boolean unencryptedForBenchmark;
+
+  @jakarta.annotation.PostConstruct
+  void warnIfUnencrypted() {
+    if (unencryptedForBenchmark) {
+      java.util.logging.Logger.getLogger(RecordingKeys.class.getName()).severe("NEW RECORDINGS ARE STORED"
+          + " UNENCRYPTED (crypto.benchmark-unencrypted-recordings=true): a benchmark setting, never for real data");
+    }
+  }
+
   private final Map<String, SecretKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, SecretKey> eldest) {
@@ -51,6 +69,9 @@ class RecordingKeys {
    * subject id, ...) and to this month's retention bucket.
    */
   void assign(RecordingEntity r, String domain, String value) {
+    if (unencryptedForBenchmark) {
+      return;
+    }
     r.subjectRef = keys.blindIndex(r.siteId, domain, value);
     r.keyBucket = YearMonth.now(ZoneOffset.UTC).toString();
   }

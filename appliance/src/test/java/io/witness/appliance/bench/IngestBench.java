@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -182,6 +183,10 @@ public final class IngestBench {
             + "%.1f KB raw per batch on average%n", corpus.size(), batchTotal, rawTotal / 1e6, gzTotal / 1e6,
         (double) rawTotal / gzTotal, rawTotal / 1e3 / batchTotal);
 
+    if (bench.arg("encryption", "on").equals("compare")) {
+      compareEncryption(bench, corpus);
+      return;
+    }
     List<String> jvm = new ArrayList<>(List.of("-Dcapture.site-batches-per-second=1000000",
         "-Dcapture.site-batch-burst=1000000"));
     if (Boolean.parseBoolean(bench.arg("jfr", "false"))) {
@@ -245,6 +250,50 @@ public final class IngestBench {
         }
       }
     }
+  }
+
+  /**
+   * {@code encryption=compare}: saturation throughput with recordings encrypted and unencrypted (the benchmark-only
+   * {@code crypto.benchmark-unencrypted-recordings}), alternating ABAB... ({@code rounds=2}) in one run, each on a
+   * fresh appliance and data directory, so drift of the machine falls on both; the issue's target: encrypted at
+   * most 10 % lower.
+   */
+  private static void compareEncryption(Bench bench, List<List<CorpusBatch>> corpus) throws Exception {
+    int rounds = bench.intArg("rounds", 2);
+    int connections = bench.intArg("connections", 32);
+    int seconds = bench.intArg("seconds", 20);
+    Map<Boolean, List<Double>> mbs = new java.util.HashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (boolean encrypted : new boolean[] {true, false}) {
+        List<String> jvm = new ArrayList<>(List.of("-Dcapture.site-batches-per-second=1000000",
+            "-Dcapture.site-batch-burst=1000000", "-Dcrypto.benchmark-unencrypted-recordings=" + !encrypted));
+        Path dir = bench.work.resolve("round-" + round + (encrypted ? "-encrypted" : "-plain"));
+        ApplianceProcess.Options options = ApplianceProcess.Options.of(dir.resolve("data"), dir)
+            .withJvmOptions(bench.jvmOptions(jvm));
+        try (ApplianceProcess app = ApplianceProcess.start(options)) {
+          app.awaitHealthy(Duration.ofMinutes(3));
+          String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
+          Supply supply = new Supply(corpus, bench.intArg("copies", 8), "127.0.0.1:" + app.port(), siteKey, true);
+          closedLoop(app, supply, 4, bench.intArg("warmup", 30), "warm-up");
+          Result r = closedLoop(app, supply, connections, seconds,
+              (encrypted ? "encrypted" : "unencrypted") + ", " + connections + " conn");
+          System.out.println(r.line() + "  [" + Bench.loadAverage() + "]");
+          mbs.computeIfAbsent(encrypted, k -> new ArrayList<>()).add(r.megabytesPerSecond());
+          app.stop();
+        }
+        try (var files = Files.walk(dir)) {
+          for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
+    double on = mbs.get(true).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double off = mbs.get(false).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double loss = (off - on) / off * 100;
+    System.out.printf("RESULT encryption overhead: encrypted %.1f MB/s %s, unencrypted %.1f MB/s %s (means %.1f vs"
+        + " %.1f): %.1f %% lower — target <= 10 %%: %s%n", on, mbs.get(true), off, mbs.get(false), on, off, loss,
+        loss <= 10 ? "met" : "MISSED");
   }
 
   private static long sizeOf(Path dir) throws IOException {
