@@ -27,10 +27,12 @@ import java.util.logging.Logger;
  * are marked erased (410 from then on, left out of every search) and their content, facts, personal fields,
  * traits and links are deleted. The answer is a certificate signed with the appliance's signing key.
  *
- * <p>Order, per site: (1) recordings marked erased and their data deleted, one transaction, taking each
- * recording's row lock, so a batch being written finishes first and every later one is dropped by the writer;
- * (2) the keys destroyed, one transaction. A failure between the two leaves keys that nothing readable uses; the
- * request can be repeated (erasure is idempotent).
+ * <p>Order, per site: (1) recordings marked erased and their facts and personal fields deleted, one transaction,
+ * taking each recording's row lock, so a batch being written finishes first and every later one is dropped by the
+ * writer; (2) the keys destroyed, one transaction. A failure between the two leaves keys that nothing readable
+ * uses; the request can be repeated (erasure is idempotent). (3) The recordings' chunks, ciphertext that no key
+ * opens any more, are purged right after, off the request, in steps (and at start and every minute, for what a
+ * stop interrupted): deleting megabytes of blobs would otherwise hold the answer (docs/benchmarks.md, erasure).
  */
 @ApplicationScoped
 public class ErasureService {
@@ -43,6 +45,32 @@ public class ErasureService {
   @Inject KeyService keys;
   @Inject SigningKeys signing;
   @Inject ErasureSteps steps;
+
+  /** Erased recordings whose chunks one purge step deletes. */
+  static final int PURGE_STEP = 200;
+  private final java.util.concurrent.ScheduledExecutorService purger =
+      io.witness.appliance.platform.DaemonThreads.scheduler("witness-erasure-purge");
+
+  /** At start: purge what an erasure left when the appliance stopped, then every minute. */
+  void startPurging(@jakarta.enterprise.event.Observes
+      @jakarta.enterprise.context.Initialized(jakarta.enterprise.context.ApplicationScoped.class) Object ignored) {
+    purger.scheduleWithFixedDelay(this::purge, 10, 60, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @jakarta.annotation.PreDestroy
+  void stopPurging() {
+    purger.shutdownNow();
+  }
+
+  private void purge() {
+    try {
+      while (steps.purgeErased(PURGE_STEP) > 0) {
+        // next step
+      }
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.WARNING, "purging erased recordings' chunks failed; retried in a minute", e);
+    }
+  }
 
   /** A signed erasure certificate: the certificate's canonical JSON and its signature. */
   public record Certificate(String id, Map<String, Object> body, Map<String, Object> signature) {
@@ -93,7 +121,8 @@ public class ErasureService {
     body.put("requestedBy", requestedBy);
     body.put("erasedAt", at.format(DateTimeFormatter.ISO_INSTANT));
     body.put("method", "crypto-shredding: subject keys destroyed (AES-256 data keys derived from them can no longer"
-        + " be computed); recordings' content, facts, personal fields, traits and links deleted");
+        + " be computed); recordings' facts, personal fields, traits and links deleted; their content chunks,"
+        + " unreadable from then on, purged right after");
     body.put("sites", perSite);
     body.put("keysDestroyed", keyIds);
     Map<String, Object> counts = new TreeMap<>();
@@ -113,6 +142,7 @@ public class ErasureService {
     Certificate cert = new Certificate(id, body, signature);
     steps.record(cert, siteId.orElse(null), requestedBy, at);
     LOG.info(() -> "erasure " + id + ": " + counts + " by " + requestedBy);
+    purger.execute(this::purge);
     return cert;
   }
 
