@@ -1,5 +1,6 @@
 package io.witness.appliance.recording;
 
+import io.witness.appliance.crypto.KeyService;
 import io.witness.appliance.platform.DatabaseMigrations;
 import io.witness.appliance.platform.TimeOrderedIds;
 import jakarta.annotation.PostConstruct;
@@ -57,6 +58,8 @@ public class LiveBatchStore {
       "insert into recording_batches (recording_id, seq, received_at, event_count, raw_bytes) values (?, ?, ?, ?, ?)";
   private static final String INSERT_CHUNK = "insert into recording_chunks (recording_id, chunk_no, kind,"
       + " stream_no, event_count, raw_bytes, stored_bytes, blob_key) values (?, ?, 'batch', ?, ?, ?, ?, ?)";
+  private static final String INSERT_KEY = "insert into crypto_keys (id, kind, site_id, scope, version, wrapped_by,"
+      + " wrapped, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_BLOB = "insert into blobs (blob_key, data, created_at) values (?, ?, ?)";
   private static final String STORED_SEQS = "select max(b.seq), sum(case when b.seq = ? then 1 else 0 end)"
       + " from recording_batches b join recordings r on r.id = b.recording_id"
@@ -165,11 +168,14 @@ public class LiveBatchStore {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
+      Map<String, KeyService.SubjectKeys> subjectKeys = new LinkedHashMap<>();
       try {
-        List<RecordingStore.Appended> answers = write(c, batches, now);
+        List<RecordingStore.Appended> answers = write(c, batches, now, subjectKeys);
         c.commit();
+        subjectKeys.values().forEach(KeyService.SubjectKeys::committed);
         return answers;
       } catch (SQLException | RuntimeException e) {
+        subjectKeys.values().forEach(KeyService.SubjectKeys::abandoned);
         c.rollback();
         throw e;
       } finally {
@@ -180,8 +186,8 @@ public class LiveBatchStore {
     }
   }
 
-  private List<RecordingStore.Appended> write(Connection c, List<LiveBatch> batches, OffsetDateTime now)
-      throws SQLException {
+  private List<RecordingStore.Appended> write(Connection c, List<LiveBatch> batches, OffsetDateTime now,
+      Map<String, KeyService.SubjectKeys> subjectKeys) throws SQLException {
     Map<SessionRef, RecordingEntity> recordings = new LinkedHashMap<>();
     List<RecordingEntity> created = new ArrayList<>();
     Map<RecordingEntity, LiveBatch.Origin> origins = new java.util.IdentityHashMap<>();
@@ -204,14 +210,17 @@ public class LiveBatchStore {
         recordings.put(ref, r);
       }
     }
-    recordingKeys.prepare(created);
+    // New subjects' keys go into this transaction: one commit per group (docs/benchmarks.md, encryption).
+    subjectKeys.putAll(recordingKeys.subjectKeys(created));
+    insertKeys(c, subjectKeys.values());
     Map<RecordingEntity, javax.crypto.SecretKey> keys = new java.util.IdentityHashMap<>();
     for (RecordingEntity r : recordings.values()) {
       if (RecordingEntity.ERASED.equals(r.state)) {
         continue;
       }
       try {
-        keys.put(r, recordingKeys.writeKey(r, origins.containsKey(r)));
+        keys.put(r, origins.containsKey(r) ? recordingKeys.writeKey(r, subjectKeys.get(r.siteId))
+            : recordingKeys.writeKey(r, false));
       } catch (io.witness.appliance.crypto.KeyGoneException erasedMeanwhile) {
         r.state = RecordingEntity.ERASED;
       }
@@ -291,6 +300,30 @@ public class LiveBatchStore {
 
   Duration lastBatchGranularity() {
     return Duration.ofMillis(Math.min(60_000, sealAfterIdleSeconds * 1000 / 30));
+  }
+
+  private static void insertKeys(Connection c, java.util.Collection<KeyService.SubjectKeys> subjectKeys)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(INSERT_KEY)) {
+      boolean any = false;
+      for (KeyService.SubjectKeys keys : subjectKeys) {
+        for (KeyService.NewKeyRow k : keys.toInsert()) {
+          s.setString(1, k.id());
+          s.setString(2, k.kind());
+          s.setString(3, k.siteId());
+          s.setString(4, k.scope());
+          s.setInt(5, k.version());
+          s.setInt(6, k.wrappedBy());
+          s.setBytes(7, k.wrapped());
+          s.setObject(8, OffsetDateTime.now(ZoneOffset.UTC));
+          s.addBatch();
+          any = true;
+        }
+      }
+      if (any) {
+        s.executeBatch();
+      }
+    }
   }
 
   private static RecordingEntity lockRecording(Connection c, SessionRef ref) throws SQLException {

@@ -76,11 +76,34 @@ class RecordingKeys {
     r.keyBucket = YearMonth.now(ZoneOffset.UTC).toString();
   }
 
-  /** Makes the subject keys of new recordings in one transaction (the writer, once per group of batches). */
-  void prepare(List<RecordingEntity> created) {
-    created.stream().filter(r -> r.subjectRef != null)
-        .collect(Collectors.groupingBy(r -> r.siteId, Collectors.mapping(r -> r.subjectRef, Collectors.toList())))
-        .forEach(keys::prepareSubjects);
+  /**
+   * The subject keys of new recordings, per site, for the writer's transaction: it inserts the rows of the keys
+   * made new ({@link KeyService.SubjectKeys#toInsert}) and ends each with committed() or abandoned().
+   */
+  Map<String, KeyService.SubjectKeys> subjectKeys(List<RecordingEntity> created) {
+    Map<String, KeyService.SubjectKeys> out = new LinkedHashMap<>();
+    Map<String, List<String>> bySite = created.stream().filter(r -> r.subjectRef != null)
+        .collect(Collectors.groupingBy(r -> r.siteId, LinkedHashMap::new,
+            Collectors.mapping(r -> r.subjectRef, Collectors.toList())));
+    try {
+      bySite.forEach((site, refs) -> out.put(site, keys.subjectKeysForWrite(site, refs)));
+    } catch (RuntimeException e) {
+      out.values().forEach(KeyService.SubjectKeys::abandoned);
+      throw e;
+    }
+    return out;
+  }
+
+  /** The key to write a recording created in this group with, from its site's {@link #subjectKeys}. */
+  SecretKey writeKey(RecordingEntity r, KeyService.SubjectKeys subjectKeys) {
+    if (r.subjectRef == null) {
+      return null;
+    }
+    SecretKey k = subjectKeys.dataKey(r.subjectRef, YearMonth.parse(r.keyBucket), r.id);
+    synchronized (cache) {
+      cache.put(r.id, k);
+    }
+    return k;
   }
 
   /**
