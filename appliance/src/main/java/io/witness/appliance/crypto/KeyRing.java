@@ -65,33 +65,16 @@ class KeyRing {
     }
   }
 
-  /**
-   * The {@code kind} keys of those {@code scopes} that exist, by scope, and, for the others, new keys wrapped under
-   * the site's current KEK, not stored: the caller inserts their rows in its own transaction
-   * ({@link KeyService#subjectKeysForWrite}). Read-only here, except that a site's first KEK is made.
-   */
+  /** A site KEK version, unwrapped. */
+  @SuppressWarnings("ArrayRecordComponent") // handed to KeyService once
+  record Kek(int version, byte[] key) {}
+
+  /** The site's current KEK (made on first use), or version {@code version} of it when {@code version > 0}. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public Map<String, byte[]> existingOrWrapped(String siteId, String kind, java.util.Collection<String> scopes,
-      List<KeyService.NewKeyRow> toInsert) {
+  public Kek kek(String siteId, int version) {
     synchronized (lock) {
-      Map<String, byte[]> out = new java.util.HashMap<>();
-      List<String> missing = new ArrayList<>();
-      for (String scope : scopes) {
-        Optional<Unwrapped> k = keyBelowSite(siteId, kind, scope, false);
-        if (k.isPresent()) {
-          out.put(scope, k.get().key());
-        } else {
-          missing.add(scope);
-        }
-      }
-      Unwrapped kek = siteKek(siteId);
-      for (String scope : missing) {
-        byte[] bytes = newKey();
-        toInsert.add(new KeyService.NewKeyRow(TimeOrderedIds.next().toString(), kind, siteId, scope, 1,
-            kek.version(), KeyWrap.wrap(KeyWrap.aes(kek.key()), bytes)));
-        out.put(scope, bytes);
-      }
-      return out;
+      Unwrapped k = version > 0 ? siteKekVersion(siteId, version) : siteKek(siteId);
+      return new Kek(k.version(), k.key());
     }
   }
 

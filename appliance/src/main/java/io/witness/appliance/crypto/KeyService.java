@@ -86,8 +86,8 @@ public class KeyService {
   /**
    * Subject keys for a writer's transaction: {@link #bytes} by subject ref, and {@link #toInsert}, the rows of
    * the keys made new, which the writer inserts in its own transaction. Until {@link #committed} or
-   * {@link #abandoned} the site rotation cannot finish (a key wrapped under a KEK version being retired could
-   * otherwise commit after the rotation's last step); the new keys are cached only once committed, so a rolled
+   * {@link #abandoned} a site rotation cannot begin (a key wrapped under the KEK version being retired could
+   * otherwise commit after the re-wrapping passed it); the new keys are cached only once committed, so a rolled
    * back group leaves no key that does not exist.
    */
   public final class SubjectKeys {
@@ -141,17 +141,35 @@ public class KeyService {
     }
   }
 
-  /** Writers with keys not yet committed hold it shared; finishing a site rotation holds it exclusively. */
+  /**
+   * Writers with new keys not yet committed hold it shared; a site rotation's begin (the KEK version change) holds
+   * it exclusively, so no key wrapped under the old version commits after the re-wrapping started.
+   */
   private final java.util.concurrent.locks.ReentrantReadWriteLock kekUse =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+  /** A stored key's row as a writer read it on its own connection: its scope and its wrap. */
+  @SuppressWarnings("ArrayRecordComponent") // handed over once
+  public record StoredKey(String scope, int wrappedBy, byte[] wrapped) {}
+
+  /** Reads the stored subject keys of some scopes of a site, on the writer's connection. */
+  @FunctionalInterface
+  public interface StoredKeyReader {
+    List<StoredKey> read(String siteId, String kind, Collection<String> scopes);
+  }
+
+  /** Unwrapped site KEKs by site + "|" + version, and each site's current version: the writer's hot path. */
+  private final Map<String, byte[]> keks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> currentKek = new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
    * The subject keys of {@code subjectRefs} for a writer that stores their new ones in its own transaction: one
-   * commit per group of batches instead of two (a key-making transaction of its own was half the writer's cost:
-   * docs/benchmarks.md, encryption). The caller must end it with {@link SubjectKeys#committed} or
+   * commit per group of batches instead of two, and no transaction of the key ring's unless a KEK is not cached
+   * (both were most of the writer's cost with encryption: docs/benchmarks.md, encryption). Existing keys are read
+   * by {@code reader} on the writer's connection. The caller must end it with {@link SubjectKeys#committed} or
    * {@link SubjectKeys#abandoned}, on the same thread.
    */
-  public SubjectKeys subjectKeysForWrite(String siteId, Collection<String> subjectRefs) {
+  public SubjectKeys subjectKeysForWrite(String siteId, Collection<String> subjectRefs, StoredKeyReader reader) {
     kekUse.readLock().lock();
     try {
       Map<String, byte[]> bytes = new java.util.HashMap<>();
@@ -166,20 +184,58 @@ public class KeyService {
       }
       List<NewKeyRow> toInsert = new java.util.ArrayList<>();
       if (!missing.isEmpty()) {
-        synchronized (ringLock) {
-          bytes.putAll(ring.existingOrWrapped(siteId, KeyRing.SUBJECT, missing, toInsert));
+        for (StoredKey k : reader.read(siteId, KeyRing.SUBJECT, missing)) {
+          byte[] key = KeyWrap.unwrap(KeyWrap.aes(kek(siteId, k.wrappedBy())), k.wrapped());
+          bytes.put(k.scope(), key);
+          cache.put(cacheKey(siteId, KeyRing.SUBJECT, k.scope()), key);
         }
-        // Existing keys are cached now; new ones once committed.
-        Set<String> made = new java.util.HashSet<>();
-        toInsert.forEach(k -> made.add(k.scope()));
-        missing.stream().filter(ref -> !made.contains(ref))
-            .forEach(ref -> cache.put(cacheKey(siteId, KeyRing.SUBJECT, ref), bytes.get(ref)));
+        int version = currentKekVersion(siteId);
+        SecretKey kek = KeyWrap.aes(kek(siteId, version));
+        for (String ref : missing) {
+          if (!bytes.containsKey(ref)) {
+            byte[] key = KeyWrap.newKeyBytes();
+            toInsert.add(new NewKeyRow(io.witness.appliance.platform.TimeOrderedIds.next().toString(),
+                KeyRing.SUBJECT, siteId, ref, 1, version, KeyWrap.wrap(kek, key)));
+            bytes.put(ref, key);
+          }
+        }
       }
       return new SubjectKeys(siteId, bytes, toInsert);
     } catch (RuntimeException e) {
       kekUse.readLock().unlock();
       throw e;
     }
+  }
+
+  private int currentKekVersion(String siteId) {
+    Integer v = currentKek.get(siteId);
+    if (v == null) {
+      KeyRing.Kek k;
+      synchronized (ringLock) {
+        k = ring.kek(siteId, 0);
+      }
+      keks.put(siteId + "|" + k.version(), k.key());
+      currentKek.put(siteId, k.version());
+      v = k.version();
+    }
+    return v;
+  }
+
+  private byte[] kek(String siteId, int version) {
+    byte[] k = keks.get(siteId + "|" + version);
+    if (k == null) {
+      synchronized (ringLock) {
+        k = ring.kek(siteId, version).key();
+      }
+      keks.put(siteId + "|" + version, k);
+    }
+    return k;
+  }
+
+  /** Forgets the cached KEKs of a site (its current version changed or old versions were destroyed). */
+  private void forgetKeks(String siteId) {
+    currentKek.remove(siteId);
+    keks.keySet().removeIf(k -> k.startsWith(siteId + "|"));
   }
 
   /** Makes the subject keys of {@code subjectRefs} that do not exist yet, in one transaction (a writer's group). */
@@ -285,13 +341,21 @@ public class KeyService {
    */
   public Rotation rotateSite(String siteId, Progress progress) {
     int[] begun;
-    synchronized (ringLock) {
-      begun = ring.beginSiteRotation(siteId);
+    // Writers holding keys wrapped under the current version commit first; then the version changes.
+    kekUse.writeLock().lock();
+    try {
+      synchronized (ringLock) {
+        begun = ring.beginSiteRotation(siteId);
+      }
+      forgetKeks(siteId);
+    } finally {
+      kekUse.writeLock().unlock();
     }
     int version = begun[0];
     int total = begun[1];
     int done = 0;
     progress.update(0, total);
+    // No lock against writers here: from the begin on they wrap new keys under the new version.
     while (true) {
       int n;
       synchronized (ringLock) {
@@ -303,25 +367,10 @@ public class KeyService {
       done += n;
       progress.update(done, Math.max(total, done));
     }
-    // Writers that wrapped new keys under the old version commit first (and the last step picks them up).
-    kekUse.writeLock().lock();
-    try {
-      while (true) {
-        int n;
-        synchronized (ringLock) {
-          n = ring.rewrapSiteKeys(siteId, version, REWRAP_STEP);
-        }
-        if (n == 0) {
-          break;
-        }
-        done += n;
-        progress.update(done, Math.max(total, done));
-      }
-      synchronized (ringLock) {
-        return new Rotation("site " + siteId, version, done, ring.finishSiteRotation(siteId, version));
-      }
-    } finally {
-      kekUse.writeLock().unlock();
+    synchronized (ringLock) {
+      Rotation r = new Rotation("site " + siteId, version, done, ring.finishSiteRotation(siteId, version));
+      forgetKeks(siteId);
+      return r;
     }
   }
 

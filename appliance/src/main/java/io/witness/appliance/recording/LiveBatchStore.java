@@ -211,7 +211,7 @@ public class LiveBatchStore {
       }
     }
     // New subjects' keys go into this transaction: one commit per group (docs/benchmarks.md, encryption).
-    subjectKeys.putAll(recordingKeys.subjectKeys(created));
+    subjectKeys.putAll(recordingKeys.subjectKeys(created, (site, kind, scopes) -> storedKeys(c, site, kind, scopes)));
     insertKeys(c, subjectKeys.values());
     Map<RecordingEntity, javax.crypto.SecretKey> keys = new java.util.IdentityHashMap<>();
     for (RecordingEntity r : recordings.values()) {
@@ -300,6 +300,30 @@ public class LiveBatchStore {
 
   Duration lastBatchGranularity() {
     return Duration.ofMillis(Math.min(60_000, sealAfterIdleSeconds * 1000 / 30));
+  }
+
+  /** The newest stored key of each of {@code scopes}, read on the writer's connection. */
+  private static List<KeyService.StoredKey> storedKeys(Connection c, String siteId, String kind,
+      java.util.Collection<String> scopes) {
+    String sql = "select scope, version, wrapped_by, wrapped from crypto_keys where kind = ? and site_id = ?"
+        + " and scope in (" + "?,".repeat(scopes.size() - 1) + "?) order by scope, version";
+    Map<String, KeyService.StoredKey> newest = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, kind);
+      s.setString(2, siteId);
+      int i = 3;
+      for (String scope : scopes) {
+        s.setString(i++, scope);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          newest.put(rs.getString(1), new KeyService.StoredKey(rs.getString(1), rs.getInt(3), rs.getBytes(4)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading stored keys failed: " + e.getMessage(), e);
+    }
+    return List.copyOf(newest.values());
   }
 
   private static void insertKeys(Connection c, java.util.Collection<KeyService.SubjectKeys> subjectKeys)

@@ -80,13 +80,14 @@ class RecordingKeys {
    * The subject keys of new recordings, per site, for the writer's transaction: it inserts the rows of the keys
    * made new ({@link KeyService.SubjectKeys#toInsert}) and ends each with committed() or abandoned().
    */
-  Map<String, KeyService.SubjectKeys> subjectKeys(List<RecordingEntity> created) {
+  Map<String, KeyService.SubjectKeys> subjectKeys(List<RecordingEntity> created,
+      KeyService.StoredKeyReader reader) {
     Map<String, KeyService.SubjectKeys> out = new LinkedHashMap<>();
     Map<String, List<String>> bySite = created.stream().filter(r -> r.subjectRef != null)
         .collect(Collectors.groupingBy(r -> r.siteId, LinkedHashMap::new,
             Collectors.mapping(r -> r.subjectRef, Collectors.toList())));
     try {
-      bySite.forEach((site, refs) -> out.put(site, keys.subjectKeysForWrite(site, refs)));
+      bySite.forEach((site, refs) -> out.put(site, keys.subjectKeysForWrite(site, refs, reader)));
     } catch (RuntimeException e) {
       out.values().forEach(KeyService.SubjectKeys::abandoned);
       throw e;
