@@ -398,7 +398,7 @@ public class KeyService {
     }
   }
 
-  private static SecretKey derive(String siteId, byte[] sk, byte[] rk, String recordingId) {
+  static SecretKey derive(String siteId, byte[] sk, byte[] rk, String recordingId) {
     byte[] ikm = new byte[sk.length + rk.length];
     System.arraycopy(sk, 0, ikm, 0, sk.length);
     System.arraycopy(rk, 0, ikm, sk.length, rk.length);
