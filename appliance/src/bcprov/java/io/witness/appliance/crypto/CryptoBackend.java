@@ -46,6 +46,18 @@ final class CryptoBackend {
     return MessageDigest.getInstance(algorithm);
   }
 
+  static java.security.Signature signature(String algorithm) throws GeneralSecurityException {
+    return java.security.Signature.getInstance(algorithm);
+  }
+
+  static java.security.KeyPairGenerator keyPairGenerator(String algorithm) throws GeneralSecurityException {
+    return java.security.KeyPairGenerator.getInstance(algorithm);
+  }
+
+  static java.security.KeyFactory keyFactory(String algorithm) throws GeneralSecurityException {
+    return java.security.KeyFactory.getInstance(algorithm);
+  }
+
   static KeyGenerator keyGenerator(String algorithm) throws GeneralSecurityException {
     return KeyGenerator.getInstance(algorithm);
   }

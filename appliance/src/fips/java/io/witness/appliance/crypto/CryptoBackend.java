@@ -65,6 +65,18 @@ final class CryptoBackend {
     return MessageDigest.getInstance(algorithm, FIPS);
   }
 
+  static java.security.Signature signature(String algorithm) throws GeneralSecurityException {
+    return java.security.Signature.getInstance(algorithm, FIPS);
+  }
+
+  static java.security.KeyPairGenerator keyPairGenerator(String algorithm) throws GeneralSecurityException {
+    return java.security.KeyPairGenerator.getInstance(algorithm, FIPS);
+  }
+
+  static java.security.KeyFactory keyFactory(String algorithm) throws GeneralSecurityException {
+    return java.security.KeyFactory.getInstance(algorithm, FIPS);
+  }
+
   static KeyGenerator keyGenerator(String algorithm) throws GeneralSecurityException {
     return KeyGenerator.getInstance(algorithm, FIPS);
   }

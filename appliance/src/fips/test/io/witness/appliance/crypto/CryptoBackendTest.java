@@ -62,6 +62,21 @@ class CryptoBackendTest {
   }
 
   @Test
+  void signingKeys_signAndVerifyWithBcFips() throws Exception {
+    assertEquals("BCFIPS", CryptoBackend.signature(SigningKeys.ALGORITHM).getProvider().getName());
+    java.security.KeyPair pair = SigningKeys.generate();
+    java.security.Signature s = CryptoBackend.signature(SigningKeys.ALGORITHM);
+    s.initSign(pair.getPrivate());
+    byte[] message = "erasure certificate".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    s.update(message);
+    byte[] signature = s.sign();
+    byte[] publicKey = pair.getPublic().getEncoded();
+    org.junit.jupiter.api.Assertions.assertTrue(SigningKeys.verify(publicKey, message, signature));
+    message[0] ^= 1;
+    org.junit.jupiter.api.Assertions.assertFalse(SigningKeys.verify(publicKey, message, signature));
+  }
+
+  @Test
   void aead_sealsWithAnIvFromTheDrbgAndOpens() {
     byte[] sealed = Aead.seal(AeadTest.KEY, 1, AeadTest.PLAIN, AeadTest.CHUNK_7);
     assertArrayEquals(AeadTest.PLAIN, Aead.open(AeadTest.KEY, sealed, AeadTest.CHUNK_7));

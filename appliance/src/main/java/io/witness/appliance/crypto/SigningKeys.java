@@ -3,10 +3,7 @@ package io.witness.appliance.crypto;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -19,7 +16,8 @@ import java.util.HexFormat;
  * The appliance's signing key (Ed25519), for documents it issues that someone must be able to check without it:
  * erasure certificates now, audit checkpoints later. Made on first use; the private key is stored only wrapped by
  * the root custody (table {@code signing_keys}) and re-wrapped when the root rotates. Its id is the first 16 bytes
- * of SHA-256 over the public key (X.509 SubjectPublicKeyInfo), hex.
+ * of SHA-256 over the public key (X.509 SubjectPublicKeyInfo), hex. Through {@link CryptoBackend}: bc-fips in the FIPS
+ * build (EdDSA is approved in FIPS 186-5).
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -43,7 +41,7 @@ public class SigningKeys {
   public Signed sign(byte[] message) {
     Loaded k = current();
     try {
-      Signature s = Signature.getInstance(ALGORITHM);
+      Signature s = CryptoBackend.signature(ALGORITHM);
       s.initSign(k.privateKey());
       s.update(message);
       return new Signed(k.published().keyId(), ALGORITHM, s.sign());
@@ -60,8 +58,8 @@ public class SigningKeys {
   /** True when {@code signature} is {@code publicKey}'s (X.509 DER) over {@code message}. */
   public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
     try {
-      PublicKey key = KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(publicKey));
-      Signature s = Signature.getInstance(ALGORITHM);
+      PublicKey key = CryptoBackend.keyFactory(ALGORITHM).generatePublic(new X509EncodedKeySpec(publicKey));
+      Signature s = CryptoBackend.signature(ALGORITHM);
       s.initVerify(key);
       s.update(message);
       return s.verify(signature);
@@ -73,7 +71,7 @@ public class SigningKeys {
   /** The id of a public key (X.509 DER). */
   public static String keyId(byte[] publicKey) {
     try {
-      return HexFormat.of().formatHex(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(publicKey), 16));
+      return HexFormat.of().formatHex(Arrays.copyOf(CryptoBackend.digest("SHA-256").digest(publicKey), 16));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
@@ -82,7 +80,9 @@ public class SigningKeys {
   /** A new key pair: (public X.509 DER, private PKCS#8 DER). */
   static KeyPair generate() {
     try {
-      return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+      java.security.KeyPairGenerator g = CryptoBackend.keyPairGenerator(ALGORITHM);
+      g.initialize(255, CryptoBackend.random());
+      return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 is not available", e);
     }
@@ -96,7 +96,7 @@ public class SigningKeys {
         if (k == null) {
           KeyRing.SigningKey stored = ring.signingKey();
           try {
-            PrivateKey privateKey = KeyFactory.getInstance(ALGORITHM)
+            PrivateKey privateKey = CryptoBackend.keyFactory(ALGORITHM)
                 .generatePrivate(new PKCS8EncodedKeySpec(stored.privateKey()));
             Arrays.fill(stored.privateKey(), (byte) 0);
             k = new Loaded(new Published(stored.id(), ALGORITHM, stored.publicKey()), privateKey);
