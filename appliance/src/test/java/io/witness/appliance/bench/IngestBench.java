@@ -255,8 +255,9 @@ public final class IngestBench {
   /**
    * {@code encryption=compare}: saturation throughput with recordings encrypted and unencrypted (the benchmark-only
    * {@code crypto.benchmark-unencrypted-recordings}), alternating ABAB... ({@code rounds=2}) in one run, each on a
-   * fresh appliance and data directory, so drift of the machine falls on both; the issue's target: encrypted at
-   * most 10 % lower.
+   * fresh appliance and data directory (embedded H2: each round has a database and a root key of its own), so
+   * drift of the machine falls on both; the issue's target: encrypted at most 10 % lower. A round with errors ends
+   * the comparison.
    */
   private static void compareEncryption(Bench bench, List<List<CorpusBatch>> corpus) throws Exception {
     int rounds = bench.intArg("rounds", 2);
@@ -278,6 +279,11 @@ public final class IngestBench {
           Result r = closedLoop(app, supply, connections, seconds,
               (encrypted ? "encrypted" : "unencrypted") + ", " + connections + " conn");
           System.out.println(r.line() + "  [" + Bench.loadAverage() + "]");
+          if (r.errors() > 0) {
+            throw new IllegalStateException("the " + (encrypted ? "encrypted" : "unencrypted") + " round had "
+                + r.errors() + " errors (first: " + r.firstError() + "): no comparison. Each round needs a fresh"
+                + " database: with WITNESS_DB_URL every round would share one under a new root key");
+          }
           mbs.computeIfAbsent(encrypted, k -> new ArrayList<>()).add(r.megabytesPerSecond());
           app.stop();
         }
