@@ -65,6 +65,13 @@ class KeyRing {
     }
   }
 
+  /** The sites that have a KEK. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<String> sitesWithKeys() {
+    return em.createQuery("select distinct k.siteId from CryptoKeyEntity k where k.kind = :kind", String.class)
+        .setParameter("kind", SITE_KEK).getResultList();
+  }
+
   /** A site KEK version, unwrapped. */
   @SuppressWarnings("ArrayRecordComponent") // handed to KeyService once
   record Kek(int version, byte[] key) {}

@@ -44,6 +44,29 @@ public class KeyService {
    */
   private final Object ringLock = new Object();
 
+  /**
+   * Right after the database migrations, before anything is stored: every site's KEK must unwrap under this root
+   * custody. A database restored without its keys directory (or with another appliance's) would otherwise start
+   * and answer every write with an error; it stops the start with one message instead.
+   */
+  void checkRootMatchesDatabase(@jakarta.enterprise.event.Observes
+      @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE + 10)
+      @jakarta.enterprise.context.Initialized(jakarta.enterprise.context.ApplicationScoped.class) Object ignored) {
+    for (String site : ring.sitesWithKeys()) {
+      try {
+        currentKekVersion(site);
+      } catch (CustodyException | IntegrityException e) {
+        String message = "Witness cannot start: the keys in the database were not wrapped by this root key (site "
+            + site + "): start with the keys directory or token that belongs to this database, or restore its root"
+            + " keys from the recovery kit (bin/witness keys restore)";
+        java.util.logging.Logger.getLogger(KeyService.class.getName()).severe(message);
+        IllegalStateException stop = new IllegalStateException(message);
+        stop.setStackTrace(new StackTraceElement[0]);
+        throw stop;
+      }
+    }
+  }
+
   /** Keys kept unwrapped (subject, bucket and index keys, least recently used dropped). */
   static final int CACHED_KEYS = 65_536;
 

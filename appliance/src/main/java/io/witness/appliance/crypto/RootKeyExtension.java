@@ -73,6 +73,12 @@ public class RootKeyExtension implements Extension {
       if (PassphraseCustody.exists(keysDir)) {
         return PassphraseCustody.open(keysDir, passphrase);
       }
+      existingEmbeddedDatabase(config).ifPresent(db -> {
+        // A new root key could never open what this database holds: refuse rather than start empty-handed.
+        throw new CustodyException("the embedded database " + db + " exists but its root keystore is missing from "
+            + keysDir + ": restore that directory from the backup made with the database, or restore the root keys"
+            + " from the recovery kit (bin/witness keys restore)");
+      });
       KeyCustody created = PassphraseCustody.create(keysDir, passphrase, kdf(config));
       LOG.warning("a new root key was sealed in " + keysDir + ": back up this directory and keep the"
           + " passphrase; without both, nothing this appliance encrypts can be read again");
@@ -80,6 +86,17 @@ public class RootKeyExtension implements Extension {
     } finally {
       java.util.Arrays.fill(passphrase, '\0');
     }
+  }
+
+  /** The embedded (H2) database file the configuration points at, when it exists. */
+  private static java.util.Optional<Path> existingEmbeddedDatabase(Config config) {
+    String url = config.getOptionalValue("javax.sql.DataSource.witness.jdbcUrl", String.class).orElse("");
+    if (!url.startsWith("jdbc:h2:file:")) {
+      return java.util.Optional.empty();
+    }
+    Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
+    return java.nio.file.Files.exists(file) ? java.util.Optional.of(file.toAbsolutePath().normalize())
+        : java.util.Optional.empty();
   }
 
   private static KeyCustody pkcs11Custody(Config config) {

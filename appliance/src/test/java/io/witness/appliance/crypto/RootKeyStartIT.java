@@ -25,8 +25,13 @@ class RootKeyStartIT {
     Path work = Files.createDirectories(Path.of("target", "it-work", "root-key-start"));
     Path data = work.resolve("data");
     deleteTree(data);
+    String recording;
     try (ApplianceProcess first = ApplianceProcess.start(ApplianceProcess.Options.of(data, work))) {
       first.awaitHealthy(Duration.ofMinutes(3));
+      // A recording, so that the database holds keys wrapped by this root.
+      recording = new io.witness.appliance.bench.ApplianceClient(first.baseUri()).importRecording(
+          io.witness.appliance.bench.CorpusBatches.gzip(io.witness.appliance.testing.Corpus.events("todomvc-vanillajs")
+              .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       first.stop();
     }
     assertTrue(Files.isRegularFile(data.resolve("keys").resolve(PassphraseCustody.KEYSTORE)), "sealed at first start");
@@ -44,6 +49,45 @@ class RootKeyStartIT {
         assertFalse(log.contains("Started all channels"), "the server never opened its port");
       }
       assertEquals(before, listing(data), "nothing in the data directory changed");
+    }
+
+    // Another appliance's keys beside this database: the keys in the database do not unwrap; the start stops.
+    Path other = work.resolve("other");
+    deleteTree(other);
+    try (ApplianceProcess second = ApplianceProcess.start(ApplianceProcess.Options.of(other, work))) {
+      second.awaitHealthy(Duration.ofMinutes(3));
+      second.stop();
+    }
+    Path keys = data.resolve("keys");
+    Path kept = work.resolve("kept-keys");
+    deleteTree(kept);
+    Files.move(keys, kept);
+    Files.move(other.resolve("keys"), keys);
+    try (ApplianceProcess refused = ApplianceProcess.start(ApplianceProcess.Options.of(data, work))) {
+      int exit = refused.awaitExit(Duration.ofMinutes(2));
+      String log = Files.readString(refused.log());
+      assertNotEquals(0, exit, log);
+      assertTrue(log.contains("Witness cannot start: the keys in the database were not wrapped by this root key"),
+          log);
+      assertFalse(log.contains("Started all channels"), "the server never opened its port");
+    }
+    // No keystore at all beside an existing embedded database: no new root key is made.
+    deleteTree(keys);
+    try (ApplianceProcess refused = ApplianceProcess.start(ApplianceProcess.Options.of(data, work))) {
+      int exit = refused.awaitExit(Duration.ofMinutes(2));
+      String log = Files.readString(refused.log());
+      assertNotEquals(0, exit, log);
+      assertTrue(log.contains("SEVERE: Witness cannot start: the embedded database"), log);
+      assertFalse(Files.exists(keys.resolve(PassphraseCustody.KEYSTORE)), "no new root key was sealed");
+    }
+    // With its own keys back, the appliance starts and serves as before.
+    deleteTree(keys);
+    Files.move(kept, keys);
+    try (ApplianceProcess again = ApplianceProcess.start(ApplianceProcess.Options.of(data, work))) {
+      again.awaitHealthy(Duration.ofMinutes(3));
+      byte[] events = new io.witness.appliance.bench.ApplianceClient(again.baseUri()).events(recording);
+      assertTrue(events.length > 1000, "the recording replays with its own keys");
+      again.stop();
     }
   }
 
