@@ -119,7 +119,13 @@ public final class CorpusBatches {
 
   /** The envelope's opening up to and including {@code "events":[}. */
   public static byte[] envelopeHead(String sessionId, int seq, long sentAt) {
+    return envelopeHead(sessionId, null, seq, sentAt);
+  }
+
+  /** The same with the SDK's visitor id ({@code visitorId} null: none, as from an SDK before visitor ids). */
+  public static byte[] envelopeHead(String sessionId, String visitorId, int seq, long sentAt) {
     return ("{\"v\":1,\"sessionId\":\"" + sessionId + "\",\"seq\":" + seq + ",\"sentAt\":" + sentAt
+        + (visitorId == null ? "" : ",\"visitorId\":\"" + visitorId + "\"")
         + ",\"events\":[").getBytes(StandardCharsets.UTF_8);
   }
 

@@ -74,7 +74,16 @@ public final class IngestBench {
     private int slot;
     private int turn;
 
+    /** Sessions each visitor makes before a new visitor takes the slot; 0: no visitor id is sent. */
+    private final int sessionsPerVisitor;
+
     Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey, boolean staggered) {
+      this(corpus, copies, host, siteKey, staggered, 0);
+    }
+
+    Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey, boolean staggered,
+        int sessionsPerVisitor) {
+      this.sessionsPerVisitor = sessionsPerVisitor;
       this.corpus = corpus;
       this.staggered = staggered;
       this.slots = corpus.size() * copies;
@@ -126,7 +135,10 @@ public final class IngestBench {
 
     private Request request(int s, int seq, CorpusBatch b) {
       String sessionId = "bench-" + run + "-" + s + "-" + generation[s];
-      byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(sessionId, seq, System.currentTimeMillis()));
+      String visitorId = sessionsPerVisitor <= 0 ? null
+          : "visitor-" + run + "-" + s + "-" + generation[s] / sessionsPerVisitor;
+      byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(sessionId, visitorId, seq,
+          System.currentTimeMillis()));
       byte[] head = (headStart + (prefix.length + b.eventsGz().length) + "\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1);
       return new Request(head, prefix, b.eventsGz(), b.rawBytes(), seq);
@@ -257,7 +269,8 @@ public final class IngestBench {
    * {@code crypto.benchmark-unencrypted-recordings}), alternating ABAB... ({@code rounds=2}) in one run, each on a
    * fresh appliance and data directory (embedded H2: each round has a database and a root key of its own), so
    * drift of the machine falls on both; the issue's target: encrypted at most 10 % lower. A round with errors ends
-   * the comparison.
+   * the comparison. {@code sessions-per-visitor=N} sends the SDK's visitor id, each visitor making N sessions (a
+   * returning visitor's key exists); without it every session is a new data subject (the worst case).
    */
   private static void compareEncryption(Bench bench, List<List<CorpusBatch>> corpus) throws Exception {
     int rounds = bench.intArg("rounds", 2);
@@ -274,7 +287,8 @@ public final class IngestBench {
         try (ApplianceProcess app = ApplianceProcess.start(options)) {
           app.awaitHealthy(Duration.ofMinutes(3));
           String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
-          Supply supply = new Supply(corpus, bench.intArg("copies", 8), "127.0.0.1:" + app.port(), siteKey, true);
+          Supply supply = new Supply(corpus, bench.intArg("copies", 8), "127.0.0.1:" + app.port(), siteKey, true,
+              bench.intArg("sessions-per-visitor", 0));
           closedLoop(app, supply, 4, bench.intArg("warmup", 30), "warm-up");
           Result r = closedLoop(app, supply, connections, seconds,
               (encrypted ? "encrypted" : "unencrypted") + ", " + connections + " conn");
