@@ -60,7 +60,6 @@ public class CaptureService {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private RateLimiter rateLimiter;
-  private final Map<String, Site> knownSites = new java.util.concurrent.ConcurrentHashMap<>();
 
   @PostConstruct
   void init() {
@@ -71,16 +70,8 @@ public class CaptureService {
     if (siteKey == null || siteKey.isBlank() || siteKey.length() > 64) {
       throw new ProblemException(ProblemType.UNKNOWN_SITE, 401, "the Witness-Site-Key header is missing");
     }
-    // Known keys without a call into SiteService: its method is transactional, and a JTA transaction per batch
-    // was 5 % of the request threads' time (docs/benchmarks.md, encryption). It caches the same way itself.
-    Site known = knownSites.get(siteKey);
-    if (known != null) {
-      return known;
-    }
-    Site site = sites.byKey(siteKey).orElseThrow(() ->
+    return sites.byKey(siteKey).orElseThrow(() ->
         new ProblemException(ProblemType.UNKNOWN_SITE, 401, "no site has this key"));
-    knownSites.put(siteKey, site);
-    return site;
   }
 
   public void checkRate(Site site) {
@@ -100,9 +91,9 @@ public class CaptureService {
     Envelope env = parseEnvelope(site.id(), body);
     if (env.identity != null) {
       if (env.visitorId != null) {
-        subjects.identify(site.id(), SubjectService.VISITOR, env.visitorId, env.identity);
+        subjects.identify(site.id(), io.witness.appliance.crypto.KeyService.VISITOR, env.visitorId, env.identity);
       } else {
-        subjects.identify(site.id(), SubjectService.SESSION, env.sessionId, env.identity);
+        subjects.identify(site.id(), io.witness.appliance.crypto.KeyService.SESSION, env.sessionId, env.identity);
       }
     }
     LiveBatch.Origin origin = new LiveBatch.Origin(env.visitorId, ClientAddress.truncate(clientIp),

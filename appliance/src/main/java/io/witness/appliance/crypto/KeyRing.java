@@ -53,18 +53,6 @@ class KeyRing {
     }
   }
 
-  /** Makes (or loads) the {@code kind} keys of all {@code scopes} of a site in one transaction. */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public Map<String, byte[]> keyBytes(String siteId, String kind, java.util.Collection<String> scopes) {
-    synchronized (lock) {
-      Map<String, byte[]> out = new java.util.HashMap<>();
-      for (String scope : scopes) {
-        out.put(scope, keyBelowSite(siteId, kind, scope, true).orElseThrow().key());
-      }
-      return out;
-    }
-  }
-
   /** The sites that have a KEK. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<String> sitesWithKeys() {

@@ -32,6 +32,16 @@ import javax.crypto.spec.SecretKeySpec;
 public class KeyService {
   private static final String INDEX_SCOPE = "v1";
 
+  /**
+   * Blind-index domains of a recording's key subject (the capture, recording and subject packages all name
+   * subjects by these): a named data subject, the SDK's visitor, a session from an SDK without visitor ids, an
+   * import without a subject.
+   */
+  public static final String SUBJECT = "subject";
+  public static final String VISITOR = "visitor";
+  public static final String SESSION = "session";
+  public static final String IMPORT = "import";
+
   /** What a rotation did. */
   public record Rotation(String what, int newVersion, int rewrapped, List<Integer> destroyedVersions) {}
 
@@ -261,27 +271,6 @@ public class KeyService {
     keks.keySet().removeIf(k -> k.startsWith(siteId + "|"));
   }
 
-  /** Makes the subject keys of {@code subjectRefs} that do not exist yet, in one transaction (a writer's group). */
-  public void prepareSubjects(String siteId, Collection<String> subjectRefs) {
-    List<String> missing = subjectRefs.stream().distinct()
-        .filter(ref -> !cache.containsKey(cacheKey(siteId, KeyRing.SUBJECT, ref))).toList();
-    if (!missing.isEmpty()) {
-      synchronized (ringLock) {
-        ring.keyBytes(siteId, KeyRing.SUBJECT, missing)
-            .forEach((ref, bytes) -> cache.put(cacheKey(siteId, KeyRing.SUBJECT, ref), bytes));
-      }
-    }
-  }
-
-  /** Destroys a subject's key; returns the ids of the keys destroyed (none if the subject had none). */
-  public List<String> destroySubject(String siteId, String subjectId) {
-    String scope = subjectScope(siteId, subjectId);
-    synchronized (ringLock) {
-      cache.remove(cacheKey(siteId, KeyRing.SUBJECT, scope));
-      return ring.destroy(siteId, KeyRing.SUBJECT, scope);
-    }
-  }
-
   /** Destroys a site's bucket key: every recording of that month becomes unreadable. */
   public List<String> destroyBucket(String siteId, YearMonth bucket) {
     synchronized (ringLock) {
@@ -303,7 +292,7 @@ public class KeyService {
    * without the index key nothing about the id can be learnt from it.
    */
   public String subjectScope(String siteId, String subjectId) {
-    return blindIndex(siteId, "subject", subjectId);
+    return blindIndex(siteId, SUBJECT, subjectId);
   }
 
   /**

@@ -200,9 +200,9 @@ public class LiveBatchStore {
           // The visitor is the data subject (identify() links it to a named one); from an SDK that sends no
           // visitor id, the session is a subject of its own.
           if (b.origin().visitorId() != null) {
-            recordingKeys.assign(r, RecordingKeys.VISITOR, b.origin().visitorId());
+            recordingKeys.assign(r, KeyService.VISITOR, b.origin().visitorId());
           } else {
-            recordingKeys.assign(r, RecordingKeys.SESSION, ref.sessionKey());
+            recordingKeys.assign(r, KeyService.SESSION, ref.sessionKey());
           }
           created.add(r);
           origins.put(r, b.origin());

@@ -30,10 +30,6 @@ class RecordingKeys {
   private static final int CACHED = 4096;
 
   /** Blind-index domains (KeyService#blindIndex). */
-  static final String VISITOR = "visitor";
-  static final String SESSION = "session";
-  static final String IMPORT = "import";
-  static final String SUBJECT = "subject";
   static final String PAGE = "page";
   static final String IP = "ip";
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,10 +83,6 @@ final class RecordingListQuery {
   private static void add(List<String> where, Map<String, Object> params, String clause, String name, Object v) {
     where.add(clause);
     params.put(name, v);
-  }
-
-  static String likeEscape(String s) {
-    return s.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   /** Opaque position in the list. */

@@ -71,9 +71,9 @@ public class RecordingStore {
   public String importRecording(String siteId, Optional<String> subjectId, SliceSource source) throws IOException {
     RecordingEntity r = newRecording(siteId, "import", null);
     if (subjectId.isPresent()) {
-      recordingKeys.assign(r, RecordingKeys.SUBJECT, subjectId.get());
+      recordingKeys.assign(r, io.witness.appliance.crypto.KeyService.SUBJECT, subjectId.get());
     } else {
-      recordingKeys.assign(r, RecordingKeys.IMPORT, r.id);
+      recordingKeys.assign(r, io.witness.appliance.crypto.KeyService.IMPORT, r.id);
     }
     r.state = RecordingEntity.SEALED;
     SecretKey key = recordingKeys.writeKey(r, true);

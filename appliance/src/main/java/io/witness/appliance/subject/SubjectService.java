@@ -26,10 +26,6 @@ import javax.crypto.SecretKey;
  */
 @ApplicationScoped
 public class SubjectService {
-  /** Blind-index domains; the recording package uses the same names for the subjects it assigns. */
-  public static final String SUBJECT = "subject";
-  public static final String VISITOR = "visitor";
-  public static final String SESSION = "session";
   static final int TRAIT_VERSION = 1;
 
   /** A named data subject's identity from the SDK: its id and traits (already validated). */
@@ -48,7 +44,7 @@ public class SubjectService {
   @Transactional
   public void identify(String siteId, String visitorDomain, String visitorId, Identity identity) {
     String visitorRef = keys.blindIndex(siteId, visitorDomain, visitorId);
-    String subjectRef = keys.blindIndex(siteId, SUBJECT, identity.subjectId());
+    String subjectRef = keys.blindIndex(siteId, KeyService.SUBJECT, identity.subjectId());
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     if (em.createNativeQuery("select count(*) from subject_links where site_id = ? and visitor_ref = ?"
             + " and subject_ref = ?").setParameter(1, siteId).setParameter(2, visitorRef).setParameter(3, subjectRef)
@@ -76,7 +72,7 @@ public class SubjectService {
   /** A subject's recordings' key subjects in one site: the subject itself and every visitor linked to it. */
   @Transactional
   public Set<String> keySubjects(String siteId, String subjectId) {
-    return keySubjectsOf(siteId, Set.of(keys.blindIndex(siteId, SUBJECT, subjectId)));
+    return keySubjectsOf(siteId, Set.of(keys.blindIndex(siteId, KeyService.SUBJECT, subjectId)));
   }
 
   /** The key subjects of the subjects whose trait {@code name} is exactly {@code value} (blind index), per site. */
@@ -101,7 +97,7 @@ public class SubjectService {
   /** The traits of a subject, opened (for an access request's export). */
   @Transactional
   public Map<String, String> traits(String siteId, String subjectId) {
-    String subjectRef = keys.blindIndex(siteId, SUBJECT, subjectId);
+    String subjectRef = keys.blindIndex(siteId, KeyService.SUBJECT, subjectId);
     @SuppressWarnings("unchecked")
     List<Object[]> rows = em.createNativeQuery("select name, value_sealed from subject_traits where site_id = ?"
         + " and subject_ref = ? order by name").setParameter(1, siteId).setParameter(2, subjectRef).getResultList();

@@ -119,7 +119,7 @@ class EncryptionAtRestIT {
 
     // Erasure by key destruction: a session from an SDK that sends no visitor id is its own subject.
     List<String> destroyed = keys.destroySubjects(SiteService.DEMO_SITE_ID,
-        java.util.Set.of(keys.blindIndex(SiteService.DEMO_SITE_ID, "session", sessionId)));
+        java.util.Set.of(keys.blindIndex(SiteService.DEMO_SITE_ID, KeyService.SESSION, sessionId)));
     assertEquals(1, destroyed.size());
     Reply gone = api.get("/api/v1/recordings/" + liveId + "/events");
     assertEquals(410, gone.status(), gone.text());

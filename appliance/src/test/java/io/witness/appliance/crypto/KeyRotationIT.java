@@ -46,10 +46,12 @@ class KeyRotationIT {
     String site = SiteService.DEMO_SITE_ID;
     // More subjects than one re-wrap step, and a recording to read back.
     List<String> refs = new ArrayList<>();
+    java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
     for (int i = 0; i < KeyService.REWRAP_STEP * 2 + 17; i++) {
-      refs.add(keys.blindIndex(site, "visitor", "rotation-visitor-" + i));
+      String ref = keys.blindIndex(site, KeyService.VISITOR, "rotation-visitor-" + i);
+      refs.add(ref);
+      keys.dataKeyForWrite(site, ref, month, "rotation-recording-" + i); // makes the subject's key
     }
-    keys.prepareSubjects(site, refs);
     String id = api.importRecording(Corpus.events("todomvc-vanillajs").toString().getBytes(StandardCharsets.UTF_8),
         false).assertStatus(201).json().path("id").asText();
     JsonNode before = api.events(id);

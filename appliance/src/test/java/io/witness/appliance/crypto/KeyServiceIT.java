@@ -81,7 +81,7 @@ class KeyServiceIT {
     String scope = keys.subjectScope(SITE, erased);
     assertFalse(scope.contains(erased), "the subject id is not stored in the clear");
 
-    List<String> destroyed = keys.destroySubject(SITE, erased);
+    List<String> destroyed = keys.destroySubjects(SITE, java.util.Set.of(keys.subjectScope(SITE, erased)));
     assertEquals(1, destroyed.size());
     assertEquals(0, rowsWithScope(scope), "the wrapped subject key is gone from the database");
     assertThrows(KeyGoneException.class, () -> keys.dataKey(SITE, ref(erased), MONTH, "rec-a"));
@@ -89,7 +89,8 @@ class KeyServiceIT {
     // Writing for the erased subject again makes a new key: the old data stays unreadable.
     SecretKey fresh = keys.dataKeyForWrite(SITE, ref(erased), MONTH, "rec-a");
     assertThrows(IntegrityException.class, () -> open(fresh, a));
-    assertEquals(List.of(), keys.destroySubject(SITE, "never-seen-" + UUID.randomUUID()));
+    assertEquals(List.of(), keys.destroySubjects(SITE,
+        java.util.Set.of(keys.subjectScope(SITE, "never-seen-" + UUID.randomUUID()))));
   }
 
   @Test
@@ -144,7 +145,7 @@ class KeyServiceIT {
     }
     // The cache still holds the key unwrapped before the change; a rotation re-reads every wrapped key.
     assertThrows(IntegrityException.class, () -> keys.rotateSite(SITE));
-    keys.destroySubject(SITE, s);
+    keys.destroySubjects(SITE, java.util.Set.of(keys.subjectScope(SITE, s)));
   }
 
   private long rowsWithScope(String scope) throws Exception {

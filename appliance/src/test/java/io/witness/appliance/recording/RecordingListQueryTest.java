@@ -32,14 +32,4 @@ class RecordingListQueryTest {
       assertEquals("cursor", e.problem().violations().get(0).field());
     }
   }
-
-  @Test
-  void likeEscape_makesWildcardsAndTheEscapeCharacterLiteral() {
-    assertEquals("100!%!_off!!", RecordingListQuery.likeEscape("100%_off!"));
-    assertEquals("!%!%", RecordingListQuery.likeEscape("%%"));
-    assertEquals("!!!_", RecordingListQuery.likeEscape("!_"));
-    assertEquals("shop.example/checkout", RecordingListQuery.likeEscape("Shop.Example/CHECKOUT"));
-    assertEquals("' or 1=1 --", RecordingListQuery.likeEscape("' OR 1=1 --"), "quotes are left to binding");
-    assertEquals("[a-z]\\", RecordingListQuery.likeEscape("[a-z]\\"), "no other character is special");
-  }
 }
