@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.witness.appliance.crypto.SigningKeys;
 import io.witness.appliance.testing.Batches;
 import io.witness.appliance.testing.Deployments;
 import io.witness.appliance.testing.Reply;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,14 +138,22 @@ class ErasureIT {
     assertFalse(cert.toString().contains(subject), "the certificate names the subject by blind index only");
     JsonNode published = api.getJson("/api/v1/signing-key");
     assertEquals(published.path("keyId").asText(), cert.path("signature").path("keyId").asText());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> signedBody = WitnessApi.JSON.convertValue(body, Map.class);
-    byte[] canonical = ErasureService.canonical(signedBody);
-    byte[] signature = Base64.getDecoder().decode(cert.path("signature").path("value").asText());
-    byte[] publicKey = Base64.getDecoder().decode(published.path("publicKey").asText());
-    assertTrue(SigningKeys.verify(publicKey, canonical, signature), "the certificate's signature verifies");
-    byte[] forged = ErasureService.canonical(Map.of("type", "witness-erasure-certificate", "counts", Map.of()));
-    assertFalse(SigningKeys.verify(publicKey, forged, signature), "and only over what was signed");
+    // The offline verifier (bin/witness erasure verify) with the published key, as an auditor would run it.
+    Path certFile = Files.createTempFile("erasure", ".json");
+    Path keyFile = Files.createTempFile("signing-key", ".pem");
+    Files.write(certFile, WitnessApi.JSON.writeValueAsBytes(cert));
+    Files.writeString(keyFile, published.path("pem").asText());
+    java.io.ByteArrayOutputStream verifierOut = new java.io.ByteArrayOutputStream();
+    assertEquals(0, CertificateVerifier.run(new String[] {"verify", certFile.toString(), "--key", keyFile.toString()},
+        new java.io.PrintStream(verifierOut, true, StandardCharsets.UTF_8), System.err), "the certificate verifies");
+    assertTrue(verifierOut.toString(StandardCharsets.UTF_8).startsWith("OK erasure certificate "), verifierOut::toString);
+    ObjectNode altered = cert.deepCopy();
+    ((ObjectNode) altered.path("certificate").path("counts")).put("recordings", 1);
+    Files.write(certFile, WitnessApi.JSON.writeValueAsBytes(altered));
+    assertEquals(1, CertificateVerifier.run(new String[] {"verify", certFile.toString(), "--key", keyFile.toString()},
+        System.out, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())), "and only as signed");
+    Files.delete(certFile);
+    Files.delete(keyFile);
     String certId = body.path("id").asText();
     assertEquals(body, api.getJson("/api/v1/erasures/" + certId).path("certificate"), "stored as issued");
 
