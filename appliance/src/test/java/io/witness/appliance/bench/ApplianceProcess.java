@@ -46,20 +46,27 @@ public final class ApplianceProcess implements AutoCloseable {
     this.startNanos = startNanos;
   }
 
-  /** What to start: data directory, JVM options, extra environment (e.g. {@code WITNESS_DB_URL}). */
-  public record Options(Path dataDir, Path workDir, List<String> jvmOptions, Map<String, String> env) {
+  /**
+   * What to start: data directory, JVM options, extra environment (e.g. {@code WITNESS_DB_URL}), and the
+   * appliance's CPU niceness ({@code nice -n}; 0: as the benchmark's own).
+   */
+  public record Options(Path dataDir, Path workDir, List<String> jvmOptions, Map<String, String> env, int nice) {
     public static Options of(Path dataDir, Path workDir) {
-      return new Options(dataDir, workDir, List.of(), Map.of());
+      return new Options(dataDir, workDir, List.of(), Map.of(), 0);
     }
 
     public Options withJvmOptions(List<String> options) {
-      return new Options(dataDir, workDir, List.copyOf(options), env);
+      return new Options(dataDir, workDir, List.copyOf(options), env, nice);
     }
 
     public Options withEnv(Map<String, String> extra) {
       Map<String, String> all = new HashMap<>(env);
       all.putAll(extra);
-      return new Options(dataDir, workDir, jvmOptions, Map.copyOf(all));
+      return new Options(dataDir, workDir, jvmOptions, Map.copyOf(all), nice);
+    }
+
+    public Options withNice(int niceness) {
+      return new Options(dataDir, workDir, jvmOptions, env, niceness);
     }
   }
 
@@ -75,6 +82,9 @@ public final class ApplianceProcess implements AutoCloseable {
         log = o.workDir().resolve("appliance-" + (++launches) + ".log");
       }
       List<String> cmd = new ArrayList<>();
+      if (o.nice() != 0) {
+        cmd.addAll(List.of("nice", "-n", Integer.toString(o.nice())));
+      }
       cmd.add(Paths.javaExecutable());
       cmd.addAll(o.jvmOptions());
       cmd.add("-jar");

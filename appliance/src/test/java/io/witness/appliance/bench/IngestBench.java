@@ -205,7 +205,7 @@ public final class IngestBench {
       jvm.add("-XX:StartFlightRecording=filename=" + bench.work.resolve("ingest.jfr") + ",settings=profile");
     }
     ApplianceProcess.Options options = ApplianceProcess.Options.of(bench.work.resolve("data"), bench.work)
-        .withJvmOptions(bench.jvmOptions(jvm));
+        .withJvmOptions(bench.jvmOptions(jvm)).withNice(bench.intArg("appliance-nice", 0));
     System.out.println("# appliance JVM options: " + options.jvmOptions());
     try (ApplianceProcess app = ApplianceProcess.start(options)) {
       Duration up = app.awaitHealthy(Duration.ofMinutes(3));
@@ -409,6 +409,7 @@ public final class IngestBench {
     long[] latencies = new long[(int) total];
     long[] dues = new long[(int) total];
     long[] raws = new long[(int) total];
+    long[] lags = new long[(int) total];
     int[] seqs = new int[(int) total];
     AtomicLong done = new AtomicLong();
     String[] firstError = new String[1];
@@ -426,6 +427,7 @@ public final class IngestBench {
               return;
             }
             int status;
+            long sent = System.nanoTime();
             try {
               status = c.exchange(d.request().head(), d.request().prefixGz(), d.request().eventsGz());
             } catch (IOException e) {
@@ -440,6 +442,7 @@ public final class IngestBench {
               latencies[i] = latency;
               dues[i] = d.dueNanos() - start;
               raws[i] = d.request().rawBytes();
+              lags[i] = sent - d.dueNanos();
               seqs[i] = d.request().seq();
             } else {
               errors.incrementAndGet();
@@ -485,7 +488,7 @@ public final class IngestBench {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     int n = (int) done.get();
-    writeTimeline(timeline, start, dues, latencies, raws, seqs, n);
+    writeTimeline(timeline, start, dues, latencies, raws, lags, seqs, n);
     // The first settleSeconds are sent at the same rate but not counted (like wrk2's calibration period): the
     // phase starts right after the saturated closed loop, whose backlog and garbage the appliance is still working
     // off; the timeline keeps them.
@@ -496,6 +499,27 @@ public final class IngestBench {
       int phase = dues[i] < settleNanos ? 0 : 1;
       byPhase[phase][(int) count[phase]++] = latencies[i];
       rawByPhase[phase] += raws[i];
+    }
+    // The generator's own lateness (a request sent after its due time because the generator's threads waited for
+    // a CPU), and the latency from the actual send: reported beside the latency from the due time, which counts.
+    long[] lagMeasured = new long[n];
+    long[] fromSend = new long[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (dues[i] >= settleNanos) {
+        lagMeasured[m] = lags[i];
+        fromSend[m++] = latencies[i] - lags[i];
+      }
+    }
+    lagMeasured = Arrays.copyOf(lagMeasured, m);
+    fromSend = Arrays.copyOf(fromSend, m);
+    Arrays.sort(lagMeasured);
+    Arrays.sort(fromSend);
+    if (m > 0) {
+      System.out.printf("# generator send lag after the due time: p50 %.1f ms, p99 %.1f ms; latency from the send:"
+          + " p50 %.1f ms, p99 %.1f ms%n", Bench.percentile(lagMeasured, 50) / 1e6,
+          Bench.percentile(lagMeasured, 99) / 1e6, Bench.percentile(fromSend, 50) / 1e6,
+          Bench.percentile(fromSend, 99) / 1e6);
     }
     double measured = Math.max(1e-9, elapsed - settleSeconds);
     double cpu = Bench.cpuSeconds(app.pid()) - cpu0;
@@ -513,12 +537,12 @@ public final class IngestBench {
 
   /** One line per answered batch of the open loop, to set the tail against GC and appliance logs by time. */
   private static void writeTimeline(Path file, long startNanos, long[] dues, long[] latencies, long[] raws,
-      int[] seqs, int n) throws IOException {
+      long[] lags, int[] seqs, int n) throws IOException {
     long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - startNanos);
-    StringBuilder csv = new StringBuilder("due_epoch_ms,latency_ms,raw_bytes,seq\n");
+    StringBuilder csv = new StringBuilder("due_epoch_ms,latency_ms,raw_bytes,seq,send_lag_ms\n");
     for (int i = 0; i < n; i++) {
-      csv.append(String.format("%.3f,%.3f,%d,%d%n", (epochNanosAtStart + dues[i]) / 1e6, latencies[i] / 1e6,
-          raws[i], seqs[i]));
+      csv.append(String.format("%.3f,%.3f,%d,%d,%.3f%n", (epochNanosAtStart + dues[i]) / 1e6, latencies[i] / 1e6,
+          raws[i], seqs[i], lags[i] / 1e6));
     }
     Files.writeString(file, csv);
   }
