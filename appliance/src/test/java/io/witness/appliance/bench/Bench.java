@@ -66,7 +66,33 @@ final class Bench {
     return "date " + ZonedDateTime.now(java.time.ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
         + "; nproc " + Runtime.getRuntime().availableProcessors()
         + "; cpu " + cpuModel() + "; RAM " + memTotalGib() + " GiB; " + loadAverage()
-        + "; JDK " + Runtime.version();
+        + "; JDK " + Runtime.version() + damon();
+  }
+
+  /**
+   * Whether the kernel's DAMON runs a page-out scheme (kdamond): on 2026-12-03's machine it sampled physical memory
+   * every 500 ms and stalled both processes for 25–40 ms each time, which decided the ingest p99
+   * (docs/benchmarks.md "Ingest p99, 2026-12-03 (session 5)"). Empty when there is no DAMON.
+   */
+  static String damon() {
+    Path kdamonds = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
+    if (!Files.isDirectory(kdamonds)) {
+      return "";
+    }
+    try (var dirs = Files.list(kdamonds)) {
+      List<String> on = new ArrayList<>();
+      for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+        if (Files.readString(d.resolve("state")).trim().equals("on")) {
+          Path sample = d.resolve("contexts/0/monitoring_attrs/intervals/sample_us");
+          on.add(d.getFileName() + (Files.isReadable(sample)
+              ? " (sample interval " + Long.parseLong(Files.readString(sample).trim()) / 1000 + " ms)" : ""));
+        }
+      }
+      return on.isEmpty() ? "; DAMON off" : "; DAMON ON: kdamond " + String.join(", ", on)
+          + " — its page-out sampling stalls the machine (docs/benchmarks.md)";
+    } catch (IOException | RuntimeException e) {
+      return "; DAMON ?";
+    }
   }
 
   static String loadAverage() {
