@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.witness.appliance.crypto.KeyService;
 import io.witness.appliance.platform.Problem;
 import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.platform.ProblemType;
@@ -91,9 +92,9 @@ public class CaptureService {
     Envelope env = parseEnvelope(site.id(), body);
     if (env.identity != null) {
       if (env.visitorId != null) {
-        subjects.identify(site.id(), io.witness.appliance.crypto.KeyService.VISITOR, env.visitorId, env.identity);
+        subjects.identify(site.id(), KeyService.VISITOR, env.visitorId, env.identity);
       } else {
-        subjects.identify(site.id(), io.witness.appliance.crypto.KeyService.SESSION, env.sessionId, env.identity);
+        subjects.identify(site.id(), KeyService.SESSION, env.sessionId, env.identity);
       }
     }
     LiveBatch.Origin origin = new LiveBatch.Origin(env.visitorId, ClientAddress.truncate(clientIp),

@@ -308,7 +308,7 @@ public class LiveBatchStore {
    */
   private static List<KeyService.StoredKey> storedKeys(Connection c, String siteId, String kind,
       java.util.Collection<String> scopes) {
-    String sql = "select version, wrapped_by, wrapped from crypto_keys where kind = ? and site_id = ? and scope = ?"
+    String sql = "select wrapped_by, wrapped from crypto_keys where kind = ? and site_id = ? and scope = ?"
         + " order by version desc";
     List<KeyService.StoredKey> newest = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -319,7 +319,7 @@ public class LiveBatchStore {
         s.setString(3, scope);
         try (ResultSet rs = s.executeQuery()) {
           if (rs.next()) {
-            newest.add(new KeyService.StoredKey(scope, rs.getInt(2), rs.getBytes(3)));
+            newest.add(new KeyService.StoredKey(scope, rs.getInt(1), rs.getBytes(2)));
           }
         }
       }

@@ -145,13 +145,15 @@ class ErasureIT {
     Files.writeString(keyFile, published.path("pem").asText());
     java.io.ByteArrayOutputStream verifierOut = new java.io.ByteArrayOutputStream();
     assertEquals(0, CertificateVerifier.run(new String[] {"verify", certFile.toString(), "--key", keyFile.toString()},
-        new java.io.PrintStream(verifierOut, true, StandardCharsets.UTF_8), System.err), "the certificate verifies");
+        new java.io.PrintStream(verifierOut, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(verifierOut, true, StandardCharsets.UTF_8)), "the certificate verifies");
     assertTrue(verifierOut.toString(StandardCharsets.UTF_8).startsWith("OK erasure certificate "), verifierOut::toString);
     ObjectNode altered = cert.deepCopy();
     ((ObjectNode) altered.path("certificate").path("counts")).put("recordings", 1);
     Files.write(certFile, WitnessApi.JSON.writeValueAsBytes(altered));
     assertEquals(1, CertificateVerifier.run(new String[] {"verify", certFile.toString(), "--key", keyFile.toString()},
-        System.out, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())), "and only as signed");
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream())), "and only as signed");
     Files.delete(certFile);
     Files.delete(keyFile);
     String certId = body.path("id").asText();
