@@ -88,6 +88,8 @@ interface CallOptions {
   query?: Record<string, string>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Lets the request outlive the page (sent while the viewer leaves it). */
+  keepalive?: boolean;
   /** When false, a 401 rejects like any other error instead of calling `onUnauthorized`. */
   redirectOn401?: boolean;
 }
@@ -138,6 +140,18 @@ export class ApiClient {
 
   recording(id: string, signal?: AbortSignal): Promise<RecordingDetail> {
     return this.json<RecordingDetail>('GET', `/api/v1/recordings/${encodeURIComponent(id)}`, { signal });
+  }
+
+  /**
+   * Tells the audit log which parts of a recording were watched (milliseconds from its start), as the viewer leaves
+   * the replay: the request outlives the page.
+   */
+  async recordWatched(id: string, intervals: Array<[number, number]>): Promise<void> {
+    await this.json<void>('POST', `/api/v1/recordings/${encodeURIComponent(id)}/views`, {
+      body: { intervals },
+      keepalive: true,
+      redirectOn401: false,
+    });
   }
 
   /**
@@ -236,6 +250,7 @@ export class ApiClient {
         body,
         credentials: 'same-origin',
         signal: options.signal,
+        keepalive: options.keepalive,
       });
     } catch (e) {
       if (isAbort(e)) throw e;

@@ -20,6 +20,7 @@ import { parseReplayParams, replayLink } from '../lib/query';
 import { api, LIST } from '../lib/session';
 import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
 import { markerItems } from '../lib/timeline';
+import { WatchedIntervals } from '../lib/watched';
 import type { RecordingDetail } from '../lib/types';
 import { mountHeader } from '../components/header';
 import { Player, afterNextPaint } from '../components/player';
@@ -424,6 +425,7 @@ async function start(): Promise<void> {
     return;
   }
   player = p;
+  reportWatching(p, recordingId);
   if (complete) p.finish();
   await p.firstFrame(startMs);
   stageStatus.hidden = true;
@@ -478,6 +480,28 @@ async function start(): Promise<void> {
     handle.durationMs = p.durationMs;
     handle.complete = true;
   }
+}
+
+/**
+ * The audit log learns which parts of the recording were played: sent when the viewer leaves the page or hides it
+ * (the request outlives the page), and again for what is played after coming back.
+ */
+function reportWatching(p: Player, recordingId: string): void {
+  const watched = new WatchedIntervals();
+  p.on('time', () => {
+    if (p.playing) watched.played(p.currentTime());
+  });
+  p.on('state', () => {
+    if (!p.playing) watched.stopped();
+  });
+  const report = (): void => {
+    const intervals = watched.take();
+    if (intervals.length > 0) void api.recordWatched(recordingId, intervals).catch(() => undefined);
+  };
+  addEventListener('pagehide', report);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') report();
+  });
 }
 
 /** Milliseconds from the first event to event `i` (events are in timestamp order). */

@@ -36,6 +36,7 @@ public record AuditEntry(long seq, Instant time, AuditEvent event) {
     m.put("site", event.site());
     m.put("reason", event.reason());
     m.put("detailsDigest", event.detailsDigest());
+    m.put("note", event.note());
     return CanonicalJson.write(m);
   }
 
@@ -53,7 +54,7 @@ public record AuditEntry(long seq, Instant time, AuditEvent event) {
     }
     AuditEvent event = new AuditEvent(str(m, "actorType"), str(m, "actor"), str(m, "ip"), str(m, "userAgent"),
         str(m, "action"), AuditEvent.Outcome.ofWire(str(m, "outcome")), str(m, "resourceType"),
-        str(m, "resourceId"), str(m, "site"), str(m, "reason"), str(m, "detailsDigest"));
+        str(m, "resourceId"), str(m, "site"), str(m, "reason"), str(m, "detailsDigest"), str(m, "note"));
     if (!m.isEmpty()) {
       throw new IllegalArgumentException("unknown members " + m.keySet());
     }

@@ -21,7 +21,8 @@ public final class VerifyCommand {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** Runs the command; returns its exit code (0 OK, 1 FAIL, 2 cannot run). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     Path zip = null;
     SignedNote.VerifierKey key = null;
     List<String> held = new ArrayList<>();
@@ -66,7 +67,7 @@ public final class VerifyCommand {
   }
 
   /** Bouncy Castle's provider, FIPS or not, whichever is on the class path; else the JDK's own Ed25519. */
-  static Provider provider() {
+  public static Provider provider() {
     for (String name : List.of("org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider",
         "org.bouncycastle.jce.provider.BouncyCastleProvider")) {
       try {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class AuditLogTest {
   static AuditEvent view(String actor, String recording) {
     return new AuditEvent("user", actor, "10.0.0.1", "test", "replay.view", AuditEvent.Outcome.SUCCESS,
-        "recording", recording, "demo", null, null);
+        "recording", recording, "demo", null, null, null);
   }
 
   @Test

@@ -34,7 +34,7 @@ class CanonicalJsonTest {
   @Test
   void anEntryHashesTheSameWhateverBuiltIt() {
     AuditEvent event = new AuditEvent("user", "alice", "10.0.0.1", "Firefox", "replay.view",
-        AuditEvent.Outcome.SUCCESS, "recording", "r-1", "demo", null, null);
+        AuditEvent.Outcome.SUCCESS, "recording", "r-1", "demo", null, null, null);
     AuditEntry e = new AuditEntry(7, Instant.parse("2026-12-03T10:15:30.123456Z"), event);
     assertEquals("{\"action\":\"replay.view\",\"actor\":\"alice\",\"actorType\":\"user\",\"ip\":\"10.0.0.1\","
         + "\"outcome\":\"success\",\"resourceId\":\"r-1\",\"resourceType\":\"recording\",\"seq\":7,\"site\":\"demo\","

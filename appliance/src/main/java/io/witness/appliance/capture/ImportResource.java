@@ -36,6 +36,7 @@ public class ImportResource {
   @Inject CaptureService capture;
   @Inject CaptureLimits limits;
   @Inject SiteService sites;
+  @Inject io.witness.appliance.audit.AuditTrail audit;
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -55,6 +56,8 @@ public class ImportResource {
         limits.importMaxCompressed, limits.importMaxDecompressed);
     String recordingId = capture.importRecording(site,
         java.util.Optional.ofNullable(subject).filter(v -> !v.isBlank()), in);
+    audit.record("recording.import", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", recordingId, site.id(),
+        null);
     return Response.created(uri.getBaseUriBuilder().path("api/v1/recordings").path(recordingId).build())
         .entity(Map.of("id", recordingId)).build();
   }

@@ -37,6 +37,7 @@ public class KeysResource {
   @Inject KeyCustody custody;
   @Inject KeyService keys;
   @Inject KeyRotations rotations;
+  @Inject io.witness.appliance.audit.AuditTrail audit;
   @Inject RootKeyUsers rootUsers;
   @Inject io.witness.appliance.site.SiteService sites;
 
@@ -83,6 +84,8 @@ public class KeysResource {
       site = Optional.of(request.site());
     }
     KeyRotations.Job job = rotations.start(site);
+    audit.record("keys.rotate", io.witness.audit.AuditEvent.Outcome.SUCCESS, "key", request.scope(),
+        site.orElse(null), null);
     return Response.accepted(job.toJson())
         .location(uri.getBaseUriBuilder().path("api/v1/keys/rotations").path(job.id).build()).build();
   }

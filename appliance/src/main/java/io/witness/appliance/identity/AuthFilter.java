@@ -35,6 +35,7 @@ public class AuthFilter implements ContainerRequestFilter {
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   @Inject IdentityService identity;
+  @Inject io.witness.appliance.audit.RequestOrigin origin;
 
   @Override
   public void filter(ContainerRequestContext request) {
@@ -58,6 +59,7 @@ public class AuthFilter implements ContainerRequestFilter {
       return;
     }
     Caller c = caller.get();
+    origin.actor(c.username());
     boolean secure = request.getSecurityContext().isSecure();
     request.setSecurityContext(new SecurityContext() {
       @Override public Principal getUserPrincipal() { return c; }

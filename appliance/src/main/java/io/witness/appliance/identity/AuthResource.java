@@ -1,5 +1,7 @@
 package io.witness.appliance.identity;
 
+import io.witness.audit.AuditEvent.Outcome;
+
 import io.witness.appliance.platform.Problem;
 import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.platform.ProblemType;
@@ -41,6 +43,7 @@ public class AuthResource {
   public record TokenInfo(String token, Instant expiresAt) {}
 
   @Inject IdentityService identity;
+  @Inject io.witness.appliance.audit.AuditTrail audit;
 
   @Inject
   @ConfigProperty(name = "auth.cookie-secure", defaultValue = "true")
@@ -50,7 +53,7 @@ public class AuthResource {
   @Path("/login")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response login(@Valid @NotNull Credentials credentials) {
-    IdentityService.Issued issued = identity.login(credentials, true).orElseThrow(AuthResource::badCredentials);
+    IdentityService.Issued issued = audited("auth.login", credentials, identity.login(credentials, true));
     int maxAge = (int) Math.max(1, issued.expiresAt().getEpochSecond() - Instant.now().getEpochSecond());
     return Response.ok(new SessionInfo(credentials.username(), issued.csrfToken()))
         .cookie(cookie(AuthFilter.SESSION_COOKIE, issued.secret(), maxAge, true),
@@ -62,7 +65,7 @@ public class AuthResource {
   @Path("/token")
   @Consumes(MediaType.APPLICATION_JSON)
   public TokenInfo token(@Valid @NotNull Credentials credentials) {
-    IdentityService.Issued issued = identity.login(credentials, false).orElseThrow(AuthResource::badCredentials);
+    IdentityService.Issued issued = audited("auth.token", credentials, identity.login(credentials, false));
     return new TokenInfo(issued.secret(), issued.expiresAt());
   }
 
@@ -87,8 +90,11 @@ public class AuthResource {
   @Path("/password")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response changePassword(@Context SecurityContext security, @Valid @NotNull PasswordChange change) {
-    if (!identity.changePassword(security.getUserPrincipal().getName(), change.currentPassword().toCharArray(),
-        change.newPassword().toCharArray())) {
+    boolean changed = identity.changePassword(security.getUserPrincipal().getName(),
+        change.currentPassword().toCharArray(), change.newPassword().toCharArray());
+    audit.record("auth.password.change", changed ? Outcome.SUCCESS : Outcome.FAILURE, "user",
+        security.getUserPrincipal().getName(), null, null);
+    if (!changed) {
       throw new ProblemException(Problem.of(ProblemType.FORBIDDEN, 403, "the current password is wrong"), Map.of());
     }
     return Response.noContent()
@@ -102,6 +108,7 @@ public class AuthResource {
     if (session != null) {
       identity.logout(session);
     }
+    audit.record("auth.logout", Outcome.SUCCESS, "user", null, null, null);
     return Response.noContent()
         .cookie(cookie(AuthFilter.SESSION_COOKIE, "", 0, true), cookie(AuthFilter.CSRF_COOKIE, "", 0, false))
         .build();
@@ -110,6 +117,13 @@ public class AuthResource {
   private NewCookie cookie(String name, String value, int maxAge, boolean httpOnly) {
     return new NewCookie.Builder(name).value(value).path("/").maxAge(maxAge).httpOnly(httpOnly)
         .secure(cookieSecure).sameSite(NewCookie.SameSite.STRICT).build();
+  }
+
+  /** A sign-in or token request, audited whether it worked or not (PCI DSS 10.2.1.4: invalid access attempts). */
+  private IdentityService.Issued audited(String action, Credentials credentials,
+      java.util.Optional<IdentityService.Issued> issued) {
+    audit.recordFor(credentials.username(), action, issued.isPresent() ? Outcome.SUCCESS : Outcome.FAILURE, null);
+    return issued.orElseThrow(AuthResource::badCredentials);
   }
 
   private static ProblemException badCredentials() {

@@ -1,5 +1,8 @@
 package io.witness.appliance.replay;
 
+import io.witness.appliance.audit.AuditTrail;
+import io.witness.audit.AuditEvent.Outcome;
+
 import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.recording.RecordingPage;
 import io.witness.appliance.recording.RecordingQuery;
@@ -25,6 +28,7 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.Deflater;
@@ -45,6 +49,7 @@ public class RecordingsResource {
   private static final String UUID = "[0-9a-f-]{36}";
 
   @Inject ReplayService replay;
+  @Inject AuditTrail audit;
 
   @GET
   public Map<String, Object> list(
@@ -65,6 +70,14 @@ public class RecordingsResource {
       throw ProblemException.validation("urlContains", "page URLs are stored encrypted and cannot be searched by"
           + " substring; use page=<path> (an exact page path such as /checkout/payment, or a URL: its path is taken)");
     }
+    // Every search is audited with its filters: those that may name a person (subject, trait, client IP, page)
+    // only as a digest, the others in the entry's note.
+    audit.record("recording.search", Outcome.SUCCESS, "recording", null, site, null,
+        "subject=" + subject + "&trait=" + trait + "&clientIp=" + clientIp + "&page=" + page,
+        "from=" + from + " to=" + to + " minDurationMs=" + minDurationMs + " maxDurationMs=" + maxDurationMs
+            + " hasError=" + hasError + " site=" + site + " limit=" + limit + (cursor != null ? " next page" : "")
+            + (subject != null ? " subject=(given)" : "") + (trait != null ? " trait=(given)" : "")
+            + (clientIp != null ? " clientIp=(given)" : "") + (page != null ? " page=(given)" : ""));
     RecordingPage result = replay.list(new RecordingQuery(instant("from", from), instant("to", to),
         Optional.ofNullable(page), Optional.ofNullable(minDurationMs), Optional.ofNullable(maxDurationMs),
         Optional.ofNullable(hasError), Optional.ofNullable(site), Optional.empty(), Optional.ofNullable(clientIp),
@@ -79,7 +92,9 @@ public class RecordingsResource {
   @GET
   @Path("/{id}")
   public RecordingView get(@PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id) {
-    return RecordingView.of(replay.detail(id));
+    RecordingDetail detail = replay.detail(id);
+    audit.record("recording.read", Outcome.SUCCESS, "recording", id, detail.summary().siteId(), null);
+    return RecordingView.of(detail);
   }
 
   /**
@@ -100,6 +115,9 @@ public class RecordingsResource {
       @QueryParam("limit") @Min(1) Long limit,
       @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
     RecordingStore.EventStream stream = replay.events(id);
+    // Fail closed: the events leave only once this entry is durable (a 503 problem otherwise).
+    audit.record("recording.events.read", Outcome.SUCCESS, "recording", id, null, null, null,
+        "offset=" + offset + (limit == null ? "" : " limit=" + limit));
     long max = limit == null ? Long.MAX_VALUE : limit;
     if (!acceptsGzip(acceptEncoding)) {
       return Response.ok((StreamingOutput) out -> stream.writeTo(new EarlyFlushOutputStream(out), offset, max))
@@ -117,6 +135,39 @@ public class RecordingsResource {
     };
     return Response.ok(gzipped).header(HttpHeaders.CONTENT_ENCODING, "gzip").header(HttpHeaders.VARY,
         HttpHeaders.ACCEPT_ENCODING).build();
+  }
+
+  /** Body of {@code POST /api/v1/recordings/{id}/views}: played intervals, milliseconds from the recording's start. */
+  public record WatchedIntervals(
+      @jakarta.validation.constraints.NotNull @jakarta.validation.constraints.Size(min = 1, max = 500)
+      List<@jakarta.validation.constraints.NotNull @jakarta.validation.constraints.Size(min = 2, max = 2)
+          List<@jakarta.validation.constraints.NotNull @Min(0) @Max(86_400_000L) Long>> intervals) {}
+
+  /**
+   * The console reports, as the viewer leaves a replay, which parts of the recording were played; the audit log
+   * keeps them in the entry's note ("who watched what").
+   */
+  @jakarta.ws.rs.POST
+  @Path("/{id}/views")
+  @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+  public Response watched(@PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id,
+      @jakarta.validation.Valid @jakarta.validation.constraints.NotNull WatchedIntervals body) {
+    StringBuilder note = new StringBuilder("watched");
+    for (List<Long> interval : body.intervals()) {
+      if (interval.get(0) > interval.get(1)) {
+        throw ProblemException.validation("intervals", "each interval is [start, end] with start <= end");
+      }
+      note.append(note.length() > 7 ? ", " : " ").append(seconds(interval.get(0))).append('–')
+          .append(seconds(interval.get(1))).append(" s");
+    }
+    String siteId = replay.detail(id).summary().siteId();
+    audit.record("replay.watched", Outcome.SUCCESS, "recording", id, siteId, null, null,
+        note.length() > 2000 ? note.substring(0, 1997) + "..." : note.toString());
+    return Response.noContent().build();
+  }
+
+  private static String seconds(long ms) {
+    return String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0);
   }
 
   static boolean acceptsGzip(String acceptEncoding) {

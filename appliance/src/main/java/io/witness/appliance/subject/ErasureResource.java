@@ -39,6 +39,7 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class ErasureResource {
   @Inject ErasureService erasures;
+  @Inject io.witness.appliance.audit.AuditTrail audit;
   @Inject SigningKeys signing;
 
   /** An erasure request: the subject's id as the site names it (identify() or an import's subject). */
@@ -53,6 +54,9 @@ public class ErasureResource {
       @Context SecurityContext security, @Context UriInfo uri) {
     ErasureService.Certificate cert = erasures.erase(Optional.ofNullable(request.site()).filter(s -> !s.isBlank()),
         request.subject(), security.getUserPrincipal().getName());
+    // The subject as given may be an e-mail: the entry keeps only its digest; the certificate is the resource.
+    audit.record("subject.erase", io.witness.audit.AuditEvent.Outcome.SUCCESS, "erasure", cert.id(), request.site(),
+        request.subject());
     return Response.created(uri.getBaseUriBuilder().path("api/v1/erasures").path(cert.id()).build())
         .entity(cert.toJson()).build();
   }
@@ -61,7 +65,9 @@ public class ErasureResource {
   @Path("/erasures/{id}")
   public Map<String, Object> certificate(
       @PathParam("id") @Pattern(regexp = "[0-9a-f-]{36}", message = "must be an erasure id") String id) {
-    return erasures.certificate(id).orElseThrow(() -> ProblemException.notFound("no erasure " + id));
+    Map<String, Object> cert = erasures.certificate(id).orElseThrow(() -> ProblemException.notFound("no erasure " + id));
+    audit.record("erasure.certificate.read", io.witness.audit.AuditEvent.Outcome.SUCCESS, "erasure", id, null, null);
+    return cert;
   }
 
   /** The public key that signs certificates: X.509 SubjectPublicKeyInfo, base64 and PEM. */
