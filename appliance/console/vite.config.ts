@@ -29,7 +29,7 @@ function replayPrefetchFirst(): Plugin {
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 const outDir = env.WITNESS_CONSOLE_OUT_DIR ?? '../target/classes/WEB/console';
 
-// Three plain pages, no client-side router: every screen has a real, bookmarkable URL.
+// Four plain pages, no client-side router: every screen has a real, bookmarkable URL.
 export default defineConfig({
   base: '/console/',
   plugins: [replayPrefetchFirst()],
@@ -43,6 +43,7 @@ export default defineConfig({
         index: 'index.html',
         login: 'login.html',
         replay: 'replay.html',
+        audit: 'audit.html',
         [PREFETCH]: 'src/pages/replay-prefetch.ts',
       },
     },

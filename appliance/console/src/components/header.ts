@@ -9,7 +9,7 @@ import type { Session } from '../lib/types';
 
 export interface HeaderOptions {
   /** Which navigation entry is current. */
-  current: 'recordings' | 'replay';
+  current: 'recordings' | 'replay' | 'audit';
 }
 
 /** Renders the header into `#app-header` and resolves with the session (never resolves when redirecting). */
@@ -34,6 +34,11 @@ export function mountHeader(options: HeaderOptions): Promise<Session> {
       'a',
       { href: LIST, 'aria-current': options.current === 'recordings' ? 'page' : undefined, class: 'nav-section' },
       'Recordings',
+    ),
+    h(
+      'a',
+      { href: `${BASE}audit.html`, 'aria-current': options.current === 'audit' ? 'page' : undefined, class: 'nav-section' },
+      'Audit log',
     ),
   );
   const bar = h(

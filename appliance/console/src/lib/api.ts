@@ -84,6 +84,43 @@ export interface ApiClientOptions {
   cookies?: () => string;
 }
 
+export interface AuditEntry {
+  seq: number;
+  time: string;
+  actorType: string;
+  actor: string;
+  ip: string | null;
+  userAgent: string | null;
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  resourceType: string | null;
+  resourceId: string | null;
+  site: string | null;
+  reason: string | null;
+  note: string | null;
+  leafHash: string;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextBeforeSeq: number | null;
+}
+
+export interface AuditCheckpoint {
+  treeSize: number;
+  rootHash: string;
+  note: string;
+  verifierKey: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  firstBadSeq: number | null;
+  result: string;
+}
+
 interface CallOptions {
   query?: Record<string, string>;
   body?: unknown;
@@ -136,6 +173,19 @@ export class ApiClient {
 
   listRecordings(query: Record<string, string>, signal?: AbortSignal): Promise<RecordingPage> {
     return this.json<RecordingPage>('GET', '/api/v1/recordings', { query, signal });
+  }
+
+  /** Audit log entries, newest first (`actor`, `action`, `resource` = type:id, `from`, `to`, `beforeSeq`, `limit`). */
+  auditEntries(query: Record<string, string>): Promise<AuditPage> {
+    return this.json<AuditPage>('GET', '/api/v1/audit/entries', { query });
+  }
+
+  auditCheckpoint(): Promise<AuditCheckpoint> {
+    return this.json<AuditCheckpoint>('GET', '/api/v1/audit/checkpoints/latest');
+  }
+
+  verifyAudit(): Promise<AuditVerification> {
+    return this.json<AuditVerification>('POST', '/api/v1/audit/verifications');
   }
 
   recording(id: string, signal?: AbortSignal): Promise<RecordingDetail> {

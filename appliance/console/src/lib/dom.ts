@@ -46,6 +46,8 @@ const ICONS: Record<string, string> = {
   refresh: 'M13 8a5 5 0 11-1.5-3.6M13 2.5v2.5h-2.5',
   filter: 'M2.5 3.5h11L9.5 8.5v4l-3 1v-5z',
   check: 'M3.5 8.5l3 3 6-7',
+  download: 'M8 2.5v8M4.5 7.5L8 11l3.5-3.5M2.5 13.5h11',
+  shield: 'M8 1.8l5 2v4c0 3-2.2 5.3-5 6.4-2.8-1.1-5-3.4-5-6.4v-4z',
   film: 'M2.5 3.5h11v9h-11zM2.5 6.5h11M2.5 9.5h11M5.5 3.5v9M10.5 3.5v9',
   skip: 'M3 4l5 4-5 4zM8.5 4l5 4-5 4z',
 };

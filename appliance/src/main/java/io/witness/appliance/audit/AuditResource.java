@@ -63,6 +63,64 @@ public class AuditResource {
       @QueryParam("to") @Size(max = 40) String to,
       @QueryParam("beforeSeq") @Min(1) Long beforeSeq,
       @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+    trail.record("audit.search", Outcome.SUCCESS, "audit", null, null, null, null,
+        filters(actor, action, resource, from, to));
+    List<AuditStore.Stored> rows = search(actor, action, resource, from, to, beforeSeq, limit + 1);
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (AuditStore.Stored s : rows.subList(0, Math.min(limit, rows.size()))) {
+      items.add(view(s));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", items);
+    body.put("nextBeforeSeq", rows.size() > limit ? rows.get(limit - 1).seq() : null);
+    return body;
+  }
+
+  /** The same search as CSV (up to 10,000 entries, newest first), for a report; the export is itself audited. */
+  @GET
+  @Path("/entries.csv")
+  @Produces("text/csv")
+  public Response entriesCsv(
+      @QueryParam("actor") @Size(max = 256) String actor,
+      @QueryParam("action") @Size(max = 64) String action,
+      @QueryParam("resource") @Size(max = 330) String resource,
+      @QueryParam("from") @Size(max = 40) String from,
+      @QueryParam("to") @Size(max = 40) String to) {
+    trail.record("audit.search.export", Outcome.SUCCESS, "audit", null, null, null, null,
+        filters(actor, action, resource, from, to));
+    List<AuditStore.Stored> rows = search(actor, action, resource, from, to, null, 10_000);
+    StringBuilder csv = new StringBuilder("seq,time,actor_type,actor,ip,action,outcome,resource_type,resource_id,site,"
+        + "reason,note,leaf_hash\r\n");
+    for (AuditStore.Stored s : rows) {
+      AuditEntry e = AuditEntry.parse(s.canonical());
+      csv.append(e.seq()).append(',').append(e.time()).append(',');
+      for (String v : new String[] {e.event().actorType(), e.event().actor(), e.event().ip(), e.event().action(),
+          e.event().outcome().wire(), e.event().resourceType(), e.event().resourceId(), e.event().site(),
+          e.event().reason(), e.event().note()}) {
+        csv.append(csvField(v)).append(',');
+      }
+      csv.append(HexFormat.of().formatHex(s.leafHash())).append("\r\n");
+    }
+    return Response.ok(csv.toString().getBytes(StandardCharsets.UTF_8))
+        .header("Content-Disposition", "attachment; filename=\"witness-audit-report.csv\"").build();
+  }
+
+  /** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet does not run it as a formula. */
+  static String csvField(String v) {
+    if (v == null) {
+      return "";
+    }
+    String s = !v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0 ? "'" + v : v;
+    return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") || !s.equals(v)
+        ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  private static String filters(String actor, String action, String resource, String from, String to) {
+    return "actor=" + actor + " action=" + action + " resource=" + resource + " from=" + from + " to=" + to;
+  }
+
+  private List<AuditStore.Stored> search(String actor, String action, String resource, String from, String to,
+      Long beforeSeq, int limit) {
     StringBuilder sql = new StringBuilder("SELECT seq, canonical, leaf_hash FROM audit_entries WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (actor != null && !actor.isBlank()) {
@@ -82,11 +140,11 @@ public class AuditResource {
       params.add(resource.substring(0, colon));
       params.add(resource.substring(colon + 1));
     }
-    if (from != null) {
+    if (from != null && !from.isBlank()) {
       sql.append(" AND recorded_at >= ?");
       params.add(instant("from", from));
     }
-    if (to != null) {
+    if (to != null && !to.isBlank()) {
       sql.append(" AND recorded_at < ?");
       params.add(instant("to", to));
     }
@@ -94,19 +152,8 @@ public class AuditResource {
       sql.append(" AND seq < ?");
       params.add(beforeSeq);
     }
-    sql.append(" ORDER BY seq DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
-    String filters = "actor=" + actor + "&action=" + action + "&resource=" + resource + "&from=" + from
-        + "&to=" + to + "&beforeSeq=" + beforeSeq;
-    trail.record("audit.search", Outcome.SUCCESS, "audit", null, null, filters);
-    List<AuditStore.Stored> rows = trail.store().query(sql.toString(), params.toArray());
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (AuditStore.Stored s : rows.subList(0, Math.min(limit, rows.size()))) {
-      items.add(view(s));
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("items", items);
-    body.put("nextBeforeSeq", rows.size() > limit ? rows.get(limit - 1).seq() : null);
-    return body;
+    sql.append(" ORDER BY seq DESC FETCH FIRST ").append(limit).append(" ROWS ONLY");
+    return trail.store().query(sql.toString(), params.toArray());
   }
 
   /** An entry as the API shows it: its fields, from the canonical JSON that was hashed, and its leaf hash. */

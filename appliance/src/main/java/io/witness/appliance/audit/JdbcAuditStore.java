@@ -18,10 +18,10 @@ import javax.sql.DataSource;
  * committed before {@link #append} returns (H2 with WRITE_DELAY=0, PostgreSQL with synchronous commit), so an
  * entry the log acknowledged survives a crash. Plain JDBC: the sequencer is the only writer.
  */
-final class JdbcAuditStore implements AuditStore {
+public final class JdbcAuditStore implements AuditStore {
   private final DataSource dataSource;
 
-  JdbcAuditStore(DataSource dataSource) {
+  public JdbcAuditStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 

@@ -61,6 +61,11 @@ final class WitnessClient {
     return send(http, authorized(q.toString()).GET().build(), 200).get("items");
   }
 
+  /** Any {@code GET} of the API answering 200 with JSON, e.g. {@code api/v1/audit/entries?action=replay.watched}. */
+  JsonNode get(String pathAndQuery) {
+    return send(http, authorized(pathAndQuery).GET().build(), 200);
+  }
+
   /** {@code GET /api/v1/recordings/{id}}: summary plus pages, clicks, errors, inputs, viewports. */
   JsonNode recording(String id) {
     return send(http, authorized("api/v1/recordings/" + id).GET().build(), 200);

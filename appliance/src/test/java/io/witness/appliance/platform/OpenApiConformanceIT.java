@@ -83,7 +83,8 @@ class OpenApiConformanceIT {
       for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
         Map.Entry<String, JsonNode> op = ops.next();
         String method = op.getKey().toUpperCase(Locale.ROOT);
-        String concrete = path.getKey().replace("{id}", "00000000-0000-0000-0000-000000000000");
+        String concrete = path.getKey().replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{seq}", "999999999");
         // Without credentials, with an empty JSON object as body: a 4xx the document must list.
         Reply anonymous = api.send(api.request(concrete).header("Content-Type", "application/json")
             .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
