@@ -101,6 +101,13 @@ export interface AuditEntry {
   leafHash: string;
 }
 
+export interface RecordingIntegrity {
+  status: 'verified' | 'altered' | 'pending';
+  manifestDigest: string | null;
+  auditSeq: number | null;
+  signed: boolean;
+}
+
 export interface AuditPage {
   items: AuditEntry[];
   nextBeforeSeq: number | null;
@@ -186,6 +193,11 @@ export class ApiClient {
 
   verifyAudit(): Promise<AuditVerification> {
     return this.json<AuditVerification>('POST', '/api/v1/audit/verifications');
+  }
+
+  /** The recording checked against its capture manifest in the audit log. */
+  recordingIntegrity(id: string): Promise<RecordingIntegrity> {
+    return this.json<RecordingIntegrity>('GET', `/api/v1/recordings/${encodeURIComponent(id)}/integrity`);
   }
 
   recording(id: string, signal?: AbortSignal): Promise<RecordingDetail> {

@@ -17,7 +17,7 @@ import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
 import { FIRST_PAGE_EVENTS } from '../lib/prefetch';
 import { parseReplayParams, replayLink } from '../lib/query';
-import { api, LIST } from '../lib/session';
+import { api, BASE, LIST } from '../lib/session';
 import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
 import { markerItems } from '../lib/timeline';
 import { WatchedIntervals } from '../lib/watched';
@@ -166,6 +166,8 @@ function renderHead(detail: RecordingDetail | undefined): HTMLElement {
         ['Viewport', `${detail.viewportWidth} × ${detail.viewportHeight}`],
         ['Source', h('span', { class: `pill pill-${detail.source}` }, detail.source === 'live' ? 'Live' : 'Import')],
         ['ID', h('span', { class: 'mono', title: detail.id }, detail.id)],
+        ['Integrity', integrityBadge(detail.id)],
+        ['Audit', h('a', { href: `${BASE}audit.html?resource=${encodeURIComponent(`recording:${detail.id}`)}` }, 'Who accessed it')],
       ]
     : [];
   return h(
@@ -175,6 +177,34 @@ function renderHead(detail: RecordingDetail | undefined): HTMLElement {
     h('div', { class: 'replay-title-row' }, h('h1', { class: 'replay-title', title: detail?.firstUrl ?? '' }, title)),
     h('dl', { class: 'facts' }, ...facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v)))),
   );
+}
+
+/** "Verified" once the recording's chunks match the capture manifest the audit log recorded when it was complete. */
+function integrityBadge(id: string): HTMLElement {
+  const badge = h('span', { class: 'badge integrity', 'data-integrity': 'checking' }, 'Checking…');
+  api.recordingIntegrity(id).then(
+    (r) => {
+      badge.dataset.integrity = r.status;
+      if (r.status === 'verified') {
+        badge.className = 'badge badge-ok integrity';
+        badge.replaceChildren(icon('check'), ' Verified');
+        badge.title = `The stored chunks match the capture manifest in audit entry #${r.auditSeq}${r.signed ? ', under a signed checkpoint' : ''}.`;
+      } else if (r.status === 'altered') {
+        badge.className = 'badge badge-error integrity';
+        badge.textContent = 'Altered since capture';
+        badge.title = `The stored chunks do not match the capture manifest in audit entry #${r.auditSeq}.`;
+      } else {
+        badge.className = 'pill integrity';
+        badge.textContent = 'Not sealed yet';
+        badge.title = 'A live recording gets its capture manifest when it is complete.';
+      }
+    },
+    () => {
+      badge.dataset.integrity = 'unknown';
+      badge.textContent = 'Unknown';
+    },
+  );
+  return badge;
 }
 
 function copyText(text: string): Promise<void> {

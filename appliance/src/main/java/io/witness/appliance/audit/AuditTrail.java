@@ -177,6 +177,34 @@ public class AuditTrail {
         "the audit log cannot be written, so nothing is served until it can"), Map.of("Retry-After", "30"));
   }
 
+  /**
+   * Binds a complete recording's capture manifest ({@code RecordingStore#manifestDigest}) into the log: the entry's
+   * details digest is the manifest's digest. Recorded by the appliance itself (sealing, import).
+   */
+  public AuditEntry recordManifest(String recordingId, String siteId, String manifestDigest) {
+    return record(new AuditEvent("service", "witness", null, null, MANIFEST, AuditEvent.Outcome.SUCCESS,
+        "recording", recordingId, siteId, null, manifestDigest, null));
+  }
+
+  /** The action of capture manifest entries. */
+  public static final String MANIFEST = "recording.manifest";
+
+  /** The newest entry of {@code action} on a resource, with whether a signed checkpoint covers it already. */
+  public Optional<Found> latest(String action, String resourceType, String resourceId) {
+    List<io.witness.audit.AuditStore.Stored> rows = store.query("SELECT seq, canonical, leaf_hash FROM audit_entries"
+        + " WHERE action = ? AND resource_type = ? AND resource_id = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+        action, resourceType, resourceId);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    long signed = store.latestCheckpoint().map(io.witness.audit.AuditStore.StoredCheckpoint::size).orElse(0L);
+    AuditEntry e = AuditEntry.parse(rows.get(0).canonical());
+    return Optional.of(new Found(e, e.seq() <= signed));
+  }
+
+  /** An entry found, and whether a signed checkpoint covers it. */
+  public record Found(AuditEntry entry, boolean signed) {}
+
   /** The log, for the audit API (proofs, checkpoints, export). */
   AuditLog log() {
     AuditLog l = log;

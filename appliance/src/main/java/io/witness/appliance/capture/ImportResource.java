@@ -36,6 +36,7 @@ public class ImportResource {
   @Inject CaptureService capture;
   @Inject CaptureLimits limits;
   @Inject SiteService sites;
+  @Inject io.witness.appliance.recording.RecordingStore store;
   @Inject io.witness.appliance.audit.AuditTrail audit;
 
   @POST
@@ -58,6 +59,7 @@ public class ImportResource {
         java.util.Optional.ofNullable(subject).filter(v -> !v.isBlank()), in);
     audit.record("recording.import", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", recordingId, site.id(),
         null);
+    store.manifestDigest(recordingId).ifPresent(digest -> audit.recordManifest(recordingId, site.id(), digest));
     return Response.created(uri.getBaseUriBuilder().path("api/v1/recordings").path(recordingId).build())
         .entity(Map.of("id", recordingId)).build();
   }

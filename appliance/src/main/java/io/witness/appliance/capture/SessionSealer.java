@@ -28,6 +28,8 @@ class SessionSealer {
   @Inject @ConfigProperty(name = "capture.seal-after-idle-seconds", defaultValue = "1800")
   long idleSeconds;
 
+  @Inject io.witness.appliance.audit.AuditTrail audit;
+
   @Inject @ConfigProperty(name = "capture.seal-interval-seconds", defaultValue = "30")
   long intervalSeconds;
 
@@ -46,12 +48,20 @@ class SessionSealer {
     try {
       for (String id : store.idleLiveRecordings(Duration.ofSeconds(idleSeconds), 100)) {
         store.seal(id);
+        manifest(id);
         sealed++;
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "sealing idle sessions failed; will retry", e);
     }
     return sealed;
+  }
+
+  /** The complete recording's capture manifest goes into the audit log (replay checks against it). */
+  private void manifest(String id) {
+    store.manifestDigest(id).ifPresent(digest ->
+        audit.recordManifest(id, store.summary(id).map(io.witness.appliance.recording.RecordingSummary::siteId)
+            .orElse(null), digest));
   }
 
   @PreDestroy

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -220,6 +221,36 @@ public class RecordingStore {
       em.flush();
     }
     r.state = RecordingEntity.SEALED;
+  }
+
+  /**
+   * The capture manifest's digest of a complete (sealed) recording: SHA-256, hex, over
+   * {@code witness-capture-manifest/1}, the recording id and, per chunk in order, its number, kind and the SHA-256
+   * of its bytes as stored (sealed). Recorded in the audit log when the recording is complete; replay recomputes it
+   * to show the recording is what was captured. Empty when the recording is missing, erased or still live.
+   */
+  @Transactional
+  public Optional<String> manifestDigest(String id) {
+    RecordingEntity r = em.find(RecordingEntity.class, id);
+    if (r == null || !RecordingEntity.SEALED.equals(r.state)) {
+      return Optional.empty();
+    }
+    java.security.MessageDigest manifest = sha256();
+    manifest.update(("witness-capture-manifest/1\nrecording " + id + "\n").getBytes(StandardCharsets.UTF_8));
+    for (ChunkEntity c : chunks(id)) {
+      byte[] stored = blobs.get(c.blobKey).orElse(new byte[0]);
+      manifest.update(("chunk " + c.chunkNo + " " + c.kind + " " + java.util.HexFormat.of().formatHex(sha256().digest(stored))
+          + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return Optional.of(java.util.HexFormat.of().formatHex(manifest.digest()));
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** Ids of live recordings without a batch for {@code idle}. */

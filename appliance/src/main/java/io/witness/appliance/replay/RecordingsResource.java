@@ -137,6 +137,30 @@ public class RecordingsResource {
         HttpHeaders.ACCEPT_ENCODING).build();
   }
 
+  /**
+   * Whether the recording is what was captured: its capture manifest, recomputed from the chunks as stored, against
+   * the digest the audit log recorded when it was complete. {@code status}: {@code verified}, {@code altered} (the
+   * chunks changed since), or {@code pending} (still live, or stored before manifests existed).
+   */
+  @GET
+  @Path("/{id}/integrity")
+  public Map<String, Object> integrity(
+      @PathParam("id") @Pattern(regexp = UUID, message = "must be a recording id") String id) {
+    String siteId = replay.siteOf(id);
+    Optional<String> current = replay.manifestDigest(id);
+    Optional<AuditTrail.Found> recorded = audit.latest(AuditTrail.MANIFEST, "recording", id);
+    String status = current.isEmpty() || recorded.isEmpty() ? "pending"
+        : current.get().equals(recorded.get().entry().event().detailsDigest()) ? "verified" : "altered";
+    audit.record("recording.verify", status.equals("altered") ? Outcome.FAILURE : Outcome.SUCCESS, "recording", id,
+        siteId, null, null, status);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("manifestDigest", current.orElse(null));
+    body.put("auditSeq", recorded.map(f -> f.entry().seq()).orElse(null));
+    body.put("signed", recorded.map(AuditTrail.Found::signed).orElse(false));
+    return body;
+  }
+
   /** Body of {@code POST /api/v1/recordings/{id}/views}: played intervals, milliseconds from the recording's start. */
   public record WatchedIntervals(
       @jakarta.validation.constraints.NotNull @jakarta.validation.constraints.Size(min = 1, max = 500)
@@ -160,7 +184,7 @@ public class RecordingsResource {
       note.append(note.length() > 7 ? ", " : " ").append(seconds(interval.get(0))).append('–')
           .append(seconds(interval.get(1))).append(" s");
     }
-    String siteId = replay.detail(id).summary().siteId();
+    String siteId = replay.siteOf(id);
     audit.record("replay.watched", Outcome.SUCCESS, "recording", id, siteId, null, null,
         note.length() > 2000 ? note.substring(0, 1997) + "..." : note.toString());
     return Response.noContent().build();

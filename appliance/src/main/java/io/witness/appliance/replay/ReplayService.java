@@ -44,6 +44,16 @@ public class ReplayService {
         query.limit(), query.cursor()));
   }
 
+  /** The site of recording {@code id}; 404 problem when there is none. */
+  public String siteOf(String id) {
+    return store.summary(id).orElseThrow(() -> ProblemException.notFound("no recording " + id)).siteId();
+  }
+
+  /** See {@code RecordingStore#manifestDigest}. */
+  public Optional<String> manifestDigest(String id) {
+    return store.manifestDigest(id);
+  }
+
   public RecordingDetail detail(String id) {
     RecordingSummary s = store.summary(id).orElseThrow(() -> ProblemException.notFound("no recording " + id));
     List<RecordingDetail.Page> pages = new ArrayList<>();

@@ -127,10 +127,13 @@ class AuditIT {
     List<String> actions = new ArrayList<>();
     items.forEach(e -> {
       actions.add(e.get("action").asText());
-      assertEquals("admin", e.get("actor").asText());
-      assertTrue(e.get("ip").asText().startsWith("127.") || e.get("ip").asText().contains(":"), e.toString());
+      // The user's actions; the capture manifest is the appliance's own entry.
+      assertEquals(e.get("action").asText().equals("recording.manifest") ? "witness" : "admin", e.get("actor").asText());
+      assertTrue(e.get("actorType").asText().equals("service") || e.get("ip").asText().startsWith("127.")
+          || e.get("ip").asText().contains(":"), e.toString());
     });
-    assertTrue(actions.containsAll(List.of("recording.import", "recording.read", "recording.events.read")), actions.toString());
+    assertTrue(actions.containsAll(List.of("recording.import", "recording.manifest", "recording.read",
+        "recording.events.read")), actions.toString());
     JsonNode search = api.getJson("/api/v1/audit/entries?action=recording.search&limit=1").get("items").get(0);
     assertTrue(search.get("note").asText().contains("hasError=true") && search.get("note").asText().contains("subject=(given)"),
         search.toString());
@@ -210,6 +213,43 @@ class AuditIT {
       }
     }
     api.get("/api/v1/recordings/" + id + "/events").assertStatus(200);
+  }
+
+  @Test
+  void aCompleteRecordingIsCheckedAgainstItsCaptureManifest() throws Exception {
+    String id = importTiny();
+    JsonNode manifest = api.getJson("/api/v1/audit/entries?action=recording.manifest&resource="
+        + WitnessApi.encode("recording:" + id)).get("items").get(0);
+    assertEquals("witness", manifest.get("actor").asText());
+    JsonNode ok = api.getJson("/api/v1/recordings/" + id + "/integrity");
+    assertEquals("verified", ok.get("status").asText(), ok.toString());
+    assertEquals(manifest.get("detailsDigest").asText(), ok.get("manifestDigest").asText());
+    assertEquals(manifest.get("seq").asLong(), ok.get("auditSeq").asLong());
+
+    // A chunk changed in the database (one byte of its sealed blob): the recording no longer matches.
+    String blobKey;
+    byte[] original;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT b.blob_key, b.data FROM blobs b JOIN recording_chunks k"
+            + " ON k.blob_key = b.blob_key WHERE k.recording_id = ? ORDER BY k.chunk_no")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        assertTrue(r.next());
+        blobKey = r.getString(1);
+        original = r.getBytes(2);
+      }
+      byte[] altered = original.clone();
+      altered[altered.length - 1] ^= 1;
+      exec(c, "UPDATE blobs SET data = ? WHERE blob_key = ?", altered, blobKey);
+    }
+    try {
+      assertEquals("altered", api.getJson("/api/v1/recordings/" + id + "/integrity").get("status").asText());
+    } finally {
+      try (Connection c = dataSource.getConnection()) {
+        exec(c, "UPDATE blobs SET data = ? WHERE blob_key = ?", original, blobKey);
+      }
+    }
+    assertEquals("verified", api.getJson("/api/v1/recordings/" + id + "/integrity").get("status").asText());
   }
 
   // --- Tampering, directly in the database -------------------------------------------------------------------

@@ -26,8 +26,8 @@ import org.openqa.selenium.By;
 
 /**
  * Watching a recording in the console (Debian's Chromium) leaves a {@code replay.watched} entry with the intervals
- * that were played, and the console's audit page answers "who watched this recording" with it. Screenshot:
- * {@code target/e2e/audit/audit-page.png}.
+ * that were played, and the console's audit page answers "who watched this recording" with it; the replay page
+ * shows the recording verified against its capture manifest. Screenshots: {@code target/e2e/audit/}.
  */
 @ExtendWith(ArquillianExtension.class)
 class AuditConsoleIT {
@@ -54,6 +54,10 @@ class AuditConsoleIT {
       new Console(browser, base).signIn("admin", ADMIN_PASSWORD);
       browser.driver().get(base.resolve("console/replay.html?id=" + id).toString());
       new ReplayPage(browser).awaitReady(Duration.ofSeconds(60));
+      // The imported recording matches its capture manifest in the audit log: the page says so.
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "verified".equals(((org.openqa.selenium.JavascriptExecutor) d)
+          .executeScript("const b = document.querySelector('[data-integrity]'); return b && b.dataset.integrity")));
+      Chromium.save(browser.stableScreenshot(5), OUT.resolve("replay-verified.png"));
       browser.driver().executeScript("document.querySelector('[aria-label=\"Play\"]').click()");
       Thread.sleep(3_000);
       // Leaving the replay sends what was played (pagehide); the audit page then shows who watched it.
