@@ -43,7 +43,7 @@ public interface AuditStore {
   /** Checkpoints in tree-size order, from {@code fromSize} on, at most {@code limit}. */
   List<StoredCheckpoint> checkpoints(long fromSize, int limit);
 
-  /** Subtree hashes of this store's tree. */
+  /** Subtree hashes of this store's tree as it is now (a fresh reader: it caches what it reads). */
   default Merkle.Subtrees subtrees() {
     return new TiledSubtrees(new TiledSubtrees.Source() {
       @Override
@@ -55,6 +55,6 @@ public interface AuditStore {
       public List<byte[]> tiles(int level, long from, int count) {
         return AuditStore.this.tiles(level, from, count);
       }
-    });
+    }, size());
   }
 }

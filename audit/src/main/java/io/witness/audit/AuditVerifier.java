@@ -158,7 +158,7 @@ public final class AuditVerifier {
           public List<byte[]> tiles(int level, long from, int n) {
             return tiles.get(level).subList((int) from, (int) from + n);
           }
-        });
+        }, count);
         for (int i = 1; i < checkpoints.size(); i++) {
           Checkpoint a = checkpoints.get(i - 1);
           Checkpoint b = checkpoints.get(i);

@@ -125,7 +125,7 @@ class MerkleTest {
       public List<byte[]> tiles(int level, long from, int count) {
         return tiles.get(level).subList((int) from, (int) from + count);
       }
-    });
+    }, n);
     Merkle.Subtrees plain = Merkle.inMemory(leaves);
     assertEquals(HEX.formatHex(f.root()), HEX.formatHex(tiled.hash(0, n)));
     assertEquals(HEX.formatHex(plain.hash(0, 65_537)), HEX.formatHex(tiled.hash(0, 65_537)));
