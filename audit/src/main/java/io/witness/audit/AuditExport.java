@@ -51,36 +51,14 @@ public final class AuditExport {
     manifest.put("verifierKey", key.encoded());
     put(zip, "manifest.json", CanonicalJson.write(manifest));
     zip.putNextEntry(new ZipEntry("entries.ndjson"));
-    for (long seq = 1; seq <= size; ) {
-      List<AuditStore.Stored> page = store.entries(seq, PAGE);
-      if (page.isEmpty()) {
-        break;
-      }
-      for (AuditStore.Stored s : page) {
-        if (s.seq() > size) {
-          break;
-        }
-        zip.write(s.canonical());
-        zip.write('\n');
-      }
-      seq = page.get(page.size() - 1).seq() + 1;
-    }
+    forEachEntry(store, size, e -> {
+      zip.write(e.canonical());
+      zip.write('\n');
+    });
     zip.closeEntry();
     // A second pass, entry by entry as stored (a store with a gap exports the gap, for the verifier to name).
     zip.putNextEntry(new ZipEntry("leaf-hashes.bin"));
-    for (long seq = 1; seq <= size; ) {
-      List<AuditStore.Stored> page = store.entries(seq, PAGE);
-      if (page.isEmpty()) {
-        break;
-      }
-      for (AuditStore.Stored s : page) {
-        if (s.seq() > size) {
-          break;
-        }
-        zip.write(s.leafHash());
-      }
-      seq = page.get(page.size() - 1).seq() + 1;
-    }
+    forEachEntry(store, size, e -> zip.write(e.leafHash()));
     zip.closeEntry();
     for (int i = 0; i < checkpoints.size(); i++) {
       put(zip, String.format("checkpoints/%06d.note", i + 1), checkpoints.get(i).note().getBytes(StandardCharsets.UTF_8));
@@ -92,6 +70,27 @@ public final class AuditExport {
       put(zip, "log-key.pem", pem.getBytes(StandardCharsets.US_ASCII));
     }
     zip.finish();
+  }
+
+  private interface EntryWriter {
+    void write(AuditStore.Stored entry) throws IOException;
+  }
+
+  /** Every stored entry up to {@code size}, in seq order, a page at a time. */
+  private static void forEachEntry(AuditStore store, long size, EntryWriter writer) throws IOException {
+    for (long seq = 1; seq <= size; ) {
+      List<AuditStore.Stored> page = store.entries(seq, PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      for (AuditStore.Stored s : page) {
+        if (s.seq() > size) {
+          return;
+        }
+        writer.write(s);
+      }
+      seq = page.get(page.size() - 1).seq() + 1;
+    }
   }
 
   private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {

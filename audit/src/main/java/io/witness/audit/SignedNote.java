@@ -36,6 +36,32 @@ public final class SignedNote {
     byte[] sign(byte[] message);
   }
 
+  /**
+   * A signer over a JCA Ed25519 key pair ({@code provider} null: the JDK's), named {@code name}: for keys held by
+   * the caller, such as a test's or a benchmark's (the appliance signs with its own key custody).
+   */
+  public static Signer signer(String name, java.security.KeyPair pair, Provider provider) {
+    VerifierKey key = VerifierKey.ofSpki(name, pair.getPublic().getEncoded());
+    return new Signer() {
+      @Override
+      public VerifierKey key() {
+        return key;
+      }
+
+      @Override
+      public byte[] sign(byte[] message) {
+        try {
+          Signature s = provider == null ? Signature.getInstance("Ed25519") : Signature.getInstance("Ed25519", provider);
+          s.initSign(pair.getPrivate());
+          s.update(message);
+          return s.sign();
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+      }
+    };
+  }
+
   /** The public half: a name and a 32-byte Ed25519 key. */
   public record VerifierKey(String name, byte[] publicKey) {
     public VerifierKey {

@@ -436,26 +436,7 @@ class AuditIT {
   }
 
   private static SignedNote.Signer otherSigner(String name) throws Exception {
-    java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    SignedNote.VerifierKey key = SignedNote.VerifierKey.ofSpki(name, pair.getPublic().getEncoded());
-    return new SignedNote.Signer() {
-      @Override
-      public SignedNote.VerifierKey key() {
-        return key;
-      }
-
-      @Override
-      public byte[] sign(byte[] message) {
-        try {
-          java.security.Signature s = java.security.Signature.getInstance("Ed25519");
-          s.initSign(pair.getPrivate());
-          s.update(message);
-          return s.sign();
-        } catch (java.security.GeneralSecurityException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
+    return SignedNote.signer(name, java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair(), null);
   }
 
   private static void waitFor(Supplier<Boolean> condition, Duration max) throws InterruptedException {

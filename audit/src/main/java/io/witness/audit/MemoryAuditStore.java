@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** An {@link AuditStore} in memory for this module's tests; {@code failing} makes every write throw. */
-final class MemoryAuditStore implements AuditStore {
+/**
+ * An {@link AuditStore} in memory: nothing survives the process. For tests, benchmarks and tools that build a log to
+ * export it; the appliance keeps its log in its database. {@code failing} makes every write throw (to test fail
+ * closed).
+ */
+public class MemoryAuditStore implements AuditStore {
   final List<Stored> entries = new ArrayList<>();
   final List<List<byte[]>> tiles = new ArrayList<>();
   final List<StoredCheckpoint> checkpoints = new ArrayList<>();
   volatile boolean failing;
 
-  MemoryAuditStore() {
+  public MemoryAuditStore() {
     for (int i = 0; i <= 32; i++) {
       tiles.add(new ArrayList<>());
     }
@@ -60,6 +64,11 @@ final class MemoryAuditStore implements AuditStore {
       throw new IllegalStateException("store unavailable");
     }
     checkpoints.add(checkpoint);
+  }
+
+  /** How many checkpoints are stored. */
+  public synchronized int checkpointCount() {
+    return checkpoints.size();
   }
 
   @Override
