@@ -66,6 +66,9 @@ public class AuditTrail {
   @Inject @ConfigProperty(name = "audit.syslog-tls", defaultValue = "false")
   boolean syslogTls;
 
+  @Inject @ConfigProperty(name = "audit.syslog-ca")
+  Optional<String> syslogCa;
+
   @Inject @ConfigProperty(name = "witness.data-dir")
   String dataDir;
 
@@ -100,7 +103,8 @@ public class AuditTrail {
     CheckpointDirectory dir = new CheckpointDirectory(Path.of(checkpointDir.orElse(dataDir + "/audit/checkpoints")));
     sinks.add(dir::publish);
     syslog.filter(s -> !s.isBlank()).ifPresent(target -> {
-      SyslogPublisher p = SyslogPublisher.start(target, syslogTls, logOrigin);
+      SyslogPublisher p = SyslogPublisher.start(target, syslogTls,
+          syslogCa.filter(c -> !c.isBlank()).map(Path::of).orElse(null));
       publishers.add(p);
       sinks.add(p::publish);
     });

@@ -1,6 +1,7 @@
 package io.witness.appliance.audit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -16,7 +17,8 @@ import javax.net.ssl.SSLSocketFactory;
  * Sends every signed checkpoint to a syslog collector as it is made: RFC 5424 messages over TCP with octet-counting
  * framing (RFC 6587 §3.4.1, as RFC 5425 uses over TLS), facility log audit (13), severity notice, app name
  * {@code witness}, message id {@code audit-checkpoint}, the note as the message. {@code audit.syslog-tls=true}
- * connects with TLS (the JVM's trust store: {@code javax.net.ssl.trustStore}). A thread of its own sends, so a slow
+ * connects with TLS (RFC 5425), trusting the CA certificate(s) of {@code audit.syslog-ca} (PEM) if set, else the
+ * JVM's trust store; the collector's host name is checked against its certificate. A thread of its own sends, so a slow
  * or absent collector never holds up the log; notes wait (up to 10,000) and are sent in order once it is back.
  */
 final class SyslogPublisher implements AutoCloseable {
@@ -27,16 +29,18 @@ final class SyslogPublisher implements AutoCloseable {
   private final String host;
   private final int port;
   private final boolean tls;
+  private final javax.net.ssl.SSLSocketFactory tlsFactory;
   private final String hostname;
   private final LinkedBlockingDeque<String> queue = new LinkedBlockingDeque<>(CAPACITY);
   private final Thread sender;
   private volatile boolean closed;
   private Socket socket;
 
-  private SyslogPublisher(String host, int port, boolean tls) {
+  private SyslogPublisher(String host, int port, boolean tls, javax.net.ssl.SSLSocketFactory tlsFactory) {
     this.host = host;
     this.port = port;
     this.tls = tls;
+    this.tlsFactory = tlsFactory;
     String name;
     try {
       name = InetAddress.getLocalHost().getHostName();
@@ -48,15 +52,42 @@ final class SyslogPublisher implements AutoCloseable {
     sender.setDaemon(true);
   }
 
-  /** {@code target} is {@code host:port}. */
-  static SyslogPublisher start(String target, boolean tls, String origin) {
+  /** {@code target} is {@code host:port}; {@code caPem}, with TLS, the CA certificate(s) to trust (null: the JVM's). */
+  static SyslogPublisher start(String target, boolean tls, java.nio.file.Path caPem) {
     int colon = target.lastIndexOf(':');
     if (colon < 1) {
       throw new IllegalArgumentException("audit.syslog must be host:port, not " + target);
     }
-    SyslogPublisher p = new SyslogPublisher(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)), tls);
+    javax.net.ssl.SSLSocketFactory factory = tls ? (caPem == null ? (SSLSocketFactory) SSLSocketFactory.getDefault()
+        : trusting(caPem)) : null;
+    SyslogPublisher p = new SyslogPublisher(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)),
+        tls, factory);
     p.sender.start();
     return p;
+  }
+
+  /** A TLS socket factory that trusts exactly the certificates of a PEM file. */
+  static SSLSocketFactory trusting(java.nio.file.Path caPem) {
+    try (InputStream in = java.nio.file.Files.newInputStream(caPem)) {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(in)) {
+        trust.setCertificateEntry("ca-" + i++, c);
+      }
+      if (i == 0) {
+        throw new IllegalArgumentException("audit.syslog-ca holds no certificate: " + caPem);
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx.getSocketFactory();
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read audit.syslog-ca " + caPem + ": " + e.getMessage(), e);
+    }
   }
 
   void publish(String note) {
@@ -118,7 +149,16 @@ final class SyslogPublisher implements AutoCloseable {
 
   private OutputStream connection() throws IOException {
     if (socket == null || socket.isClosed()) {
-      socket = tls ? SSLSocketFactory.getDefault().createSocket(host, port) : new Socket(host, port);
+      if (tls) {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tlsFactory.createSocket(host, port);
+        javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the collector's host
+        ssl.setSSLParameters(params);
+        ssl.startHandshake();
+        socket = ssl;
+      } else {
+        socket = new Socket(host, port);
+      }
       socket.setTcpNoDelay(true);
     }
     return socket.getOutputStream();

@@ -71,6 +71,8 @@ class AuditConsoleIT {
       double end = Double.parseDouble(m.group(2));
       assertTrue(start < 1.0 && end - start >= 1.0 && end - start <= 10.0, "about the 3 s played: " + entry);
 
+      // The audit page may have asked before the entry (sent as the replay page went away) was stored: reload.
+      browser.driver().navigate().refresh();
       browser.waitUpTo(Duration.ofSeconds(20)).until(d -> d.findElement(By.tagName("main")).getText()
           .contains("replay.watched"));
       String page = browser.driver().findElement(By.tagName("main")).getText();
