@@ -46,7 +46,8 @@ public final class VerifyCommand {
       out.println(r.line());
       return r.ok() ? 0 : 1;
     } catch (IllegalArgumentException | IOException e) {
-      err.println("audit verify: " + e.getMessage());
+      err.println("audit verify: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file: " : "")
+          + e.getMessage());
       err.println("usage: bin/witness audit verify <export.zip> [--key <verifier key or file>]"
           + " [--checkpoint <note file>]...");
       return 2;
