@@ -9,9 +9,11 @@ import java.util.Optional;
  */
 public interface AuditStore {
   /** One stored entry: its canonical JSON and its leaf hash as computed when it was written. */
+  @SuppressWarnings("ArrayRecordComponent") // values handed between the log and its store, never changed
   record Stored(long seq, byte[] canonical, byte[] leafHash) {}
 
   /** The hash of the complete subtree {@code index} at {@code level} (2^level leaves). */
+  @SuppressWarnings("ArrayRecordComponent")
   record Tile(int level, long index, byte[] hash) {}
 
   /** A signed checkpoint note and the tree size it signs. */

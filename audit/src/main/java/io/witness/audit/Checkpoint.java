@@ -6,6 +6,7 @@ import java.util.Base64;
  * A checkpoint of the log (C2SP tlog-checkpoint): the origin naming the log, the tree size and the root hash. Its
  * {@link #body()} is the text a {@link SignedNote} signs: {@code origin\nsize\nbase64(root)\n}.
  */
+@SuppressWarnings("ArrayRecordComponent") // the root is copied in and out
 public record Checkpoint(String origin, long size, byte[] root) {
 
   public Checkpoint {

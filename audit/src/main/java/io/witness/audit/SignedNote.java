@@ -62,7 +62,8 @@ public final class SignedNote {
     };
   }
 
-  /** The public half: a name and a 32-byte Ed25519 key. */
+  /** The public half: a name and a 32-byte Ed25519 key (copied in and out). */
+  @SuppressWarnings("ArrayRecordComponent")
   public record VerifierKey(String name, byte[] publicKey) {
     public VerifierKey {
       if (name == null || name.isEmpty() || name.contains(" ") || name.contains("+") || name.contains("\n")) {
@@ -140,7 +141,8 @@ public final class SignedNote {
   /** A parsed note: its text and its signatures. */
   public record Parsed(String text, List<Signature64> signatures) {}
 
-  /** One signature line. */
+  /** One signature line, as parsed. */
+  @SuppressWarnings("ArrayRecordComponent")
   public record Signature64(String keyName, byte[] keyId, byte[] signature) {}
 
   public static Parsed parse(String note) {
@@ -150,7 +152,8 @@ public final class SignedNote {
     }
     String text = note.substring(0, split + 1);
     List<Signature64> sigs = new ArrayList<>();
-    for (String line : note.substring(split + 2).split("\n")) {
+    String[] lines = note.substring(split + 2).split("\n", -1);
+    for (String line : java.util.Arrays.copyOf(lines, lines.length - 1)) { // the note ends in a newline
       if (!line.startsWith(DASH)) {
         throw new IllegalArgumentException("a signature line starts with an em dash and a space");
       }

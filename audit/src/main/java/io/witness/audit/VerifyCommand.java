@@ -72,7 +72,7 @@ public final class VerifyCommand {
     for (String name : List.of("org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider",
         "org.bouncycastle.jce.provider.BouncyCastleProvider")) {
       try {
-        return (Provider) Class.forName(name).getDeclaredConstructor().newInstance();
+        return Class.forName(name).asSubclass(Provider.class).getDeclaredConstructor().newInstance();
       } catch (ReflectiveOperationException | LinkageError e) {
         // not on the class path: try the next
       }

@@ -88,9 +88,11 @@ class AuditLogTest {
     SignedNote.Signer signer = TestKeys.signer("w/a");
     AuditLog.Settings settings = new AuditLog.Settings("w/a", 100, Duration.ofHours(1));
     try (AuditLog log = new AuditLog(store, signer, settings, Clock.systemUTC(), List.of())) {
+      List<CompletableFuture<AuditEntry>> all = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        log.appendAsync(view("dave", "r-" + i));
+        all.add(log.appendAsync(view("dave", "r-" + i)));
       }
+      all.forEach(CompletableFuture::join);
     }
     try (AuditLog log = new AuditLog(store, signer, settings, Clock.systemUTC(), List.of())) {
       assertEquals(301, log.append(view("dave", "again")).seq());

@@ -76,7 +76,6 @@ public class AuditTrail {
   private JdbcAuditStore store;
   private final List<AutoCloseable> publishers = new ArrayList<>();
 
-  /** After the schema, the keys and the journal replay: the log opens and its first entry is the start. */
   /** As {@link #record(String, AuditEvent.Outcome, String, String, String, String)} for a named actor (sign-in). */
   public AuditEntry recordFor(String actor, String action, AuditEvent.Outcome outcome, String details) {
     String ip = null;
@@ -96,6 +95,7 @@ public class AuditTrail {
     return s.length() <= 256 ? s : s.substring(0, 256);
   }
 
+  /** After the schema, the keys and the journal replay: the log opens and its first entry is the start. */
   void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100)
       @Initialized(ApplicationScoped.class) Object ignored) {
     store = new JdbcAuditStore(dataSource);

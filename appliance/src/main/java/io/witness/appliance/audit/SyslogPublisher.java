@@ -177,9 +177,13 @@ final class SyslogPublisher implements AutoCloseable {
 
   /** Sends what is waiting (for up to 5 s), then stops. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     closed = true;
-    sender.join(5_000);
+    try {
+      sender.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     sender.interrupt();
   }
 }

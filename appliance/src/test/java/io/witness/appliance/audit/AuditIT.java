@@ -254,6 +254,7 @@ class AuditIT {
 
   // --- Tampering, directly in the database -------------------------------------------------------------------
 
+  @SuppressWarnings("ArrayRecordComponent")
   private record Row(long seq, byte[] canonical, byte[] leaf) {}
 
   private Row row(Connection c, long seq) throws SQLException {
