@@ -78,17 +78,19 @@ public class AuditTrail {
 
   /** As {@link #record(String, AuditEvent.Outcome, String, String, String, String)} for a named actor (sign-in). */
   public AuditEntry recordFor(String actor, String action, AuditEvent.Outcome outcome, String details) {
-    String ip = null;
-    String agent = null;
-    try {
-      ip = origin.ip();
-      agent = origin.userAgent();
-    } catch (ContextNotActiveException outsideRequest) {
-      // not in a request
-    }
-    return record(new AuditEvent("user", actor == null || actor.isBlank() ? "-" : cut(actor), ip, agent, action,
+    String[] from = requestOrigin();
+    return record(new AuditEvent("user", actor == null || actor.isBlank() ? "-" : cut(actor), from[1], from[2], action,
         outcome, "user", actor == null || actor.isBlank() ? null : cut(actor), null, null,
         details == null ? null : digest(details), null));
+  }
+
+  /** The current request's user, peer address and user agent; nulls outside a request (a background task). */
+  private String[] requestOrigin() {
+    try {
+      return new String[] {origin.actor(), origin.ip(), origin.userAgent()};
+    } catch (ContextNotActiveException outsideRequest) {
+      return new String[3];
+    }
   }
 
   private static String cut(String s) {
@@ -148,17 +150,9 @@ public class AuditTrail {
   /** With a reason (a justification the caller gave) and a note the entry shows (no personal data). */
   public AuditEntry record(String action, AuditEvent.Outcome outcome, String resourceType, String resourceId,
       String site, String reason, String details, String note) {
-    String actor = null;
-    String ip = null;
-    String agent = null;
-    try {
-      actor = origin.actor();
-      ip = origin.ip();
-      agent = origin.userAgent();
-    } catch (ContextNotActiveException outsideRequest) {
-      // a background task: the appliance itself acts
-    }
-    return record(new AuditEvent(actor == null ? "anonymous" : "user", actor == null ? "-" : actor, ip, agent,
+    String[] from = requestOrigin();
+    String actor = from[0];
+    return record(new AuditEvent(actor == null ? "anonymous" : "user", actor == null ? "-" : actor, from[1], from[2],
         action, outcome, resourceType, resourceId, site, reason, details == null ? null : digest(details), note));
   }
 

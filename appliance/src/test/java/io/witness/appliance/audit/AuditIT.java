@@ -17,14 +17,11 @@ import io.witness.audit.SignedNote;
 import io.witness.audit.VerifyCommand;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -66,32 +63,10 @@ class AuditIT {
   @Deployment(testable = false)
   static JavaArchive deployment() throws IOException {
     ServerSocket collector = new ServerSocket(0);
-    Thread t = new Thread(() -> collect(collector), "test-syslog-collector");
-    t.setDaemon(true);
-    t.start();
+    SyslogCollector.start(collector, SYSLOG);
     checkpointDir = Files.createTempDirectory("witness-audit-checkpoints");
     return Deployments.appliance(Map.of("audit.syslog", "127.0.0.1:" + collector.getLocalPort(),
         "audit.checkpoint-every", "5", "audit.checkpoint-dir", checkpointDir.toString()));
-  }
-
-  private static void collect(ServerSocket server) {
-    while (true) {
-      try (Socket s = server.accept(); InputStream in = new BufferedInputStream(s.getInputStream())) {
-        while (true) {
-          StringBuilder len = new StringBuilder();
-          int c;
-          while ((c = in.read()) != ' ') {
-            if (c < 0) {
-              throw new IOException("closed");
-            }
-            len.append((char) c);
-          }
-          SYSLOG.add(new String(in.readNBytes(Integer.parseInt(len.toString())), StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        // the appliance closed the connection; take the next one
-      }
-    }
   }
 
   @ArquillianResource URL url;
@@ -152,9 +127,10 @@ class AuditIT {
       held = files.filter(f -> f.toString().endsWith(".note")).sorted().reduce((a, b) -> b).orElseThrow();
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = VerifyCommand.run(new String[] {export.body().toString(), "--key", key, "--checkpoint", held.toString()},
-        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-    assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, exit, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("OK: "), out.toString(StandardCharsets.UTF_8));
 
     // The inclusion proof of an entry checks against the signed root.

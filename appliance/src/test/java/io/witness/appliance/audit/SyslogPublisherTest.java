@@ -3,8 +3,6 @@ package io.witness.appliance.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,37 +56,12 @@ class SyslogPublisherTest {
     return (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0);
   }
 
-  private static Thread collect(SSLServerSocket server, List<String> received) {
-    Thread t = new Thread(() -> {
-      while (!server.isClosed()) {
-        try (SSLSocket s = (SSLSocket) server.accept(); InputStream in = new BufferedInputStream(s.getInputStream())) {
-          while (true) {
-            StringBuilder len = new StringBuilder();
-            int c;
-            while ((c = in.read()) != ' ') {
-              if (c < 0) {
-                throw new IOException("closed");
-              }
-              len.append((char) c);
-            }
-            received.add(new String(in.readNBytes(Integer.parseInt(len.toString())), StandardCharsets.UTF_8));
-          }
-        } catch (IOException e) {
-          // handshake refused or connection closed: take the next one
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
   @Test
   void everyCheckpointReachesATlsCollectorItsCaVouchesFor() throws Exception {
     Path[] cert = certificate("collector");
     List<String> received = new CopyOnWriteArrayList<>();
     try (SSLServerSocket server = server(cert[0])) {
-      collect(server, received);
+      SyslogCollector.start(server, received);
       try (SyslogPublisher p = SyslogPublisher.start("localhost:" + server.getLocalPort(), true, cert[1])) {
         for (int i = 1; i <= 3; i++) {
           p.publish("witness.test/audit\n" + (i * 10) + "\nAAAA\n\n\u2014 witness.test/audit sig" + i + "\n");
@@ -113,7 +85,7 @@ class SyslogPublisherTest {
     Path[] other = certificate("other");
     List<String> received = new CopyOnWriteArrayList<>();
     try (SSLServerSocket server = server(cert[0])) {
-      collect(server, received);
+      SyslogCollector.start(server, received);
       try (SyslogPublisher p = SyslogPublisher.start("localhost:" + server.getLocalPort(), true, other[1])) {
         p.publish("witness.test/audit\n1\nAAAA\n\n\u2014 witness.test/audit sig\n");
         Thread.sleep(1_500);
