@@ -1,0 +1,6 @@
+/**
+ * Per-site capture policies (docs: policy-rules/README.md). A {@link io.witness.policy.Policy} is data: read from
+ * JSON or YAML by {@link io.witness.policy.PolicyParser}, which names the line, column and field of every problem;
+ * {@link io.witness.policy.PolicyEvaluator} answers whether and what to record. No framework imports.
+ */
+package io.witness.policy;
