@@ -20,11 +20,11 @@ public class RequestOrigin {
     this.actor = username;
   }
 
-  String ip() {
+  public String ip() {
     return ip;
   }
 
-  String userAgent() {
+  public String userAgent() {
     return userAgent;
   }
 

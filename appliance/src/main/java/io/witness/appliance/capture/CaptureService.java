@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.witness.appliance.consent.ConsentService;
 import io.witness.appliance.crypto.KeyService;
 import io.witness.appliance.platform.Problem;
 import io.witness.appliance.platform.ProblemException;
@@ -88,8 +89,12 @@ public class CaptureService {
    * {@code userAgent} describe the sender; both are stored sealed with a new recording. An identity on the batch
    * (identify()) is stored before the batch is handed on.
    */
-  public BatchReceipt ingest(Site site, InputStream body, String clientIp, String userAgent) throws IOException {
+  public BatchReceipt ingest(Site site, ConsentService.Admitted consent, InputStream body, String clientIp,
+      String userAgent) throws IOException {
     Envelope env = parseEnvelope(site.id(), body);
+    if (env.visitorId != null && !ConsentService.sha256(env.visitorId).equals(consent.visitorHash())) {
+      throw new ProblemException(ProblemType.CONSENT_REQUIRED, 403, "the consent receipt is another visitor's");
+    }
     if (env.identity != null) {
       if (env.visitorId != null) {
         subjects.identify(site.id(), KeyService.VISITOR, env.visitorId, env.identity);
@@ -98,7 +103,8 @@ public class CaptureService {
       }
     }
     LiveBatch.Origin origin = new LiveBatch.Origin(env.visitorId, ClientAddress.truncate(clientIp),
-        userAgent == null || userAgent.isBlank() ? null : (userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512)));
+        userAgent == null || userAgent.isBlank() ? null : (userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512)),
+        consent.consentId(), consent.policyVersion());
     boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice, origin));
     return new BatchReceipt(env.sessionId, env.seq, duplicate);
   }
@@ -312,12 +318,13 @@ public class CaptureService {
    * Validates and stores a complete rrweb recording (an event array); returns the new recording's id.
    * {@code subjectId}: its data subject, if the importer names one.
    */
-  public String importRecording(Site site, java.util.Optional<String> subjectId, InputStream body)
-      throws IOException {
+  public String importRecording(Site site, ConsentService.Admitted consent, java.util.Optional<String> subjectId,
+      InputStream body) throws IOException {
     DomIndex dom = new DomIndex();
     EventReader reader = new EventReader(mapper, new EventInterpreter(dom), 5_000_000, "events");
     try {
-      return store.importRecording(site.id(), subjectId, consumer -> {
+      return store.importRecording(site.id(), consent.consentId(), consent.policyVersion(), subjectId,
+          consumer -> {
         try (JsonParser p = mapper.getFactory().createParser(body)) {
           if (p.nextToken() != JsonToken.START_ARRAY) {
             throw ProblemException.validation("body", "must be a JSON array of rrweb events");

@@ -7,11 +7,11 @@ import java.net.UnknownHostException;
  * A client's IP address as Witness keeps it: truncated (IPv4 to /24, IPv6 to /48), the smallest part that still
  * tells networks apart (compliance.md §4: truncated IP). The full address is never stored.
  */
-final class ClientAddress {
+public final class ClientAddress {
   private ClientAddress() {}
 
   /** The truncated address ("203.0.113.0", "2001:db8:85a3::"), or null if {@code address} is not an IP literal. */
-  static String truncate(String address) {
+  public static String truncate(String address) {
     if (address == null || address.isBlank()) {
       return null;
     }

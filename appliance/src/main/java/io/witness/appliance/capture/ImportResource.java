@@ -1,5 +1,6 @@
 package io.witness.appliance.capture;
 
+import io.witness.appliance.consent.ConsentService;
 import io.witness.appliance.platform.LimitedInput;
 import io.witness.appliance.site.Site;
 import io.witness.appliance.site.SiteService;
@@ -26,7 +27,7 @@ import java.util.Map;
  * {@code ?subject=} names the recording's data subject (the id an erasure or access request will give).
  *
  * <pre>
- * curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+ * curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H "Witness-Consent: $RECEIPT" \
  *      --data-binary @events.json http://localhost:8080/api/v1/recordings
  * </pre>
  */
@@ -34,6 +35,7 @@ import java.util.Map;
 @RequestScoped
 public class ImportResource {
   @Inject CaptureService capture;
+  @Inject ConsentService consents;
   @Inject CaptureLimits limits;
   @Inject SiteService sites;
   @Inject io.witness.appliance.recording.RecordingStore store;
@@ -47,15 +49,18 @@ public class ImportResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam(IngestRoute.CONSENT_HEADER) String consentReceipt,
       @Context UriInfo uri,
       InputStream body) throws IOException {
     IngestRoute.requireJson(contentType);
     String id = siteId == null || siteId.isBlank() ? SiteService.DEMO_SITE_ID : siteId;
     Site site = sites.byId(id).orElseThrow(() ->
         io.witness.appliance.platform.ProblemException.validation("site", "no site with this id"));
+    // Imports pass the same admission as live capture: a receipt of this site for the replay purpose.
+    ConsentService.Admitted consent = consents.admit(site, consentReceipt);
     InputStream in = LimitedInput.open(body, contentEncoding, IngestRoute.parseLength(contentLength),
         limits.importMaxCompressed, limits.importMaxDecompressed);
-    String recordingId = capture.importRecording(site,
+    String recordingId = capture.importRecording(site, consent,
         java.util.Optional.ofNullable(subject).filter(v -> !v.isBlank()), in);
     audit.record("recording.import", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", recordingId, site.id(),
         null);

@@ -69,7 +69,9 @@ final class IngestJournal implements AutoCloseable {
   @SuppressWarnings("ArrayRecordComponent") // internal hand-over of bytes written once
   record Entry(String siteId, String sessionKey, int seq, byte[] frame, LiveBatch.Origin origin) {}
 
-  static final int MAGIC = 0x574A0002;
+  static final int MAGIC = 0x574A0003;
+  /** Segments written before records carried the consent (three origin strings instead of five). */
+  static final int MAGIC_V2 = 0x574A0002;
   private static final int NULL_STRING = 0xFFFF;
 
   private final KeyCustody custody;
@@ -210,9 +212,14 @@ final class IngestJournal implements AutoCloseable {
     size = header.capacity();
   }
 
-  /** What a record seals: the sender's visitor id, address and user agent, and the events' frame. */
+  /**
+   * What a record seals: the sender's visitor id, address and user agent, the consent id and policy version, and the
+   * events' frame.
+   */
   private static byte[] inner(Entry e) {
-    byte[][] strings = {utf8(e.origin().visitorId()), utf8(e.origin().clientIp()), utf8(e.origin().userAgent())};
+    byte[][] strings = {utf8(e.origin().visitorId()), utf8(e.origin().clientIp()), utf8(e.origin().userAgent()),
+        utf8(e.origin().consentId()),
+        utf8(e.origin().policyVersion() == null ? null : e.origin().policyVersion().toString())};
     int n = e.frame().length;
     for (byte[] s : strings) {
       n += 2 + (s == null ? 0 : s.length);
@@ -255,9 +262,12 @@ final class IngestJournal implements AutoCloseable {
         long offset = 0;
         int[] length = new int[1];
         SecretKey key;
+        boolean consentFields = false;
         try {
           in.mark(8);
-          if (Files.size(file) >= 4 && in.readInt() == MAGIC) {
+          int magic = Files.size(file) >= 4 ? in.readInt() : 0;
+          if (magic == MAGIC || magic == MAGIC_V2) {
+            consentFields = magic == MAGIC;
             int rootVersion = in.readInt();
             byte[] wrapped = new byte[in.readUnsignedShort()];
             in.readFully(wrapped);
@@ -277,7 +287,7 @@ final class IngestJournal implements AutoCloseable {
         while (true) {
           Entry e;
           try {
-            e = readRecord(in, length, key);
+            e = readRecord(in, length, key, consentFields);
           } catch (EOFException end) {
             if (offset < Files.size(file)) {
               LOG.warning("journal " + file.getFileName() + ": a record at byte " + offset
@@ -299,7 +309,8 @@ final class IngestJournal implements AutoCloseable {
   }
 
   /** The next record; its payload length goes to {@code length[0]}. */
-  private static Entry readRecord(DataInputStream in, int[] lengthOut, SecretKey key) throws IOException {
+  private static Entry readRecord(DataInputStream in, int[] lengthOut, SecretKey key, boolean consentFields)
+      throws IOException {
     int length = in.readInt();
     int expected = in.readInt();
     if (length < 8 || length > MAX_RECORD_BYTES) {
@@ -324,8 +335,13 @@ final class IngestJournal implements AutoCloseable {
         return new Entry(site, session, seq, rest, LiveBatch.Origin.UNKNOWN);
       }
       ByteBuffer inner = ByteBuffer.wrap(Aead.open(key, rest, context(site, session, seq)));
-      LiveBatch.Origin origin = new LiveBatch.Origin(nullableString(inner), nullableString(inner),
-          nullableString(inner));
+      String visitor = nullableString(inner);
+      String ip = nullableString(inner);
+      String agent = nullableString(inner);
+      String consent = consentFields ? nullableString(inner) : null;
+      String version = consentFields ? nullableString(inner) : null;
+      LiveBatch.Origin origin = new LiveBatch.Origin(visitor, ip, agent, consent,
+          version == null ? null : Integer.valueOf(version));
       byte[] frame = new byte[inner.remaining()];
       inner.get(frame);
       return new Entry(site, session, seq, frame, origin);

@@ -7,6 +7,7 @@ import io.helidon.http.Status;
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.witness.appliance.consent.ConsentService;
 import io.witness.appliance.platform.LimitedInput;
 import io.witness.appliance.platform.Problem;
 import io.witness.appliance.platform.ProblemException;
@@ -43,15 +44,18 @@ import java.util.logging.Logger;
 class IngestRoute {
   static final String PATH = "/ingest/v1/batches";
   static final String SITE_KEY_HEADER = "Witness-Site-Key";
+  static final String CONSENT_HEADER = "Witness-Consent";
   /** What this route serves, for the OpenAPI conformance test (it finds JAX-RS methods by their annotations). */
   static final java.util.Set<String> ROUTE_OPERATIONS = java.util.Set.of("POST " + PATH, "OPTIONS " + PATH);
   private static final Logger LOG = Logger.getLogger(IngestRoute.class.getName());
   private static final HeaderName SITE_KEY = HeaderNames.create(SITE_KEY_HEADER);
+  private static final HeaderName CONSENT = HeaderNames.create(CONSENT_HEADER);
   private static final HeaderName ALLOW_ORIGIN = HeaderNames.create("Access-Control-Allow-Origin");
   private static final String PROBLEM_JSON = "application/problem+json";
 
   @Inject CaptureService capture;
   @Inject CaptureLimits limits;
+  @Inject ConsentService consents;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -70,6 +74,8 @@ class IngestRoute {
       requireJson(req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null));
       Site site = capture.siteFor(req.headers().first(SITE_KEY).orElse(null));
       capture.checkRate(site);
+      // Consent before the body: a batch without a valid receipt costs no memory and leaves nothing behind.
+      ConsentService.Admitted consent = consents.admit(site, req.headers().first(CONSENT).orElse(null));
       CaptureService.BatchReceipt receipt;
       // Closed at once: a gzip body's Inflater then frees its native memory now, not through a Cleaner that
       // every GC pause would process (one per request).
@@ -77,7 +83,7 @@ class IngestRoute {
           req.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null),
           parseLength(req.headers().first(HeaderNames.CONTENT_LENGTH).orElse(null)),
           limits.maxCompressed, limits.maxDecompressed)) {
-        receipt = capture.ingest(site, in, remoteAddress(req),
+        receipt = capture.ingest(site, consent, in, remoteAddress(req),
             req.headers().first(HeaderNames.USER_AGENT).orElse(null));
       }
       // sessionId is validated to [A-Za-z0-9_-]: nothing to escape.
@@ -104,7 +110,7 @@ class IngestRoute {
     res.header(ALLOW_ORIGIN, "*");
     res.header(HeaderNames.create("Access-Control-Allow-Methods"), "POST");
     res.header(HeaderNames.create("Access-Control-Allow-Headers"),
-        "Content-Type, Content-Encoding, " + SITE_KEY_HEADER);
+        "Content-Type, Content-Encoding, " + SITE_KEY_HEADER + ", " + CONSENT_HEADER);
     res.header(HeaderNames.create("Access-Control-Max-Age"), "86400");
     res.status(Status.NO_CONTENT_204).send();
   }

@@ -9,6 +9,7 @@ public enum ProblemType {
   RATE_LIMITED("rate-limited", "Too many requests"),
   UNAUTHENTICATED("unauthenticated", "Authentication required"),
   FORBIDDEN("forbidden", "Forbidden"),
+  CONSENT_REQUIRED("consent-required", "No valid consent for capture"),
   CSRF("csrf", "Missing or invalid CSRF token"),
   UNKNOWN_SITE("unknown-site", "Unknown site key"),
   NOT_FOUND("not-found", "Not found"),

@@ -7,10 +7,12 @@ package io.witness.appliance.recording;
 public record LiveBatch(String siteId, String sessionKey, int seq, EventSlice slice, byte[] frame, Origin origin) {
   /**
    * Who sent it: the SDK's visitor id (null from an SDK that sends none: the session is then its own subject),
-   * the client's IP address (truncated) and user agent, null when unknown. Personal data: stored sealed.
+   * the client's IP address (truncated) and user agent, null when unknown. Personal data: stored sealed. The
+   * consent the batch was admitted under and the site policy's version then (null for batches journaled before
+   * consent existed).
    */
-  public record Origin(String visitorId, String clientIp, String userAgent) {
-    public static final Origin UNKNOWN = new Origin(null, null, null);
+  public record Origin(String visitorId, String clientIp, String userAgent, String consentId, Integer policyVersion) {
+    public static final Origin UNKNOWN = new Origin(null, null, null, null, null);
   }
 
   public static LiveBatch of(String siteId, String sessionKey, int seq, EventSlice slice, Origin origin) {

@@ -47,8 +47,8 @@ public class LiveBatchStore {
       + " created_at, last_batch_at, first_event_ms, last_event_ms, active_ms, last_activity_ms, event_count,"
       + " page_count, click_count, input_count, error_count, first_url, viewport_width, viewport_height,"
       + " raw_bytes, stored_bytes, next_chunk_no, subject_ref, key_bucket, client_ip_sealed, client_ip_index,"
-      + " user_agent_sealed)"
-      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?)";
+      + " user_agent_sealed, consent_id, policy_version)"
+      + " values (?, ?, ?, 'live', 'live', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_RECORDING = "update recordings set state = ?, last_batch_at = ?,"
       + " first_event_ms = ?, last_event_ms = ?, active_ms = ?, last_activity_ms = ?, event_count = ?,"
       + " page_count = ?, click_count = ?, input_count = ?, error_count = ?, first_url = ?, viewport_width = ?,"
@@ -432,6 +432,8 @@ public class LiveBatchStore {
         s.setString(11, ip == null || key == null ? null : recordingKeys.ipIndex(r.siteId, ip));
         s.setBytes(12, origin.userAgent() == null || key == null ? null
             : RecordingKeys.sealField(key, r.id, "user_agent", origin.userAgent()));
+        s.setString(13, origin.consentId());
+        s.setObject(14, origin.policyVersion(), java.sql.Types.INTEGER);
         s.addBatch();
       }
       s.executeBatch();

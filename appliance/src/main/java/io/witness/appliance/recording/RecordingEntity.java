@@ -19,6 +19,9 @@ class RecordingEntity {
   @Id String id;
   @Column(name = "site_id", nullable = false) String siteId;
   @Column(name = "session_key") String sessionKey;
+  /** The consent it was captured under and the site policy's version then (null before issue 6). */
+  @Column(name = "consent_id") String consentId;
+  @Column(name = "policy_version") Integer policyVersion;
   @Column(nullable = false) String source;
   @Column(nullable = false) String state;
   @Column(name = "created_at", nullable = false) OffsetDateTime createdAt;
@@ -61,6 +64,7 @@ class RecordingEntity {
         Instant.ofEpochMilli(firstEventMs).atOffset(ZoneOffset.UTC),
         Instant.ofEpochMilli(lastEventMs).atOffset(ZoneOffset.UTC),
         Math.max(0, lastEventMs - firstEventMs), activeMs, eventCount, pageCount, clickCount, errorCount,
-        openedFirstUrl == null ? "" : openedFirstUrl, viewportWidth, viewportHeight, rawBytes, storedBytes);
+        openedFirstUrl == null ? "" : openedFirstUrl, viewportWidth, viewportHeight, rawBytes, storedBytes, consentId,
+        policyVersion);
   }
 }

@@ -69,8 +69,11 @@ public class RecordingStore {
    * its data subject; without one, the recording is a subject of its own.
    */
   @Transactional(rollbackOn = Exception.class)
-  public String importRecording(String siteId, Optional<String> subjectId, SliceSource source) throws IOException {
+  public String importRecording(String siteId, String consentId, int policyVersion, Optional<String> subjectId,
+      SliceSource source) throws IOException {
     RecordingEntity r = newRecording(siteId, "import", null);
+    r.consentId = consentId;
+    r.policyVersion = policyVersion;
     if (subjectId.isPresent()) {
       recordingKeys.assign(r, io.witness.appliance.crypto.KeyService.SUBJECT, subjectId.get());
     } else {

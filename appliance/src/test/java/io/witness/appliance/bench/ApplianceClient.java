@@ -36,6 +36,7 @@ public final class ApplianceClient {
   private final URI base;
   private final HttpClient http;
   private String token;
+  private final java.util.Map<String, String> receipts = new java.util.HashMap<>();
 
   public ApplianceClient(URI base) {
     this.base = base;
@@ -69,11 +70,47 @@ public final class ApplianceClient {
     throw new AssertionError("no demo site in GET /api/v1/sites: " + r.text());
   }
 
-  /** POST /ingest/v1/batches with a gzip body. */
+  /**
+   * A consent receipt of the site for {@code visitorId}, granted through the public consent API as the recorder
+   * SDK does: the site's policy fetched, its notice version and hash sent back (method "api").
+   */
+  public String grantConsent(String siteKey, String visitorId) {
+    try {
+      HttpResponse<byte[]> p = http.send(HttpRequest.newBuilder(base.resolve("/consent/v1/sites/" + siteKey + "/policy"))
+          .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode policy = new Reply(p.statusCode(), p.body()).json();
+      String body = CorpusBatches.JSON.createObjectNode().put("visitorId", visitorId)
+          .put("method", "api").put("policyVersion", policy.path("version").asInt())
+          .put("noticeVersion", policy.path("consent").path("notice").path("version").asText())
+          .put("noticeSha256", policy.path("consent").path("notice").path("sha256").asText())
+          .set("purposes", CorpusBatches.JSON.createArrayNode().add("replay")).toString();
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve("/consent/v1/sites/" + siteKey
+          + "/receipts")).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      Reply reply = new Reply(r.statusCode(), r.body());
+      if (r.statusCode() != 201) {
+        throw new AssertionError("consent grant answered " + r.statusCode() + ": " + reply.text());
+      }
+      return reply.json().get("receipt").asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The receipt batches without a visitor id are sent under (one test visitor, granted once per site). */
+  public synchronized String consentFor(String siteKey) {
+    return receipts.computeIfAbsent(siteKey, k -> grantConsent(k, "bench-visitor-000000"));
+  }
+
+  /** POST /ingest/v1/batches with a gzip body, under {@link #consentFor}. */
   public Reply postBatch(String siteKey, byte[] gzipBody) throws IOException, InterruptedException {
     HttpRequest req = HttpRequest.newBuilder(base.resolve("/ingest/v1/batches"))
         .timeout(Duration.ofSeconds(60))
         .header("Witness-Site-Key", siteKey)
+        .header("Witness-Consent", consentFor(siteKey))
         .header("Content-Type", "application/json")
         .header("Content-Encoding", "gzip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(gzipBody)).build();
@@ -93,6 +130,7 @@ public final class ApplianceClient {
     Reply r = send(authorized(path).timeout(Duration.ofMinutes(5))
         .header("Content-Type", "application/json")
         .header("Content-Encoding", "gzip")
+        .header("Witness-Consent", consentFor(demoSiteKey()))
         .POST(HttpRequest.BodyPublishers.ofByteArray(gzipEventArray)));
     if (r.status() != 201) {
       throw new AssertionError("import answered " + r.status() + ": " + r.text());

@@ -72,6 +72,9 @@ public final class IngestBench {
     private final List<List<CorpusBatch>> corpus;
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final String headStart;
+    private final ApplianceClient client;
+    private final String siteKey;
+    private final java.util.Map<String, String> receipts = new java.util.HashMap<>();
     private final int slots;
     private final int[] position;
     private final int[] generation;
@@ -83,20 +86,23 @@ public final class IngestBench {
     /** Sessions each visitor makes before a new visitor takes the slot; 0: no visitor id is sent. */
     private final int sessionsPerVisitor;
 
-    Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey, boolean staggered) {
-      this(corpus, copies, host, siteKey, staggered, 0);
+    Supply(List<List<CorpusBatch>> corpus, int copies, ApplianceClient client, String host, String siteKey,
+        boolean staggered) {
+      this(corpus, copies, client, host, siteKey, staggered, 0);
     }
 
-    Supply(List<List<CorpusBatch>> corpus, int copies, String host, String siteKey, boolean staggered,
-        int sessionsPerVisitor) {
+    Supply(List<List<CorpusBatch>> corpus, int copies, ApplianceClient client, String host, String siteKey,
+        boolean staggered, int sessionsPerVisitor) {
       this.sessionsPerVisitor = sessionsPerVisitor;
       this.corpus = corpus;
       this.staggered = staggered;
       this.slots = corpus.size() * copies;
       this.position = new int[slots];
       this.generation = new int[slots];
+      this.client = client;
+      this.siteKey = siteKey;
       this.headStart = "POST /ingest/v1/batches HTTP/1.1\r\nHost: " + host + "\r\nWitness-Site-Key: " + siteKey
-          + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ";
+          + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nWitness-Consent: ";
       // Lockstep: a wave lasts as long as the longest session; shorter ones wait for the next wave.
       this.waveLength = corpus.stream().mapToInt(List::size).max().orElseThrow();
       java.util.Random random = new java.util.Random(42);
@@ -145,8 +151,11 @@ public final class IngestBench {
           : "visitor-" + run + "-" + s + "-" + generation[s] / sessionsPerVisitor;
       byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(sessionId, visitorId, seq,
           System.currentTimeMillis()));
-      byte[] head = (headStart + (prefix.length + b.eventsGz().length) + "\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1);
+      // Every visitor grants consent once, when its first batch is built (ahead of its due time), as in production.
+      String receipt = visitorId == null ? client.consentFor(siteKey)
+          : receipts.computeIfAbsent(visitorId, v -> client.grantConsent(siteKey, v));
+      byte[] head = (headStart + receipt + "\r\nContent-Length: " + (prefix.length + b.eventsGz().length)
+          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
       return new Request(head, prefix, b.eventsGz(), b.rawBytes(), seq);
     }
   }
@@ -217,10 +226,11 @@ public final class IngestBench {
     try (ApplianceProcess app = ApplianceProcess.start(options)) {
       Duration up = app.awaitHealthy(Duration.ofMinutes(3));
       System.out.printf("# appliance up in %.1f s (pid %d, port %d)%n", up.toMillis() / 1e3, app.pid(), app.port());
-      String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
+      ApplianceClient client = new ApplianceClient(app.baseUri());
+      String siteKey = client.demoSiteKey();
       boolean staggered = Boolean.parseBoolean(bench.arg("stagger", "true"));
       System.out.println("# sessions: " + (staggered ? "staggered (random start per slot)" : "lockstep waves (stagger=false)"));
-      Supply supply = new Supply(corpus, copies, "127.0.0.1:" + app.port(), siteKey, staggered);
+      Supply supply = new Supply(corpus, copies, client, "127.0.0.1:" + app.port(), siteKey, staggered);
 
       int warmup = bench.intArg("warmup", 60);
       System.out.println(closedLoop(app, supply, 4, warmup, "warm-up, 4 connections").line());
@@ -293,8 +303,9 @@ public final class IngestBench {
             .withJvmOptions(bench.jvmOptions(jvm));
         try (ApplianceProcess app = ApplianceProcess.start(options)) {
           app.awaitHealthy(Duration.ofMinutes(3));
-          String siteKey = new ApplianceClient(app.baseUri()).demoSiteKey();
-          Supply supply = new Supply(corpus, bench.intArg("copies", 8), "127.0.0.1:" + app.port(), siteKey, true,
+          ApplianceClient client = new ApplianceClient(app.baseUri());
+          String siteKey = client.demoSiteKey();
+          Supply supply = new Supply(corpus, bench.intArg("copies", 8), client, "127.0.0.1:" + app.port(), siteKey, true,
               bench.intArg("sessions-per-visitor", 0));
           closedLoop(app, supply, 4, bench.intArg("warmup", 30), "warm-up");
           Result r = closedLoop(app, supply, connections, seconds,

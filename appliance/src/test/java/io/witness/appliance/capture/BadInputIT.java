@@ -79,7 +79,7 @@ class BadInputIT {
 
   private HttpRequest.Builder ingestRequest() {
     return api.request("/ingest/v1/batches").header(WitnessApi.SITE_KEY_HEADER, api.demoSiteKey())
-        .header("Content-Type", "application/json");
+        .header(WitnessApi.CONSENT_HEADER, api.demoConsent()).header("Content-Type", "application/json");
   }
 
   @Test
@@ -157,7 +157,8 @@ class BadInputIT {
     // The answer comes once the 1 MiB limit is passed, not after the 200 MB: the server neither reads nor
     // buffers the rest first (what is in flight in the socket buffers is all the client got to send).
     RawHttp.EarlyAnswer early = RawHttp.postChunked(api.uri("/ingest/v1/batches"), Map.of(
-        WitnessApi.SITE_KEY_HEADER, api.demoSiteKey(), "Content-Type", "application/json"),
+        WitnessApi.SITE_KEY_HEADER, api.demoSiteKey(), WitnessApi.CONSENT_HEADER, api.demoConsent(),
+        "Content-Type", "application/json"),
         hugeEnvelope(size), Duration.ofSeconds(60));
     assertEquals(413, early.status(), early.head());
     assertTrue(early.bytesSent() < 32 * MIB, "answered after " + early.bytesSent() + " of " + size + " bytes");
@@ -176,13 +177,14 @@ class BadInputIT {
   void gzipBomb_importOf10GB_answers413Quickly() {
     InputStream bomb = LazyBodies.gzipBomb("[".getBytes(StandardCharsets.UTF_8), (byte) ' ', 10L << 30);
     Reply r = timed(() -> api.send(api.authorized("/api/v1/recordings").header("Content-Type", "application/json")
-        .header("Content-Encoding", "gzip").POST(LazyBodies.chunked(bomb, new LazyBodies.Meter())).build()));
+        .header(WitnessApi.CONSENT_HEADER, api.demoConsent()).header("Content-Encoding", "gzip").POST(LazyBodies.chunked(bomb, new LazyBodies.Meter())).build()));
     JsonNode problem = r.assertProblem(413, "too-large");
     assertTrue(problem.path("detail").asText().contains("decompressed"), problem.toString());
 
     // 32 GiB inflated (≈34 MB on the wire): answered at the 128 MiB decompressed limit, ≈130 KB into the body.
     RawHttp.EarlyAnswer early = RawHttp.postChunked(api.uri("/api/v1/recordings"), Map.of(
-        "Authorization", "Bearer " + api.token(), "Content-Type", "application/json", "Content-Encoding", "gzip"),
+        "Authorization", "Bearer " + api.token(), WitnessApi.CONSENT_HEADER, api.demoConsent(),
+        "Content-Type", "application/json", "Content-Encoding", "gzip"),
         LazyBodies.gzipBomb("[".getBytes(StandardCharsets.UTF_8), (byte) ' ', 32L << 30), Duration.ofSeconds(60));
     assertEquals(413, early.status(), early.head());
     assertTrue(early.bytesSent() < 16 * MIB, "answered after " + early.bytesSent() + " compressed bytes");

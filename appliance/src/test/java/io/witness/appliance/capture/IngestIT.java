@@ -147,7 +147,7 @@ class IngestIT {
     String sessionId = Batches.newSessionId();
     byte[] batch = Batches.split(sessionId, Corpus.events(SESSION), PER_BATCH).get(0);
     api.send(api.request("/ingest/v1/batches").header(WitnessApi.SITE_KEY_HEADER, api.demoSiteKey())
-        .header("Content-Type", "application/json; charset=utf-8").header("Content-Encoding", "identity")
+        .header(WitnessApi.CONSENT_HEADER, api.demoConsent()).header("Content-Type", "application/json; charset=utf-8").header("Content-Encoding", "identity")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(batch)).build()).assertStatus(200);
     assertEquals(PER_BATCH, api.getJson("/api/v1/recordings/" + recordingOf(sessionId)).path("eventCount").asInt());
   }

@@ -48,7 +48,7 @@ class IngestJournalTest {
       frame[i] = (byte) (seq * 31 + i);
     }
     LiveBatch.Origin origin = seq % 2 == 0 ? LiveBatch.Origin.UNKNOWN
-        : new LiveBatch.Origin("visitor_" + seq + "_abcdefghij", "203.0.113.0", "Mozilla/5.0 ä");
+        : new LiveBatch.Origin("visitor_" + seq + "_abcdefghij", "203.0.113.0", "Mozilla/5.0 ä", "consent-" + seq, seq);
     return new IngestJournal.Entry("site-ä", "session_" + seq, seq, frame, origin);
   }
 
@@ -70,7 +70,7 @@ class IngestJournalTest {
   void records_areSealed_noPlainBytesOfTheBatchOrItsSenderOnDisk() throws IOException {
     byte[] marker = "MARKER-typed-by-the-visitor".getBytes(StandardCharsets.UTF_8);
     IngestJournal.Entry e = new IngestJournal.Entry("demo", "session_0123456789ab", 0, marker,
-        new LiveBatch.Origin("visitor_0123456789abcdef", "198.51.100.0", "UA-MARKER"));
+        new LiveBatch.Origin("visitor_0123456789abcdef", "198.51.100.0", "UA-MARKER", null, null));
     try (IngestJournal journal = journal(IngestJournal.SEGMENT_BYTES)) {
       journal.append(List.of(e));
     }

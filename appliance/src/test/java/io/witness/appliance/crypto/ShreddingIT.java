@@ -50,7 +50,7 @@ class ShreddingIT {
     String subject = "shredding-" + UUID.randomUUID();
     byte[] events = Corpus.events("todomvc-vanillajs").toString().getBytes(StandardCharsets.UTF_8);
     String id = api.send(api.authorized("/api/v1/recordings?subject=" + WitnessApi.encode(subject))
-            .header("Content-Type", "application/json")
+            .header("Content-Type", "application/json").header(WitnessApi.CONSENT_HEADER, api.demoConsent())
             .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(events)).build())
         .assertStatus(201).json().path("id").asText();
     // Other subjects keep their keys: the search below must try them all.

@@ -25,6 +25,7 @@ final class WitnessClient {
   private final URI base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String token;
+  private String receipt;
 
   private WitnessClient(URI base, String token) {
     this.base = base;
@@ -44,9 +45,33 @@ final class WitnessClient {
     return base;
   }
 
+  /** A consent receipt of the demo site for one import visitor, granted through the public consent API once. */
+  private synchronized String consent() {
+    if (receipt == null) {
+      String siteKey = null;
+      for (JsonNode site : send(http, authorized("api/v1/sites").GET().build(), 200)) {
+        if (site.path("id").asText().equals("demo")) {
+          siteKey = site.path("siteKey").asText();
+        }
+      }
+      JsonNode policy = send(http, HttpRequest.newBuilder(base.resolve("consent/v1/sites/" + siteKey + "/policy"))
+          .GET().build(), 200);
+      String body = JSON.createObjectNode().put("visitorId", "e2e-import-visitor-01").put("method", "import")
+          .put("policyVersion", policy.path("version").asInt())
+          .put("noticeVersion", policy.path("consent").path("notice").path("version").asText())
+          .put("noticeSha256", policy.path("consent").path("notice").path("sha256").asText())
+          .set("purposes", JSON.createArrayNode().add("replay")).toString();
+      receipt = send(http, HttpRequest.newBuilder(base.resolve("consent/v1/sites/" + siteKey + "/receipts"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), 201)
+          .path("receipt").asText();
+    }
+    return receipt;
+  }
+
   /** {@code POST /api/v1/recordings}; {@code gzip} says the body is gzip-compressed. Returns the new id. */
   String importRecording(byte[] body, boolean gzip) {
     HttpRequest.Builder req = authorized("api/v1/recordings").header("Content-Type", "application/json")
+        .header("Witness-Consent", consent())
         .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (gzip) {
       req.header("Content-Encoding", "gzip");

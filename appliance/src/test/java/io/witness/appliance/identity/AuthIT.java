@@ -137,7 +137,7 @@ class AuthIT {
     assertEquals(before, TableCounts.of(dataSource), "refused requests store nothing");
 
     Reply created = api.send(withCookie("/api/v1/recordings", login).header("Content-Type", "application/json")
-        .header(AuthFilter.CSRF_HEADER, login.csrfToken()).POST(BodyPublishers.ofString(TINY_RECORDING)).build());
+        .header(WitnessApi.CONSENT_HEADER, api.demoConsent()).header(AuthFilter.CSRF_HEADER, login.csrfToken()).POST(BodyPublishers.ofString(TINY_RECORDING)).build());
     created.assertStatus(201);
     // Safe methods need no token.
     api.send(withCookie("/api/v1/recordings/" + created.json().path("id").asText(), login).GET().build())

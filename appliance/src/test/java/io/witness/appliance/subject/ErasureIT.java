@@ -80,6 +80,7 @@ class ErasureIT {
     String queryMarker = "QUERYMARKER" + tag;
     String textMarker = "TEXTMARKER" + tag;
     String visitorId = Batches.newSessionId();
+    String receipt = api.grantConsent(visitorId);
     String sessionId = Batches.newSessionId();
     long t0 = System.currentTimeMillis() - 60_000;
 
@@ -88,17 +89,17 @@ class ErasureIT {
         events(t0, "https://shop.example/account?token=" + queryMarker, textMarker)));
     first.put("visitorId", visitorId);
     first.putObject("identity").put("subject", subject).putObject("traits").put("email", email).put("plan", "gold");
-    api.ingest(WitnessApi.JSON.writeValueAsBytes(first), true).assertStatus(200);
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(first), true, receipt).assertStatus(200);
     ObjectNode second = (ObjectNode) WitnessApi.JSON.readTree(Batches.envelope(sessionId, 1,
         events(t0 + 1000, "https://shop.example/cart", "more")));
     second.put("visitorId", visitorId);
-    api.ingest(WitnessApi.JSON.writeValueAsBytes(second), true).assertStatus(200);
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(second), true, receipt).assertStatus(200);
 
     // Import named by ?subject=; and a control recording of someone else.
     byte[] imported = events(t0, "https://shop.example/import?q=" + queryMarker, textMarker).toString()
         .getBytes(StandardCharsets.UTF_8);
     String importId = api.send(api.authorized("/api/v1/recordings?subject=" + WitnessApi.encode(subject))
-            .header("Content-Type", "application/json")
+            .header("Content-Type", "application/json").header(WitnessApi.CONSENT_HEADER, api.demoConsent())
             .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(imported)).build())
         .assertStatus(201).json().path("id").asText();
     String otherId = api.importRecording(events(t0, "https://shop.example/other", "someone else").toString()
@@ -173,7 +174,7 @@ class ErasureIT {
     ObjectNode late = (ObjectNode) WitnessApi.JSON.readTree(Batches.envelope(sessionId, 2,
         events(t0 + 2000, "https://shop.example/late", textMarker)));
     late.put("visitorId", visitorId);
-    api.ingest(WitnessApi.JSON.writeValueAsBytes(late), true).assertStatus(200);
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(late), true, receipt).assertStatus(200);
     api.get("/api/v1/recordings/" + liveId + "/events").assertProblem(410, "gone");
     assertEquals(0, count("select count(*) from recording_facts where recording_id in ('" + liveId + "', '"
         + importId + "')"));

@@ -31,11 +31,13 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public final class WitnessApi {
   public static final ObjectMapper JSON = new ObjectMapper();
   public static final String SITE_KEY_HEADER = "Witness-Site-Key";
+  public static final String CONSENT_HEADER = "Witness-Consent";
 
   private final URI base;
   private final HttpClient http;
   private String token;
   private String siteKey;
+  private String demoReceipt;
 
   private WitnessApi(URI base) {
     this.base = base;
@@ -128,10 +130,39 @@ public final class WitnessApi {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
-  /** Sends one capture batch with the demo site's key, gzip-compressed or not. */
+  /**
+   * A consent receipt of the demo site for {@code visitorId}: the site's current policy fetched and its notice
+   * granted through the public consent API, as the recorder SDK does (method "api").
+   */
+  public String grantConsent(String visitorId) {
+    JsonNode policy = send(request("/consent/v1/sites/" + demoSiteKey() + "/policy").GET().build())
+        .assertStatus(200).json();
+    String body = "{\"visitorId\":" + quote(visitorId) + ",\"purposes\":[\"replay\"],\"method\":\"api\","
+        + "\"policyVersion\":" + policy.path("version").asInt() + ",\"noticeVersion\":"
+        + quote(policy.path("consent").path("notice").path("version").asText()) + ",\"noticeSha256\":"
+        + quote(policy.path("consent").path("notice").path("sha256").asText())
+        + ",\"signals\":{\"gpc\":false,\"dnt\":false}}";
+    return postJson("/consent/v1/sites/" + demoSiteKey() + "/receipts", body).assertStatus(201).json()
+        .path("receipt").asText();
+  }
+
+  /** A receipt of the demo site for one test visitor, made once: for batches that name no visitor, and imports. */
+  public synchronized String demoConsent() {
+    if (demoReceipt == null) {
+      demoReceipt = grantConsent("witness-test-visitor-0001");
+    }
+    return demoReceipt;
+  }
+
+  /** Sends one capture batch with the demo site's key and {@link #demoConsent()}, gzip-compressed or not. */
   public Reply ingest(byte[] envelope, boolean gzip) {
+    return ingest(envelope, gzip, demoConsent());
+  }
+
+  /** Sends one capture batch with the demo site's key under the consent {@code receipt}. */
+  public Reply ingest(byte[] envelope, boolean gzip, String receipt) {
     HttpRequest.Builder b = request("/ingest/v1/batches").header(SITE_KEY_HEADER, demoSiteKey())
-        .header("Content-Type", "application/json");
+        .header(CONSENT_HEADER, receipt).header("Content-Type", "application/json");
     if (gzip) {
       b.header("Content-Encoding", "gzip");
     }
@@ -140,7 +171,8 @@ public final class WitnessApi {
 
   /** Imports an rrweb event array ({@code gzipped}: the bytes are already gzip and are sent as such). */
   public Reply importRecording(byte[] body, boolean gzipped) {
-    HttpRequest.Builder b = authorized("/api/v1/recordings").header("Content-Type", "application/json");
+    HttpRequest.Builder b = authorized("/api/v1/recordings").header("Content-Type", "application/json")
+        .header(CONSENT_HEADER, demoConsent());
     if (gzipped) {
       b.header("Content-Encoding", "gzip");
     }

@@ -1,0 +1,134 @@
+package io.witness.appliance.policy;
+
+import io.witness.appliance.audit.RequestOrigin;
+import io.witness.appliance.platform.LimitedInput;
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.site.SiteService;
+import io.witness.policy.Policy;
+import io.witness.policy.PolicyWriter;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A site's capture policy: read, validate, change (a new version; audited), and its history. The body of PUT and
+ * of a validation is the document itself, JSON or YAML (policy-rules/README.md).
+ *
+ * <pre>
+ * curl -H "Authorization: Bearer $TOKEN" http://localhost:8080/api/v1/sites/demo/policy
+ * curl -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/yaml' \
+ *      --data-binary @policy.yaml http://localhost:8080/api/v1/sites/demo/policy
+ * </pre>
+ */
+@Path("/api/v1")
+@RequestScoped
+public class PolicyResource {
+  /** Bytes of a policy document read at most (the parser allows 64 K characters). */
+  static final int MAX_BYTES = 256 * 1024;
+
+  @Inject PolicyService policies;
+  @Inject SiteService sites;
+  @Inject RequestOrigin origin;
+
+  @GET
+  @Path("/sites/{siteId}/policy")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Map<String, Object> current(@PathParam("siteId") String siteId) {
+    return view(policies.current(site(siteId)), true);
+  }
+
+  @PUT
+  @Path("/sites/{siteId}/policy")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Map<String, Object> change(@PathParam("siteId") String siteId,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body) throws IOException {
+    String id = site(siteId);
+    return view(policies.save(id, document(body, contentLength), origin.actor()), true);
+  }
+
+  @GET
+  @Path("/sites/{siteId}/policy/versions")
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<Map<String, Object>> versions(@PathParam("siteId") String siteId) {
+    return policies.history(site(siteId)).stream().map(p -> view(p, false)).toList();
+  }
+
+  @GET
+  @Path("/sites/{siteId}/policy/versions/{version}")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Map<String, Object> version(@PathParam("siteId") String siteId, @PathParam("version") int version) {
+    return view(policies.version(site(siteId), version)
+        .orElseThrow(() -> ProblemException.notFound("this site has no policy version " + version)), true);
+  }
+
+  /** Validates a document without saving it: 200 with the policy as it would apply, or a 400 problem. */
+  @POST
+  @Path("/policies/validations")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Map<String, Object> validate(@HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      InputStream body) throws IOException {
+    Policy p = PolicyService.validate(document(body, contentLength));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("valid", true);
+    out.put("normalised", PolicyWriter.document(p));
+    return out;
+  }
+
+  private String site(String siteId) {
+    return sites.byId(siteId).orElseThrow(() -> ProblemException.notFound("no site with this id")).id();
+  }
+
+  private static Map<String, Object> view(SitePolicy p, boolean withDocument) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("siteId", p.siteId());
+    out.put("version", p.version());
+    out.put("sha256", p.sha256());
+    out.put("createdAt", p.createdAt().toString());
+    out.put("createdBy", p.createdBy());
+    if (withDocument) {
+      out.put("document", p.document());
+      out.put("normalised", PolicyWriter.document(p.policy()));
+    }
+    return out;
+  }
+
+  private static long length(String header) {
+    try {
+      return header == null || header.isBlank() ? -1 : Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      throw ProblemException.malformed("Content-Length is not a number");
+    }
+  }
+
+  /** The body as UTF-8 text, refused (413) beyond {@link #MAX_BYTES} before it is buffered. */
+  private static String document(InputStream body, String contentLength) throws IOException {
+    try (InputStream in = LimitedInput.open(body, null, length(contentLength), MAX_BYTES,
+        MAX_BYTES)) {
+      byte[] bytes = in.readAllBytes();
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw ProblemException.malformed("the policy document is not UTF-8 text");
+    }
+  }
+}
