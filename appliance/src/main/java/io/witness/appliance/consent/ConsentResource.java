@@ -114,8 +114,26 @@ public class ConsentResource {
 
   /** CORS preflight for the SDK on the customer's origin. */
   @OPTIONS
-  @Path("/{any: .*}")
-  public Response preflight() {
+  @Path("/policy")
+  public Response preflightPolicy() {
+    return preflight();
+  }
+
+  /** CORS preflight. */
+  @OPTIONS
+  @Path("/receipts")
+  public Response preflightReceipts() {
+    return preflight();
+  }
+
+  /** CORS preflight. */
+  @OPTIONS
+  @Path("/withdrawals")
+  public Response preflightWithdrawals() {
+    return preflight();
+  }
+
+  private static Response preflight() {
     return cors(Response.noContent().header("Access-Control-Allow-Methods", "GET, POST")
         .header("Access-Control-Allow-Headers", "Content-Type").header("Access-Control-Max-Age", "86400"));
   }

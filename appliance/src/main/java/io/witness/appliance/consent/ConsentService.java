@@ -171,7 +171,7 @@ public class ConsentService {
       revoked.add(a.consentId());
       return new Withdrawn(a.consentId(), instant(earlier.get(0)), site.id(), a.visitorHash(), erase);
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     audit.record("consent.withdraw", AuditEvent.Outcome.SUCCESS, "consent", a.consentId(), site.id(), null, null,
         "method " + method + (erase ? ", recordings erased" : ""));
     em.createNativeQuery("INSERT INTO consent_withdrawals (consent_id, withdrawn_at, method) VALUES (?1, ?2, ?3)")
