@@ -1,0 +1,472 @@
+package io.witness.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.witness.policy.PiiDetector;
+import io.witness.policy.PiiKind;
+import io.witness.policy.Policy;
+import io.witness.policy.PolicyEvaluator;
+import io.witness.policy.SelectorList;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Applies a site policy to recorded rrweb events on the server, in place: the same rules the SDK applies in the
+ * browser, enforced again because the server trusts no page.
+ *
+ * <ul>
+ *   <li>Scope: a Meta event whose URL is out of scope starts a stretch that is dropped until the next in-scope Meta;
+ *       recorded URLs lose query and fragment unless the policy keeps them.</li>
+ *   <li>Blocking: an element matching a block selector keeps its tag, class and size; its other attributes and
+ *       everything under it (also what mutations add later) are dropped.</li>
+ *   <li>Inputs: values (Input events, {@code value} attributes) of masked input types become {@code *} of the same
+ *       length; so do those of elements with a sensitive name (see {@link SensitiveNames}).</li>
+ *   <li>Text: under a maskText selector (unless unmasked) or a sensitive element or table column, every character
+ *       but white space becomes {@code *}, as rrweb does.</li>
+ *   <li>PII: every remaining text, attribute value, URL, console message and custom payload is scanned; matches
+ *       are redacted. Card numbers always are (PCI DSS 3.3.1).</li>
+ * </ul>
+ * Thread-safe (immutable); the per-recording state is the caller's {@link SanitizerSession}.
+ */
+public final class EventSanitizer {
+  /** What a batch's sanitizing did, for the caller's counters and incidents. */
+  public static final class Report {
+    private final Map<PiiKind, Integer> redacted = new EnumMap<>(PiiKind.class);
+    private int dropped;
+    private int masked;
+
+    /** PII matches redacted, per kind. */
+    public Map<PiiKind, Integer> redacted() {
+      return redacted;
+    }
+
+    /** Events dropped (out of scope, or console levels not captured). */
+    public int dropped() {
+      return dropped;
+    }
+
+    /** Values and texts masked. */
+    public int masked() {
+      return masked;
+    }
+
+    @Override
+    public String toString() {
+      return "dropped " + dropped + ", masked " + masked + ", redacted " + redacted;
+    }
+  }
+
+  private final Policy policy;
+  private final PolicyEvaluator evaluator;
+  private final PiiDetector pii;
+  private final SelectorList block;
+  private final SelectorList maskText;
+  private final SelectorList unmask;
+
+  public EventSanitizer(Policy policy) {
+    this.policy = policy;
+    this.evaluator = new PolicyEvaluator(policy);
+    Set<PiiKind> kinds = policy.pii().detect().stream().map(k -> PiiKind.fromWire(k).orElseThrow())
+        .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(PiiKind.class)));
+    kinds.add(PiiKind.CARD);
+    this.pii = new PiiDetector(kinds);
+    this.block = SelectorList.parse(policy.masking().block());
+    this.maskText = SelectorList.parse(policy.masking().maskText());
+    this.unmask = SelectorList.parse(policy.masking().unmask());
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  /**
+   * Sanitizes one event in place; false when it must be dropped. Events of any rrweb version (1.x, 2.x) are
+   * accepted; an event whose shape is unexpected is kept after a PII scan of all its strings.
+   */
+  public boolean apply(SanitizerSession s, ObjectNode event, Report report) {
+    int type = event.path("type").asInt(-1);
+    JsonNode data = event.path("data");
+    if (!(data instanceof ObjectNode d)) {
+      return !s.outOfScope;
+    }
+    if (type == 4) {
+      String href = d.path("href").asText("");
+      s.outOfScope = !href.isEmpty() && !evaluator.inScope(href);
+      if (s.outOfScope) {
+        report.dropped++;
+        return false;
+      }
+      d.put("href", redact(evaluator.minimiseUrl(href), report));
+      return true;
+    }
+    if (s.outOfScope) {
+      report.dropped++;
+      return false;
+    }
+    switch (type) {
+      case 2 -> fullSnapshot(s, d, report);
+      case 3 -> incremental(s, d, report);
+      case 6 -> {
+        return plugin(d, report);
+      }
+      default -> redactAll(d, report);
+    }
+    return true;
+  }
+
+  private void fullSnapshot(SanitizerSession s, ObjectNode d, Report report) {
+    s.nodes.clear();
+    if (d.path("node") instanceof ObjectNode root) {
+      insert(s, root, null, report);
+      walk(s, root, report);
+    }
+  }
+
+  /** Adds a serialized node and its serialized children to the session's DOM (structure only). */
+  private void insert(SanitizerSession s, ObjectNode n, DomNode parent, Report report) {
+    int id = n.path("id").asInt(Integer.MIN_VALUE);
+    String tag = n.path("type").asInt() == 2 ? n.path("tagName").asText("").toLowerCase(java.util.Locale.ROOT) : "";
+    Map<String, String> attributes = new HashMap<>();
+    if (n.path("attributes") instanceof ObjectNode a) {
+      a.fields().forEachRemaining(f -> {
+        if (f.getValue().isTextual()) {
+          attributes.put(f.getKey().toLowerCase(java.util.Locale.ROOT), f.getValue().asText());
+        }
+      });
+    }
+    DomNode node = new DomNode(id, parent, tag, attributes);
+    node.text = n.path("type").asInt() == 3 && parent != null && parent.isElement() && "th".equals(parent.tag)
+        ? n.path("textContent").asText("") : "";
+    if (parent != null) {
+      parent.children.add(node);
+    }
+    s.nodes.put(id, node);
+    if (n.path("childNodes") instanceof ArrayNode children) {
+      for (JsonNode c : children) {
+        if (c instanceof ObjectNode child) {
+          insert(s, child, node, report);
+        }
+      }
+    }
+  }
+
+  /** Applies the rules to a serialized node whose structure is in the DOM. */
+  private void walk(SanitizerSession s, ObjectNode n, Report report) {
+    DomNode node = s.nodes.get(n.path("id").asInt(Integer.MIN_VALUE));
+    if (node == null) {
+      redactAll(n, report);
+      return;
+    }
+    if (node.isElement()) {
+      flags(node);
+      if (node.blocked && (node.parent == null || !node.parent.blocked)) {
+        blockElement(n);
+        return;
+      }
+      if (n.path("attributes") instanceof ObjectNode a) {
+        attributes(node, a, report);
+      }
+    } else if (n.has("textContent")) {
+      n.put("textContent", text(node.parent, n.path("textContent").asText(""), report));
+    }
+    if (n.path("childNodes") instanceof ArrayNode children) {
+      for (JsonNode c : children) {
+        if (c instanceof ObjectNode child) {
+          walk(s, child, report);
+        }
+      }
+    }
+  }
+
+  private static void blockElement(ObjectNode n) {
+    ObjectNode kept = n.objectNode();
+    for (String keep : List.of("class", "rr_width", "rr_height")) {
+      if (n.path("attributes").has(keep)) {
+        kept.set(keep, n.path("attributes").get(keep));
+      }
+    }
+    n.set("attributes", kept);
+    if (n.has("childNodes")) {
+      n.set("childNodes", n.arrayNode());
+    }
+  }
+
+  private void incremental(SanitizerSession s, ObjectNode d, Report report) {
+    int source = d.path("source").asInt(-1);
+    if (source == 0) {
+      mutation(s, d, report);
+    } else if (source == 5) {
+      DomNode node = s.nodes.get(d.path("id").asInt(Integer.MIN_VALUE));
+      if (d.path("text").isTextual()) {
+        String text = d.path("text").asText();
+        d.put("text", masksValue(node) ? mask(text, report) : redact(text, report));
+      }
+    }
+  }
+
+  private void mutation(SanitizerSession s, ObjectNode d, Report report) {
+    if (d.path("removes") instanceof ArrayNode removes) {
+      for (JsonNode r : removes) {
+        DomNode gone = s.nodes.get(r.path("id").asInt(Integer.MIN_VALUE));
+        if (gone != null) {
+          if (gone.parent != null) {
+            gone.parent.children.remove(gone);
+          }
+          forget(s, gone);
+        }
+      }
+    }
+    if (d.path("adds") instanceof ArrayNode adds) {
+      // First the structure of every add (rrweb may list children before their parents' siblings), then the rules.
+      // Nodes added under a blocked element are tracked (later mutations name them) but not recorded.
+      List<ObjectNode> added = new ArrayList<>();
+      for (Iterator<JsonNode> it = adds.iterator(); it.hasNext(); ) {
+        JsonNode a = it.next();
+        DomNode parent = s.nodes.get(a.path("parentId").asInt(Integer.MIN_VALUE));
+        if (a.path("node") instanceof ObjectNode n) {
+          insertBefore(s, n, parent, a.path("nextId").asInt(Integer.MIN_VALUE), report);
+          if (parent != null && blocked(parent)) {
+            it.remove();
+          } else {
+            added.add(n);
+          }
+        }
+      }
+      for (ObjectNode n : added) {
+        walk(s, n, report);
+      }
+    }
+    if (d.path("texts") instanceof ArrayNode texts) {
+      for (Iterator<JsonNode> it = texts.iterator(); it.hasNext(); ) {
+        JsonNode t = it.next();
+        DomNode node = s.nodes.get(t.path("id").asInt(Integer.MIN_VALUE));
+        if (node != null && node.parent != null && blocked(node.parent)) {
+          it.remove();
+        } else if (t instanceof ObjectNode o && o.path("value").isTextual()) {
+          o.put("value", text(node == null ? null : node.parent, o.path("value").asText(), report));
+        }
+      }
+    }
+    if (d.path("attributes") instanceof ArrayNode changes) {
+      for (Iterator<JsonNode> it = changes.iterator(); it.hasNext(); ) {
+        JsonNode c = it.next();
+        DomNode node = s.nodes.get(c.path("id").asInt(Integer.MIN_VALUE));
+        if (node != null && blocked(node)) {
+          it.remove();
+        } else if (c.path("attributes") instanceof ObjectNode a) {
+          if (node != null) {
+            a.fields().forEachRemaining(f -> {
+              if (f.getValue().isTextual()) {
+                node.attributes.put(f.getKey().toLowerCase(java.util.Locale.ROOT), f.getValue().asText());
+              }
+            });
+          }
+          attributes(node, a, report);
+        }
+      }
+    }
+  }
+
+  private void insertBefore(SanitizerSession s, ObjectNode n, DomNode parent, int nextId, Report report) {
+    int before = parent == null ? -1 : parent.children.size();
+    insert(s, n, parent, report);
+    DomNode next = s.nodes.get(nextId);
+    if (parent != null && next != null && next.parent == parent) {
+      DomNode node = parent.children.remove(before);
+      parent.children.add(Math.max(0, parent.children.indexOf(next)), node);
+    }
+  }
+
+  /** Masks or redacts an element's attribute values (null or non-text values stay). */
+  private void attributes(DomNode element, ObjectNode a, Report report) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!f.getValue().isTextual()) {
+        continue;
+      }
+      String name = f.getKey().toLowerCase(java.util.Locale.ROOT);
+      String value = f.getValue().asText();
+      String out = name.equals("value") && masksValue(element) ? mask(value, report)
+          : redact(value, report);
+      if (!out.equals(value)) {
+        f.setValue(TextNode.valueOf(out));
+      }
+    }
+  }
+
+  /** A text node's new text, under {@code parent} (null: unknown, e.g. after a restart). */
+  private String text(DomNode parent, String text, Report report) {
+    DomNode element = parent == null ? null : parent.element();
+    if (element != null) {
+      flags(element);
+      if (!"style".equals(element.tag) && !"script".equals(element.tag)
+          && (element.sensitive || element.selectorMasked && !element.unmasked)) {
+        return mask(text, report);
+      }
+    }
+    return redact(text, report);
+  }
+
+  /** Whether an input value of this element is masked: by its type, its name, or when the element is unknown. */
+  private boolean masksValue(DomNode element) {
+    if (element == null) {
+      return true;
+    }
+    flags(element);
+    String type = switch (element.tag) {
+      case "textarea" -> "textarea";
+      case "select" -> "select";
+      default -> element.attributes.getOrDefault("type", "text").toLowerCase(java.util.Locale.ROOT);
+    };
+    return policy.masking().masksInput(type) || element.sensitive || element.selectorMasked && !element.unmasked;
+  }
+
+  private boolean blocked(DomNode n) {
+    DomNode e = n.element();
+    if (e == null) {
+      return false;
+    }
+    flags(e);
+    return e.blocked;
+  }
+
+  /** Computes an element's flags from its parent's and its own attributes (once). */
+  void flags(DomNode e) {
+    if (e.evaluated) {
+      return;
+    }
+    DomNode p = e.parent == null ? null : e.parent.element();
+    if (p != null) {
+      flags(p);
+    }
+    e.blocked = (p != null && p.blocked) || block.matches(e);
+    e.selectorMasked = (p != null && p.selectorMasked) || maskText.matches(e);
+    e.unmasked = (p != null && p.unmasked) || unmask.matches(e);
+    e.sensitive = (p != null && p.sensitive) || SensitiveNames.element(e)
+        || ("td".equals(e.tag) && SensitiveNames.matches(columnHeader(e)));
+    e.evaluated = true;
+  }
+
+  /** The header text of a table cell's column ("" when there is none). */
+  static String columnHeader(DomNode cell) {
+    DomNode row = cell.parent == null ? null : cell.parent.element();
+    if (row == null || !"tr".equals(row.tag)) {
+      return "";
+    }
+    int index = row.elementChildren().indexOf(cell);
+    DomNode table = row;
+    while (table != null && !"table".equals(table.tag)) {
+      table = table.parent == null ? null : table.parent.element();
+    }
+    if (table == null || index < 0) {
+      return "";
+    }
+    DomNode header = firstHeaderRow(table);
+    if (header == null || header == row) {
+      return "";
+    }
+    List<DomNode> cells = header.elementChildren();
+    return index < cells.size() ? cells.get(index).textContent() : "";
+  }
+
+  private static DomNode firstHeaderRow(DomNode n) {
+    for (DomNode c : n.elementChildren()) {
+      if ("tr".equals(c.tag) && !c.elementChildren().isEmpty() && "th".equals(c.elementChildren().get(0).tag)) {
+        return c;
+      }
+      if ("thead".equals(c.tag) || "tbody".equals(c.tag)) {
+        DomNode r = firstHeaderRow(c);
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean plugin(ObjectNode d, Report report) {
+    if (d.path("plugin").asText("").startsWith("rrweb/console")) {
+      String level = d.path("payload").path("level").asText("log");
+      if (!policy.console().capture() || !policy.console().levels().contains(level)) {
+        report.dropped++;
+        return false;
+      }
+    }
+    redactAll(d, report);
+    return true;
+  }
+
+  /** Redacts every string in a JSON value, recursively. */
+  private void redactAll(JsonNode n, Report report) {
+    if (n instanceof ObjectNode o) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getValue().isTextual()) {
+          String v = f.getValue().asText();
+          String r = redact(v, report);
+          if (!r.equals(v)) {
+            f.setValue(TextNode.valueOf(r));
+          }
+        } else {
+          redactAll(f.getValue(), report);
+        }
+      }
+    } else if (n instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i).isTextual()) {
+          String v = a.get(i).asText();
+          String r = redact(v, report);
+          if (!r.equals(v)) {
+            a.set(i, TextNode.valueOf(r));
+          }
+        } else {
+          redactAll(a.get(i), report);
+        }
+      }
+    }
+  }
+
+  private String redact(String text, Report report) {
+    if (text.isEmpty() || !pii.contains(text)) {
+      return text;
+    }
+    pii.scan(text).forEach(m -> report.redacted.merge(m.kind(), 1, Integer::sum));
+    return pii.redact(text);
+  }
+
+  private static String mask(String text, Report report) {
+    if (text.isEmpty()) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      b.append(Character.isWhitespace(c) ? c : '*');
+    }
+    String out = b.toString();
+    if (!out.equals(text)) {
+      report.masked++;
+    }
+    return out;
+  }
+
+  private static void forget(SanitizerSession s, DomNode n) {
+    s.nodes.remove(n.id);
+    forgetChildren(s, n);
+  }
+
+  private static void forgetChildren(SanitizerSession s, DomNode n) {
+    for (DomNode c : n.children) {
+      forget(s, c);
+    }
+    n.children.clear();
+  }
+}

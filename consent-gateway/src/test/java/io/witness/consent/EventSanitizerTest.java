@@ -1,0 +1,182 @@
+package io.witness.consent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.witness.policy.PiiKind;
+import io.witness.policy.Policy;
+import io.witness.policy.PolicyParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+class EventSanitizerTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void defaultPolicy_jqueryUiModalForm_passwordEchoedIntoATableCellIsMasked() throws IOException {
+    ArrayNode events = corpus("jqueryui-modal-form");
+    String before = events.toString();
+    assertTrue(before.contains("hunter2Secret") && before.contains("johndoe1"), "control: the secrets are recorded");
+    String after = sanitize(Policy.defaults(), events).toString();
+    for (String secret : List.of("hunter2Secret", "johndoe1", "maria.garcia@example.org")) {
+      assertFalse(after.contains(secret), secret + " is still in the events");
+    }
+    assertFalse(after.contains("\"text\":\"Maria G"), "what was typed into the name field is masked");
+    assertTrue(after.contains("Password"), "the column header itself stays readable");
+  }
+
+  @Test
+  void defaultPolicy_swaggerPetstore_passwordInATextFieldIsMasked() throws IOException {
+    ArrayNode events = corpus("swagger-petstore");
+    assertTrue(events.toString().contains("S3cret-pass"), "control: the secret is recorded");
+    String after = sanitize(Policy.defaults(), events).toString();
+    assertFalse(after.contains("S3cret-pass"));
+    assertFalse(after.contains("jdoe\""), "typed user name masked with every input");
+  }
+
+  @Test
+  void cardNumberInAPlainTextField_neverStaysInClear_evenWhenTextInputsAreUnmasked() throws IOException {
+    Policy unmaskedText = PolicyParser.parse("{\"masking\": {\"inputs\": [\"password\"]}}");
+    ArrayNode events = (ArrayNode) JSON.readTree("""
+        [{"type":4,"timestamp":1,"data":{"href":"https://shop.example/pay?email=a@b.example","width":800,"height":600}},
+         {"type":2,"timestamp":2,"data":{"node":{"type":0,"id":1,"childNodes":[{"type":2,"id":2,"tagName":"body",
+           "attributes":{},"childNodes":[{"type":2,"id":3,"tagName":"input","attributes":{"type":"text",
+           "value":"4111 1111 1111 1111"},"childNodes":[]},{"type":2,"id":4,"tagName":"p","attributes":{},
+           "childNodes":[{"type":3,"id":5,"textContent":"Card 4111-1111-1111-1111 saved"}]}]}]}}},
+         {"type":3,"timestamp":3,"data":{"source":5,"id":3,"text":"5500 0000 0000 0004","isChecked":false}},
+         {"type":3,"timestamp":4,"data":{"source":5,"id":3,"text":"hello","isChecked":false}},
+         {"type":3,"timestamp":5,"data":{"source":0,"texts":[{"id":5,"value":"now 378282246310005"}],"attributes":[],
+           "removes":[],"adds":[]}}]""");
+    String after = sanitize(unmaskedText, events).toString();
+    for (String pan : List.of("4111 1111 1111 1111", "4111-1111-1111-1111", "5500 0000 0000 0004",
+        "378282246310005", "a@b.example")) {
+      assertFalse(after.contains(pan), pan + " stayed in clear: " + after);
+    }
+    assertTrue(after.contains("[card]"));
+    assertTrue(after.contains("\"hello\""), "a plain value of an unmasked text field stays");
+    assertTrue(after.contains("https://shop.example/pay\""), "the query string is dropped by default");
+  }
+
+  @Test
+  void blockAndMaskSelectors_applyToSnapshotsAndLaterMutations() throws IOException {
+    Policy p = PolicyParser.parse("{\"masking\": {\"block\": [\".card-form\"], \"maskText\": [\".balance\"],"
+        + " \"unmask\": [\".balance .label\"]}}");
+    ArrayNode events = (ArrayNode) JSON.readTree("""
+        [{"type":4,"timestamp":1,"data":{"href":"https://bank.example/","width":800,"height":600}},
+         {"type":2,"timestamp":2,"data":{"node":{"type":0,"id":1,"childNodes":[{"type":2,"id":2,"tagName":"body",
+           "attributes":{},"childNodes":[
+             {"type":2,"id":3,"tagName":"form","attributes":{"class":"card-form","action":"/pay"},"childNodes":[
+               {"type":3,"id":4,"textContent":"BLOCKED-TEXT"}]},
+             {"type":2,"id":5,"tagName":"div","attributes":{"class":"balance"},"childNodes":[
+               {"type":3,"id":6,"textContent":"EUR 1234"},
+               {"type":2,"id":7,"tagName":"span","attributes":{"class":"label"},"childNodes":[
+                 {"type":3,"id":8,"textContent":"Balance"}]}]}]}]}}},
+         {"type":3,"timestamp":3,"data":{"source":0,"texts":[{"id":4,"value":"LATER-BLOCKED"},{"id":6,"value":"EUR 99"}],
+           "attributes":[{"id":3,"attributes":{"data-x":"LEAK"}}],"removes":[],
+           "adds":[{"parentId":3,"nextId":null,"node":{"type":3,"id":9,"textContent":"ADDED-BLOCKED"}},
+                   {"parentId":5,"nextId":null,"node":{"type":3,"id":10,"textContent":"EUR 5"}}]}}]""");
+    String after = sanitize(p, events).toString();
+    for (String hidden : List.of("BLOCKED-TEXT", "LATER-BLOCKED", "ADDED-BLOCKED", "LEAK", "/pay", "1234", "99",
+        "EUR 5")) {
+      assertFalse(after.contains(hidden), hidden + " in " + after);
+    }
+    assertTrue(after.contains("card-form"), "a blocked element keeps its class (its box is replayed)");
+    assertTrue(after.contains("\"Balance\""), "unmask exempts the label");
+    assertTrue(after.contains("*** ****"), "masked text keeps its shape");
+  }
+
+  @Test
+  void outOfScopePage_isDroppedUntilAnInScopePage() throws IOException {
+    Policy p = PolicyParser.parse("{\"capture\": {\"deny\": [\"/checkout/payment/**\"]}}");
+    ArrayNode events = (ArrayNode) JSON.readTree("""
+        [{"type":4,"timestamp":1,"data":{"href":"https://shop.example/cart","width":800,"height":600}},
+         {"type":3,"timestamp":2,"data":{"source":2,"type":2,"id":1,"x":1,"y":1}},
+         {"type":4,"timestamp":3,"data":{"href":"https://shop.example/Checkout/Payment?step=1","width":800,"height":600}},
+         {"type":2,"timestamp":4,"data":{"node":{"type":0,"id":1,"childNodes":[]}}},
+         {"type":3,"timestamp":5,"data":{"source":2,"type":2,"id":1,"x":2,"y":2}},
+         {"type":4,"timestamp":6,"data":{"href":"https://shop.example/thanks","width":800,"height":600}},
+         {"type":3,"timestamp":7,"data":{"source":2,"type":2,"id":1,"x":3,"y":3}}]""");
+    ArrayNode kept = sanitize(p, events);
+    assertEquals(List.of(1L, 2L, 6L, 7L), timestamps(kept));
+  }
+
+  @Test
+  void consoleLevelsNotCaptured_areDropped_andMessagesRedacted() throws IOException {
+    ArrayNode events = (ArrayNode) JSON.readTree("""
+        [{"type":6,"timestamp":1,"data":{"plugin":"rrweb/console@1","payload":{"level":"warn","payload":["w"]}}},
+         {"type":6,"timestamp":2,"data":{"plugin":"rrweb/console@1","payload":{"level":"error",
+           "payload":["\\"failed for jane@example.com\\""],"trace":["at x"]}}}]""");
+    ArrayNode kept = sanitize(Policy.defaults(), events);
+    assertEquals(List.of(2L), timestamps(kept));
+    assertFalse(kept.toString().contains("jane@example.com"));
+  }
+
+  @Test
+  void everyCorpusSession_isSanitizedWithoutLoss_ofItsEventsOrStructure() throws IOException {
+    for (String session : List.of("todomvc-react", "todomvc-angularjs-rrweb1", "sb-admin-tables-charts",
+        "jsoneditor-basic", "pgdocs-tutorial", "jqueryui-datepicker-tabs")) {
+      ArrayNode events = corpus(session);
+      int count = events.size();
+      EventSanitizer.Report report = new EventSanitizer.Report();
+      ArrayNode kept = sanitize(Policy.defaults(), events, report);
+      long warnings = 0;
+      for (JsonNode e : corpus(session)) {
+        if (e.path("type").asInt() == 6 && !e.path("data").path("payload").path("level").asText().equals("error")) {
+          warnings++;
+        }
+      }
+      assertEquals(count - warnings, kept.size(), session + ": only console events of other levels are dropped");
+      assertTrue(report.redacted().getOrDefault(PiiKind.CARD, 0) == 0, session + ": no card numbers expected");
+    }
+  }
+
+  private static List<Long> timestamps(ArrayNode events) {
+    List<Long> out = new java.util.ArrayList<>();
+    events.forEach(e -> out.add(e.path("timestamp").asLong()));
+    return out;
+  }
+
+  static ArrayNode sanitize(Policy p, ArrayNode events) {
+    return sanitize(p, events, new EventSanitizer.Report());
+  }
+
+  static ArrayNode sanitize(Policy p, ArrayNode events, EventSanitizer.Report report) {
+    EventSanitizer sanitizer = new EventSanitizer(p);
+    SanitizerSession session = new SanitizerSession();
+    ArrayNode kept = JSON.createArrayNode();
+    for (JsonNode e : events) {
+      if (sanitizer.apply(session, (ObjectNode) e, report)) {
+        kept.add(e);
+      }
+    }
+    return kept;
+  }
+
+  static ArrayNode corpus(String session) throws IOException {
+    Path dir = corpusDir().resolve(session);
+    Path plain = dir.resolve("events.json");
+    try (InputStream in = Files.exists(plain) ? Files.newInputStream(plain)
+        : new GZIPInputStream(Files.newInputStream(dir.resolve("events.json.gz")))) {
+      return (ArrayNode) JSON.readTree(in);
+    }
+  }
+
+  static Path corpusDir() {
+    for (Path p : List.of(Path.of("../../shared/corpus"), Path.of("../shared/corpus"))) {
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    throw new AssertionError("the shared rrweb corpus is missing: it lives in shared/corpus beside the repository");
+  }
+}
