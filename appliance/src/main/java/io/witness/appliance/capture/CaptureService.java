@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +54,7 @@ public class CaptureService {
   @Inject DomIndexCache domIndexes;
   @Inject BatchWriter batchWriter;
   @Inject SubjectService subjects;
+  @Inject Admission admission;
 
   private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000)
@@ -91,7 +93,27 @@ public class CaptureService {
    */
   public BatchReceipt ingest(Site site, ConsentService.Admitted consent, InputStream body, String clientIp,
       String userAgent) throws IOException {
-    Envelope env = parseEnvelope(site.id(), body);
+    Body read = Body.of(body);
+    Admission.Batch admitted;
+    try {
+      admitted = admission.batch(mapper, site.id(), read.bytes(), read.length());
+    } catch (StreamConstraintsException e) {
+      throw ProblemException.malformed("the JSON nests too deeply or has an oversized value");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ProblemException.malformed("the body is not valid JSON (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    } finally {
+      read.release();
+    }
+    if (admitted.json().isEmpty()) {
+      // Every event was out of the policy's scope: nothing to store, and nothing to retry.
+      if (!SESSION_ID.matcher(admitted.sessionId()).matches() || admitted.seq() < 0) {
+        throw ProblemException.validation("sessionId", "must be 16-64 characters of [A-Za-z0-9_-], with a seq");
+      }
+      return new BatchReceipt(admitted.sessionId(), admitted.seq(), false);
+    }
+    byte[] json = admitted.json().get();
+    Envelope env = parseEnvelope(site.id(), new Body(json, json.length));
     if (env.visitorId != null && !ConsentService.sha256(env.visitorId).equals(consent.visitorHash())) {
       throw new ProblemException(ProblemType.CONSENT_REQUIRED, 403, "the consent receipt is another visitor's");
     }
@@ -104,7 +126,7 @@ public class CaptureService {
     }
     LiveBatch.Origin origin = new LiveBatch.Origin(env.visitorId, ClientAddress.truncate(clientIp),
         userAgent == null || userAgent.isBlank() ? null : (userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512)),
-        consent.consentId(), consent.policyVersion());
+        consent.consentId(), admission.current(site.id()).version());
     boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice, origin));
     return new BatchReceipt(env.sessionId, env.seq, duplicate);
   }
@@ -323,9 +345,10 @@ public class CaptureService {
     DomIndex dom = new DomIndex();
     EventReader reader = new EventReader(mapper, new EventInterpreter(dom), 5_000_000, "events");
     try {
-      return store.importRecording(site.id(), consent.consentId(), consent.policyVersion(), subjectId,
+      InputStream admitted = admission.importBody(mapper, site.id(), body);
+      return store.importRecording(site.id(), consent.consentId(), admission.current(site.id()).version(), subjectId,
           consumer -> {
-        try (JsonParser p = mapper.getFactory().createParser(body)) {
+        try (JsonParser p = mapper.getFactory().createParser(admitted)) {
           if (p.nextToken() != JsonToken.START_ARRAY) {
             throw ProblemException.validation("body", "must be a JSON array of rrweb events");
           }
@@ -340,6 +363,16 @@ public class CaptureService {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw ProblemException.malformed("the body is not valid JSON (line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr() + ")");
+    } catch (UncheckedIOException e) {
+      // Parsing while sanitizing (Admission.importBody) failed: the same answers as above.
+      if (e.getCause() instanceof StreamConstraintsException) {
+        throw ProblemException.malformed("the JSON nests too deeply or has an oversized value");
+      }
+      if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+        throw ProblemException.malformed("the body is not valid JSON (line " + j.getLocation().getLineNr()
+            + ", column " + j.getLocation().getColumnNr() + ")");
+      }
+      throw e;
     }
   }
 }

@@ -1,0 +1,153 @@
+package io.witness.appliance.capture;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.policy.PolicyService;
+import io.witness.appliance.policy.SitePolicy;
+import io.witness.consent.EventSanitizer;
+import io.witness.consent.SanitizerSession;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server-side admission of recorded events (issue 6): the site's current policy applied again, by
+ * {@link EventSanitizer}, to every live batch and every import before anything is stored — scope, blocking,
+ * masking, PII redaction. The DOM state a session's later mutations need is kept per session (most recently used
+ * {@value #SESSIONS} sessions; a session evicted or lost in a restart is treated as unknown DOM: its text is still
+ * scanned for PII and every input value of an unknown element is masked).
+ */
+@ApplicationScoped
+class Admission {
+  static final int SESSIONS = 20_000;
+
+  @Inject PolicyService policies;
+
+  private final Map<String, EventSanitizer> sanitizers = new ConcurrentHashMap<>();
+  private final Map<String, SanitizerSession> sessions = Collections.synchronizedMap(
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SanitizerSession> eldest) {
+          return size() > SESSIONS;
+        }
+      });
+
+  /** The sanitizer of the site's current policy, and that policy's version. */
+  SitePolicy current(String siteId) {
+    return policies.current(siteId);
+  }
+
+  private EventSanitizer sanitizer(SitePolicy p) {
+    return sanitizers.computeIfAbsent(p.siteId() + "@" + p.version(), k -> new EventSanitizer(p.policy()));
+  }
+
+  /**
+   * A live batch's envelope with its events sanitized, as JSON bytes; empty when no event is left (a page out of
+   * scope). Structure errors are left for the envelope's validation (events that are not objects stay as they are).
+   */
+  Batch batch(ObjectMapper mapper, String siteId, byte[] bytes, int length) throws IOException {
+    JsonNode tree = mapper.readTree(mapper.getFactory().createParser(bytes, 0, length));
+    if (!(tree instanceof ObjectNode envelope) || !(envelope.path("events") instanceof ArrayNode events)) {
+      return new Batch(Optional.of(java.util.Arrays.copyOf(bytes, length)), "", -1);
+    }
+    SitePolicy policy = current(siteId);
+    EventSanitizer sanitizer = sanitizer(policy);
+    String key = siteId + "/" + envelope.path("sessionId").asText("");
+    SanitizerSession session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
+    EventSanitizer.Report report = new EventSanitizer.Report();
+    synchronized (session) {
+      for (Iterator<JsonNode> it = events.iterator(); it.hasNext(); ) {
+        if (it.next() instanceof ObjectNode e && !sanitizer.apply(session, e, report)) {
+          it.remove();
+        }
+      }
+    }
+    return new Batch(events.isEmpty() && report.dropped() > 0 ? Optional.empty()
+        : Optional.of(mapper.writeValueAsBytes(tree)), envelope.path("sessionId").asText(""),
+        envelope.path("seq").canConvertToInt() ? envelope.path("seq").asInt() : -1);
+  }
+
+  /** A sanitized batch: its JSON, or empty when every event was dropped; and its session id and seq. */
+  record Batch(Optional<byte[]> json, String sessionId, int seq) {}
+
+  /**
+   * An import's event array, sanitized as it is read: one event at a time is parsed, sanitized and written out,
+   * so memory stays at one event whatever the recording's size. A body that is not an array passes unchanged for
+   * the import's own validation to refuse.
+   */
+  InputStream importBody(ObjectMapper mapper, String siteId, InputStream body) throws IOException {
+    EventSanitizer sanitizer = sanitizer(current(siteId));
+    SanitizerSession session = new SanitizerSession();
+    JsonParser p = mapper.getFactory().createParser(body);
+    JsonToken first = p.nextToken();
+    if (first != JsonToken.START_ARRAY) {
+      throw ProblemException.validation("body", "must be a JSON array of rrweb events");
+    }
+    EventSanitizer.Report report = new EventSanitizer.Report();
+    return new SequenceInputStream(new java.util.Enumeration<>() {
+      private InputStream next = new java.io.ByteArrayInputStream(new byte[] {'['});
+      private boolean firstEvent = true;
+      private boolean done;
+
+      @Override
+      public boolean hasMoreElements() {
+        if (next != null) {
+          return true;
+        }
+        if (done) {
+          return false;
+        }
+        try {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          while (out.size() < 1 << 16) {
+            JsonToken t = p.nextToken();
+            if (t == null || t == JsonToken.END_ARRAY) {
+              if (t == JsonToken.END_ARRAY && p.nextToken() != null) {
+                throw ProblemException.malformed("unexpected content after the events array");
+              }
+              out.write(']');
+              done = true;
+              p.close();
+              break;
+            }
+            JsonNode event = mapper.readTree(p);
+            if (event instanceof ObjectNode o && !sanitizer.apply(session, o, report)) {
+              continue;
+            }
+            if (!firstEvent) {
+              out.write(',');
+            }
+            firstEvent = false;
+            mapper.writeValue(out, event);
+          }
+          next = new java.io.ByteArrayInputStream(out.toByteArray());
+          return true;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public InputStream nextElement() {
+        hasMoreElements();
+        InputStream n = next;
+        next = null;
+        return n;
+      }
+    });
+  }
+}
