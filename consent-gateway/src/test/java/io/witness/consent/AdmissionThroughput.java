@@ -1,0 +1,76 @@
+package io.witness.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.witness.policy.Policy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Benchmark (not a test): server-side admission throughput on one thread over the shared corpus, as the appliance
+ * runs it per batch: parse the batch's JSON into a tree, sanitize every event with the default policy, write the
+ * JSON back. Batches of 50 events per session, in order, one {@link SanitizerSession} per session. Reports MB/s of
+ * input JSON, median of 7 rounds after 3 warm-up rounds. Run: {@code bin/bench admission}.
+ */
+public final class AdmissionThroughput {
+  private AdmissionThroughput() {}
+
+  public static void main(String[] args) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<List<byte[]>> sessions = new ArrayList<>();
+    long bytes = 0;
+    try (var dirs = Files.list(EventSanitizerTest.corpusDir())) {
+      for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+        ArrayNode events = EventSanitizerTest.corpus(dir.getFileName().toString());
+        List<byte[]> batches = new ArrayList<>();
+        for (int i = 0; i < events.size(); i += 50) {
+          ArrayNode part = json.createArrayNode();
+          for (int j = i; j < Math.min(events.size(), i + 50); j++) {
+            part.add(events.get(j));
+          }
+          byte[] b = json.writeValueAsBytes(json.createObjectNode().put("v", 1).put("sessionId", "s")
+              .put("seq", i / 50).set("events", part));
+          batches.add(b);
+          bytes += b.length;
+        }
+        sessions.add(batches);
+      }
+    }
+    EventSanitizer sanitizer = new EventSanitizer(Policy.defaults());
+    double[] rates = new double[7];
+    for (int round = -3; round < rates.length; round++) {
+      long start = System.nanoTime();
+      long out = 0;
+      for (List<byte[]> batches : sessions) {
+        SanitizerSession session = new SanitizerSession();
+        EventSanitizer.Report report = new EventSanitizer.Report();
+        for (byte[] b : batches) {
+          JsonNode tree = json.readTree(b);
+          for (var it = tree.path("events").iterator(); it.hasNext(); ) {
+            if (!sanitizer.apply(session, (ObjectNode) it.next(), report)) {
+              it.remove();
+            }
+          }
+          out += json.writeValueAsBytes(tree).length;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (round >= 0) {
+        rates[round] = bytes / 1e6 / seconds;
+      }
+      if (out == 0) {
+        throw new AssertionError("nothing written");
+      }
+    }
+    Arrays.sort(rates);
+    System.out.printf("RESULT admission (parse + sanitize with the default policy + write), one thread, %d sessions,"
+        + " %.1f MB: median %.1f MB/s (min %.1f, max %.1f) — target >= 150 MB/s per core: %s%n", sessions.size(),
+        bytes / 1e6, rates[3], rates[0], rates[6], rates[3] >= 150 ? "met" : "MISSED");
+  }
+}
