@@ -1,4 +1,10 @@
-/** Options of `Witness.init`, with safe defaults. */
+import { type BannerText, DEFAULT_BANNER_TEXT } from './banner';
+import type { SitePolicy } from './policy';
+
+/**
+ * Options of `Witness.init`, with safe defaults. The site policy (from the appliance, or `policy`) decides scope,
+ * sampling, masking and console capture; the masking and console options here can only add to it.
+ */
 export interface WitnessOptions {
   /** Base URL of the appliance (`https://witness.example.internal`); batches go to `${endpoint}/ingest/v1/batches`. */
   endpoint: string;
@@ -12,27 +18,36 @@ export interface WitnessOptions {
   maxQueueBytes?: number;
   /** A session without user activity for this long is replaced by a new one (default 30 min). */
   sessionIdleMs?: number;
-  /** Record every input value as `*` (default true). */
+  /** Show the SDK's consent banner when no consent is stored (default true); false for sites with their own CMP. */
+  banner?: boolean;
+  /** The banner's title and button labels (default English); the notice text comes from the policy. */
+  bannerText?: Partial<BannerText>;
+  /** The site policy; when given, the SDK does not fetch it from the appliance. */
+  policy?: SitePolicy;
+  /** The visitor's region (e.g. `DE`, `US-TX`) when the page knows it; sent with a grant. */
+  region?: string;
+  /** Record every input value as `*` even where the policy lists input types (the policy's default is all). */
   maskAllInputs?: boolean;
-  /** Elements whose text is recorded as `*` (besides the class `rr-mask`). */
+  /** Elements whose text is recorded as `*` (besides the class `rr-mask` and the policy's `maskText`). */
   maskTextSelector?: string;
-  /** Elements recorded as empty boxes (besides the class `rr-block`). */
+  /** Elements recorded as empty boxes (besides the class `rr-block` and the policy's `block`). */
   blockSelector?: string;
-  /** Record `console.error`/`console.warn`, uncaught errors and rejections (default true). */
+  /** Record console errors and warnings as far as the policy's `console` allows (default true). */
   captureConsole?: boolean;
   /** rrweb sampling; the default keeps rrweb's throttling (mousemove 50 ms, scroll 100 ms). */
   sampling?: Record<string, unknown>;
 }
 
-export type ResolvedOptions = Required<Omit<WitnessOptions, 'maskTextSelector' | 'blockSelector' | 'sampling'>> &
-  Pick<WitnessOptions, 'maskTextSelector' | 'blockSelector' | 'sampling'>;
+type Optional = 'maskTextSelector' | 'blockSelector' | 'sampling' | 'policy' | 'region' | 'maskAllInputs';
+export type ResolvedOptions = Required<Omit<WitnessOptions, Optional | 'bannerText'>> &
+  Pick<WitnessOptions, Optional> & { bannerText: BannerText };
 
 export const DEFAULTS = {
   batchIntervalMs: 5_000,
   maxBatchBytes: 512 * 1024,
   maxQueueBytes: 5 * 1024 * 1024,
   sessionIdleMs: 30 * 60_000,
-  maskAllInputs: true,
+  banner: true,
   captureConsole: true,
 } as const;
 
@@ -45,7 +60,8 @@ export function resolveOptions(options: WitnessOptions): ResolvedOptions {
     throw new TypeError('Witness.init: siteKey is required');
   }
   const endpoint = options.endpoint.replace(/\/+$/, '');
-  const resolved: ResolvedOptions = { ...DEFAULTS, ...defined(options), endpoint };
+  const bannerText = { ...DEFAULT_BANNER_TEXT, ...defined(options.bannerText ?? {}) };
+  const resolved: ResolvedOptions = { ...DEFAULTS, ...defined(options), endpoint, bannerText };
   for (const key of ['batchIntervalMs', 'maxBatchBytes', 'maxQueueBytes', 'sessionIdleMs'] as const) {
     if (!(resolved[key] > 0)) throw new TypeError(`Witness.init: ${key} must be a positive number`);
   }
@@ -53,6 +69,6 @@ export function resolveOptions(options: WitnessOptions): ResolvedOptions {
 }
 
 /** The options without keys set to undefined, so that `{maskAllInputs: undefined}` keeps the default. */
-function defined(options: WitnessOptions): WitnessOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as unknown as WitnessOptions;
+function defined<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,5 +1,5 @@
 import { Batcher, splitBySize } from './batcher';
-import { capConsoleEvent, consolePluginOptions } from './console-capture';
+import { consolePluginOptions } from './console-capture';
 import {
   buildEnvelope,
   envelopeOverhead,
@@ -10,18 +10,26 @@ import {
   utf8Length,
 } from './envelope';
 import { identityJson, type Traits } from './identity';
+import { maskingOptions, type MaskingOptions } from './masking';
 import type { ResolvedOptions } from './options';
+import { maskPii } from './pii';
+import { sampled, scope, type SitePolicy, stripQuery } from './policy';
 import { Session } from './session';
 import { KEEPALIVE_LIMIT, Transport, type TransportStats } from './transport';
-import { loadVisitorId } from './visitor';
 
 /**
- * Glues rrweb to the batcher, the session and the transport.
+ * Glues rrweb to the batcher, the session and the transport, under a consent and a site policy.
  *
- * Invariants: every batch belongs to the session that was current when its events were recorded (the open batch
- * is closed before a session is renewed), and a renewed session starts with a Meta + FullSnapshot: incremental
- * events between the renewal and that snapshot are dropped, since they could not be replayed. Every batch
- * carries the visitor id; an identity from `identify()` waits in memory for the next batch that closes.
+ * Invariants: nothing is recorded, stored or sent without a consent (`start(consent, policy)`); after
+ * `discard()` nothing recorded before it is sent. Every batch belongs to the session that was current when its
+ * events were recorded (the open batch is closed before a session is renewed), and a renewed session starts with
+ * a Meta + FullSnapshot: incremental events between the renewal and that snapshot are dropped, since they could
+ * not be replayed. Every batch carries the visitor id and the receipt it was recorded under; an identity from
+ * `identify()` waits in memory for the next batch that closes.
+ *
+ * Scope: rrweb runs only while `location.pathname` is in the policy's scope. Every event checks the path (a page
+ * that left the scope records nothing more; rrweb is stopped at the next task, not inside its own emit), and
+ * history changes, `popstate` and `hashchange` restart rrweb (Meta + FullSnapshot) on an in-scope page.
  * Everything runs on the page's main thread; rrweb calls `onEvent` synchronously.
  */
 
@@ -31,23 +39,24 @@ export interface RecordFn {
   takeFullSnapshot(isCheckout?: boolean): void;
 }
 
-export interface RrwebOptions {
+export interface RrwebOptions extends MaskingOptions {
   emit: (event: RecordedEvent, isCheckout?: boolean) => void;
-  maskAllInputs: boolean;
-  maskTextSelector?: string;
-  blockSelector?: string;
   sampling?: Record<string, unknown>;
   plugins: unknown[];
 }
 
+/** What capture runs under: the visitor id and receipt of a grant. */
+export interface Consent {
+  visitorId: string;
+  receipt: string;
+}
+
 export interface RecorderDeps {
   record: RecordFn;
-  consolePlugin: (options: typeof consolePluginOptions) => unknown;
+  consolePlugin: (options: ReturnType<typeof consolePluginOptions>) => unknown;
   fetch: typeof fetch;
   /** The tab's sessionStorage (the session); undefined where refused. */
   storage: Storage | undefined;
-  /** The browser's localStorage (the visitor id); undefined where refused. */
-  visitorStorage: Storage | undefined;
   random: () => number;
   /** Whether the browser has CompressionStream. */
   gzip: boolean;
@@ -60,14 +69,21 @@ export interface WitnessStats extends TransportStats {
 
 /** rrweb incremental sources that count as user activity (as for the server's "active time"). */
 const ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12]);
+/** Fired on window after `history.pushState` / `replaceState` (wrapped once per page, at the first capture). */
+const LOCATION_CHANGE = 'witness:locationchange';
+const NAVIGATION_EVENTS = ['popstate', 'hashchange', LOCATION_CHANGE];
 
 export class Recorder {
   private readonly batcher: Batcher;
   private readonly transport: Transport;
   private session: Session | undefined;
-  private visitor: string | undefined;
+  private consent: Consent | undefined;
+  private policy: SitePolicy | undefined;
+  private inScope: (path: string) => boolean = () => false;
   /** The identity's JSON until a batch carries it. */
   private identity: string | undefined;
+  /** Capture is on (consent, policy, sampled); rrweb runs only while the page is also in scope. */
+  private capturing = false;
   private stopRecording: (() => void) | undefined;
   private awaitingSnapshot = false;
   private droppedEvents = 0;
@@ -87,14 +103,9 @@ export class Recorder {
     this.batcher = new Batcher(options.batchIntervalMs, options.maxBatchBytes, (events) => this.close(events));
   }
 
-  /** The current session id; undefined before the first `start()` (nothing is stored before it). */
+  /** The current session id; undefined before the first capture (nothing is stored before it). */
   sessionId(): string | undefined {
     return this.session?.id;
-  }
-
-  /** The visitor id; undefined before the first `start()`. */
-  visitorId(): string | undefined {
-    return this.visitor;
   }
 
   /** Puts the data subject on the next batch that closes, replacing one still waiting; throws a TypeError. */
@@ -102,35 +113,45 @@ export class Recorder {
     this.identity = identityJson(subjectId, traits);
   }
 
-  start(): void {
-    if (this.stopRecording) return;
+  /**
+   * Starts capture under a consent and a policy: nothing happens for a visitor the policy's sampling leaves out;
+   * rrweb runs while the page is in the policy's scope.
+   */
+  start(consent: Consent, policy: SitePolicy): void {
+    if (this.capturing || !sampled(policy, this.options.siteKey, consent.visitorId)) return;
+    this.capturing = true;
+    this.consent = consent;
+    this.policy = policy;
+    this.inScope = scope(policy);
     const now = Date.now();
-    this.visitor ??= loadVisitorId([this.deps.visitorStorage, this.deps.storage]);
     if (!this.session) this.session = new Session(this.deps.storage, this.options.sessionIdleMs, now);
     else if (this.session.idle(now)) this.session.renew(now);
-    this.awaitingSnapshot = false; // rrweb starts with Meta + FullSnapshot
+    watchHistory();
     window.addEventListener('pagehide', this.onHide);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
-    const { maskAllInputs, maskTextSelector, blockSelector, sampling, captureConsole } = this.options;
-    this.stopRecording =
-      this.deps.record({
-        emit: (event) => this.onEvent(event),
-        maskAllInputs,
-        maskTextSelector,
-        blockSelector,
-        sampling,
-        plugins: captureConsole ? [this.deps.consolePlugin(consolePluginOptions)] : [],
-      }) ?? (() => {});
+    for (const type of NAVIGATION_EVENTS) window.addEventListener(type, this.applyScope);
+    this.applyScope();
   }
 
-  /** Stops recording and sends what was recorded. */
+  /** Stops capture and sends what was recorded. */
   stop(): void {
-    if (!this.stopRecording) return;
-    this.stopRecording();
-    this.stopRecording = undefined;
+    if (!this.capturing) return;
+    this.capturing = false;
+    this.stopRrweb();
     window.removeEventListener('pagehide', this.onHide);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
-    this.batcher.close();
+    for (const type of NAVIGATION_EVENTS) window.removeEventListener(type, this.applyScope);
+  }
+
+  /**
+   * Consent withdrawn: stops capture at once and forgets every event and batch not yet sent, the session and
+   * the waiting identity. A request already in flight finishes; nothing else is sent.
+   */
+  discard(): void {
+    this.session = this.consent = this.identity = undefined; // from now on close() builds no batch
+    this.batcher.take();
+    this.stop();
+    this.transport.clear();
   }
 
   /** Closes the open batch; resolves once every batch had its request answered (or waits for a retry). */
@@ -143,7 +164,43 @@ export class Recorder {
     return { ...this.transport.stats, droppedEvents: this.droppedEvents };
   }
 
+  /** Runs rrweb while capture is on and the page is in scope; stops it otherwise. */
+  private readonly applyScope = (): void => {
+    if (this.capturing && this.inScope(location.pathname)) this.startRrweb();
+    else this.stopRrweb();
+  };
+
+  private startRrweb(): void {
+    if (this.stopRecording) return;
+    const { sampling, captureConsole } = this.options;
+    const { capture = true, levels } = this.policy!.console ?? {};
+    const piiText = this.policy!.masking?.piiText;
+    this.awaitingSnapshot = false; // rrweb starts with Meta + FullSnapshot
+    this.stopRecording =
+      this.deps.record({
+        emit: (event) => this.onEvent(event),
+        ...maskingOptions(this.policy!, this.options),
+        sampling,
+        plugins:
+          captureConsole && capture
+            ? [this.deps.consolePlugin(consolePluginOptions(levels, piiText === false ? undefined : maskPii))]
+            : [],
+      }) ?? (() => {});
+  }
+
+  /** Stops rrweb and closes the open batch (its events were recorded in scope, under the consent). */
+  private stopRrweb(): void {
+    if (!this.stopRecording) return;
+    this.stopRecording();
+    this.stopRecording = undefined;
+    this.batcher.close();
+  }
+
   private onEvent(event: RecordedEvent): void {
+    if (!this.inScope(location.pathname)) {
+      setTimeout(this.applyScope, 0); // the page left the scope: record nothing more, stop rrweb outside its emit
+      return;
+    }
     const session = this.session!;
     const now = Date.now();
     if (isActivity(event)) {
@@ -154,7 +211,11 @@ export class Recorder {
       if (event.type === EventType.FullSnapshot) this.awaitingSnapshot = false;
       else if (event.type === EventType.IncrementalSnapshot) return;
     }
-    const json = JSON.stringify(event.type === EventType.Plugin ? capConsoleEvent(event) : event);
+    if (event.type === EventType.Meta && !this.policy!.capture?.keepQuery) {
+      const data = event.data as { href?: unknown };
+      if (typeof data?.href === 'string') event = { ...event, data: { ...data, href: stripQuery(data.href) } };
+    }
+    const json = JSON.stringify(event);
     const size = utf8Length(json);
     if (size > MAX_DECOMPRESSED_BYTES - 1024) {
       // the server would refuse any batch holding it (1 KiB: more than an envelope without identity needs)
@@ -175,26 +236,28 @@ export class Recorder {
   }
 
   /**
-   * Closes a batch: it gets the session's next seq, the visitor id and the waiting identity, and goes to the
-   * transport. A batch that the identity would push over the server's 16 MiB leaves it to the next one.
+   * Closes a batch: it gets the session's next seq, the visitor id, the receipt and the waiting identity, and
+   * goes to the transport. A batch that the identity would push over the server's 16 MiB leaves it to the next.
    */
   private close(events: string[], send = true): void {
-    const session = this.session!;
-    const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now(), visitorId: this.visitor };
+    const { session, consent } = this;
+    if (!session || !consent) return; // discarded
+    const { visitorId, receipt } = consent;
+    const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now(), visitorId };
     let json = buildEnvelope({ ...header, identity: this.identity }, events);
     let bytes = utf8Length(json);
     if (this.identity !== undefined) {
       if (bytes <= MAX_DECOMPRESSED_BYTES) this.identity = undefined; // this body (and its retries) carries it
       else bytes = utf8Length((json = buildEnvelope(header, events)));
     }
-    this.transport.enqueue({ json, bytes }, send);
+    this.transport.enqueue({ json, bytes, consent: receipt }, send);
   }
 
   /** The page may be gone at the next task: send everything now, the open batch cut to keepalive size. */
   private readonly onHide = (): void => {
     const { events, sizes } = this.batcher.take();
     if (events.length > 0) {
-      const header = { sessionId: this.session!.id, visitorId: this.visitor };
+      const header = { sessionId: this.session!.id, visitorId: this.consent!.visitorId };
       const overhead = envelopeOverhead(header);
       const first = envelopeOverhead({ ...header, identity: this.identity }); // the first part carries it
       for (const part of splitBySize(events, sizes, overhead, KEEPALIVE_LIMIT, first)) this.close(part, false);
@@ -205,6 +268,20 @@ export class Recorder {
   private readonly onVisibilityChange = (): void => {
     if (document.visibilityState === 'hidden') this.onHide();
   };
+}
+
+/** Wraps `history.pushState` / `replaceState` once per page so that SPA navigations can be seen. */
+function watchHistory(): void {
+  const h = history as History & { witnessWatched?: boolean };
+  if (h.witnessWatched) return;
+  h.witnessWatched = true;
+  for (const name of ['pushState', 'replaceState'] as const) {
+    const original = h[name];
+    h[name] = function (this: History, ...args: Parameters<History['pushState']>) {
+      original.apply(this, args);
+      window.dispatchEvent(new Event(LOCATION_CHANGE));
+    };
+  }
 }
 
 function isActivity(event: RecordedEvent): boolean {

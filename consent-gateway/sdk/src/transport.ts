@@ -23,10 +23,13 @@ export interface OutgoingBatch {
   readonly json: string;
   /** UTF-8 bytes of the JSON (what the queue bound counts). */
   readonly bytes: number;
+  /** The consent receipt the batch was recorded under (`Witness-Consent`). */
+  readonly consent?: string;
 }
 
 interface Entry {
   readonly bytes: number;
+  readonly consent?: string;
   /** The envelope's JSON until `body` holds its encoded bytes. */
   json: string;
   body?: Uint8Array<ArrayBuffer>;
@@ -66,7 +69,7 @@ export class Transport {
 
   /** Queues a batch and sends it when the batches before it are through (`send` false: leave it to `sendAllNow`). */
   enqueue(batch: OutgoingBatch, send = true): void {
-    this.queue.push({ bytes: batch.bytes, json: batch.json, state: 'queued', attempts: 0 });
+    this.queue.push({ ...batch, state: 'queued', attempts: 0 });
     this.bound();
     if (send) this.pump();
   }
@@ -79,6 +82,16 @@ export class Transport {
         void this.send(entry, false);
       }
     }
+  }
+
+  /**
+   * Forgets every batch at once (consent withdrawn): nothing queued, waiting or being compressed is sent, and a
+   * request already in flight is neither retried nor counted.
+   */
+  clear(): void {
+    for (const entry of this.queue) clearTimeout(entry.timer);
+    this.queue.length = 0;
+    this.notifyIdle();
   }
 
   /** Resolves when no request is in flight and nothing is queued except batches waiting for a retry. */
@@ -103,7 +116,7 @@ export class Transport {
       entry.compressing = true;
       const compressed = await gzip(entry.json).catch(() => undefined); // no gzip stream: send as is
       entry.compressing = false;
-      if (entry.body) return; // sendAllNow sent it meanwhile
+      if (entry.body || !this.queue.includes(entry)) return; // sendAllNow sent it, or clear() forgot it, meanwhile
       if (compressed) {
         entry.body = compressed;
         entry.gzip = true;
@@ -123,6 +136,7 @@ export class Transport {
       'Witness-Site-Key': this.config.siteKey,
     };
     if (entry.gzip) headers['Content-Encoding'] = 'gzip';
+    if (entry.consent) headers['Witness-Consent'] = entry.consent;
     let response: Response | undefined;
     try {
       response = await this.config.fetch(this.config.url, {
@@ -137,6 +151,7 @@ export class Transport {
     } finally {
       if (keepalive) this.keepaliveBytes -= body.byteLength;
     }
+    if (!this.queue.includes(entry)) return; // cleared while in flight
     if (response?.ok) this.remove(entry, 'sent');
     else if (!response || response.status === 429 || response.status >= 500) this.retryLater(entry, response);
     else this.remove(entry, 'rejected');

@@ -1,7 +1,33 @@
 import { gunzipSync } from 'node:zlib';
 import type { RecordedEvent } from '../src/envelope';
 import { resolveOptions, type WitnessOptions } from '../src/options';
-import { Recorder, type RecordFn, type RecorderDeps, type RrwebOptions } from '../src/recorder';
+import type { SitePolicy } from '../src/policy';
+import { type Consent, Recorder, type RecordFn, type RecorderDeps, type RrwebOptions } from '../src/recorder';
+
+/** The example policy of consent-protocol.md §1. */
+export const POLICY: SitePolicy = {
+  site: 'demo',
+  version: 3,
+  consent: {
+    mode: 'opt-in',
+    gpc: 'do-not-record',
+    dnt: 'do-not-record',
+    purposes: ['replay'],
+    notice: {
+      version: '2026-12',
+      language: 'en',
+      text: 'We record how you use this site to improve it.',
+      sha256: '3f4a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef',
+    },
+  },
+  capture: { allow: ['/**'], deny: ['/checkout/payment/**'], sampling: 1.0, keepQuery: false },
+  masking: { inputs: 'all', maskText: ['.balance'], block: ['.card-form'], unmask: [], piiText: true },
+  console: { capture: true, levels: ['error', 'warn'] },
+  network: { capture: false },
+};
+
+/** A consent as a grant leaves it (visitor id and receipt). */
+export const CONSENT: Consent = { visitorId: 'Vq3xN8rT1kLmQw7pZ2aB9c', receipt: 'eyJ2IjoxfQ.c2lnbmF0dXJl' };
 
 /** One request the fake server received, with its body decoded. */
 export interface ReceivedRequest {
@@ -21,20 +47,46 @@ export interface ReceivedRequest {
   };
 }
 
+/** One request to the consent endpoints (policy, receipts, withdrawals). */
+export interface ConsentRequest {
+  url: string;
+  method: string;
+  keepalive: boolean;
+  credentials: RequestCredentials | undefined;
+  body?: Record<string, unknown>;
+}
+
 /**
- * A working stand-in for the appliance's ingest endpoint: a `fetch` that records each request and answers 200,
- * or the scripted answers given to `answer` (a number is a status, 'network' a rejected fetch).
+ * A working stand-in for the appliance: a `fetch` that records each request. Ingest (`requests`) answers 200,
+ * or the scripted answers given to `answer` (a number is a status, 'network' a rejected fetch). The consent
+ * endpoints (`consentRequests`) serve `policy` (404 when undefined), issue receipts (201, or the status given to
+ * `answerConsent`) and accept withdrawals (200).
  */
 export class FakeServer {
   readonly requests: ReceivedRequest[] = [];
+  readonly consentRequests: ConsentRequest[] = [];
+  policy: SitePolicy | undefined = POLICY;
+  receipts = 0;
   private readonly script: Array<number | 'network' | { status: number; retryAfter: string }> = [];
+  private readonly consentScript: Array<number | 'network'> = [];
 
   answer(...answers: Array<number | 'network' | { status: number; retryAfter: string }>): this {
     this.script.push(...answers);
     return this;
   }
 
+  answerConsent(...answers: Array<number | 'network'>): this {
+    this.consentScript.push(...answers);
+    return this;
+  }
+
+  /** The consent requests whose URL ends with `path` (`policy`, `receipts`, `withdrawals`). */
+  consent(path: string): ConsentRequest[] {
+    return this.consentRequests.filter((r) => r.url.endsWith(`/${path}`));
+  }
+
   readonly fetch = (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    if (String(input).includes('/consent/v1/')) return this.consentAnswer(String(input), init);
     const headers = { ...(init?.headers as Record<string, string>) };
     const bytes = Buffer.from(init?.body as Uint8Array);
     const text = (headers['Content-Encoding'] === 'gzip' ? gunzipSync(bytes) : bytes).toString('utf8');
@@ -55,6 +107,24 @@ export class FakeServer {
 
   seqs(): number[] {
     return this.requests.map((r) => r.json.seq);
+  }
+
+  private consentAnswer(url: string, init?: RequestInit): Response {
+    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const method = init?.method ?? 'GET';
+    const { keepalive = false, credentials } = init ?? {};
+    this.consentRequests.push({ url, method, keepalive, credentials, body });
+    const next = this.consentScript.shift();
+    if (next === 'network') throw new TypeError('Failed to fetch');
+    if (next !== undefined) return new Response('{"type":"about:blank"}', { status: next });
+    if (url.endsWith('/policy')) return this.policy ? Response.json(this.policy) : new Response(null, { status: 404 });
+    if (url.endsWith('/receipts')) {
+      this.receipts++;
+      const receipt = `eyJ2IjoxLCJpZCI6${this.receipts}.c2lnbmF0dXJl`;
+      const answer = { consentId: `consent-${this.receipts}`, receipt, expiresAt: '2027-06-01T12:00:00Z' };
+      return Response.json(answer, { status: 201 });
+    }
+    return Response.json({ consentId: 'consent-1', withdrawnAt: '2026-11-25T09:00:00Z', erasure: 'requested' });
   }
 }
 
@@ -104,7 +174,6 @@ export function newRecorder(
     consolePlugin: (o) => ({ name: 'rrweb/console@1', options: o }),
     fetch: server.fetch,
     storage: sessionStorage,
-    visitorStorage: localStorage,
     random: () => 0.5,
     gzip: false,
     ...deps,
@@ -117,11 +186,12 @@ export async function settle(): Promise<void> {
 }
 
 /**
- * A working Storage over a Map that records every write; `refuse` makes every call throw, as a browser that
+ * A working Storage over a Map that records every write and removal; `refuse` makes every call throw, as a browser that
  * blocks storage (SecurityError) does.
  */
 export class RecordingStorage implements Storage {
   readonly writes: Array<[string, string]> = [];
+  readonly removals: string[] = [];
   private readonly items = new Map<string, string>();
 
   constructor(private readonly refuse = false) {}
@@ -144,7 +214,8 @@ export class RecordingStorage implements Storage {
   }
 
   removeItem(key: string): void {
-    this.check().items.delete(key);
+    this.check().removals.push(key);
+    this.items.delete(key);
   }
 
   clear(): void {

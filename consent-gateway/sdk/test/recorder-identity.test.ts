@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_DECOMPRESSED_BYTES } from '../src/envelope';
 import { STORAGE_KEY } from '../src/session';
-import { VISITOR_KEY } from '../src/visitor';
-import { FakeRrweb, FakeServer, newRecorder, RecordingStorage, settle } from './fakes';
+import { CONSENT, FakeRrweb, FakeServer, newRecorder, POLICY, RecordingStorage, settle } from './fakes';
 import { validateBody } from './protocol-validator';
 
 /** 32 traits of 1024 characters: an identity of about 34 KB. */
@@ -29,53 +28,31 @@ describe('Recorder visitor id and identify', () => {
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
   });
 
-  it('start_createsTheVisitorIdAndEveryBatchCarriesIt', async () => {
+  it('start_everyBatchCarriesTheVisitorIdAndTheReceiptOfTheConsent', async () => {
     const recorder = newRecorder(server, rrweb);
     recorder.identify('customer-4711');
     await recorder.flush();
-    expect(recorder.visitorId()).toBeUndefined();
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);
 
-    recorder.start();
-    const visitorId = recorder.visitorId()!;
-    expect(visitorId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(localStorage.getItem(VISITOR_KEY)).toBe(visitorId);
+    recorder.start(CONSENT, POLICY);
     await recorder.flush();
     rrweb.mouseMove();
     await recorder.flush();
     rrweb.mouseMove();
     recorder.stop();
     await recorder.flush();
-    expect(server.requests.map((r) => r.json.visitorId)).toEqual([visitorId, visitorId, visitorId]);
+    expect(server.requests.map((r) => r.json.visitorId)).toEqual(Array(3).fill(CONSENT.visitorId));
+    expect(server.requests.map((r) => r.headers['Witness-Consent'])).toEqual(Array(3).fill(CONSENT.receipt));
+    expect(localStorage.length).toBe(0); // the recorder stores only the tab's session
+    expect(Object.keys(sessionStorage)).toEqual([STORAGE_KEY]);
     for (const r of server.requests) expect(validateBody(r.text)).toEqual({ status: 200 });
-  });
-
-  it('visitorId_persistsAcrossRecordersAndTabsWithTheSameLocalStorage', async () => {
-    const first = newRecorder(server, rrweb);
-    first.start();
-    await first.flush();
-    sessionStorage.clear(); // another tab: a new session, the same browser
-    const other = newRecorder(server, new FakeRrweb());
-    other.start();
-    await other.flush();
-    expect(other.visitorId()).toBe(first.visitorId());
-    expect(other.sessionId()).not.toBe(first.sessionId());
-    expect(server.requests.map((r) => r.json.visitorId)).toEqual([first.visitorId(), first.visitorId()]);
-  });
-
-  it('visitorId_fallsBackToTheTabStorageWhereLocalStorageIsRefused', async () => {
-    const recorder = newRecorder(server, rrweb, {}, { visitorStorage: new RecordingStorage(true) });
-    recorder.start();
-    await recorder.flush();
-    expect(sessionStorage.getItem(VISITOR_KEY)).toBe(recorder.visitorId());
-    expect(server.requests[0].json.visitorId).toBe(recorder.visitorId());
   });
 
   it('identify_beforeStartGoesOnTheFirstBatch', async () => {
     const recorder = newRecorder(server, rrweb);
     recorder.identify('customer-4711', { plan: 'pro' });
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     await recorder.flush();
     rrweb.mouseMove();
     await recorder.flush();
@@ -88,7 +65,7 @@ describe('Recorder visitor id and identify', () => {
 
   it('identify_afterStartGoesOnTheNextBatchOnce', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     await recorder.flush(); // seq 0, before identify
     recorder.identify('customer-4711', { seats: 3, beta: true });
     rrweb.mouseMove();
@@ -104,7 +81,7 @@ describe('Recorder visitor id and identify', () => {
 
   it('identify_aSecondCallBeforeTheBatchClosesReplacesTheFirst', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     recorder.identify('first-subject', { plan: 'free' });
     recorder.identify('second-subject');
     await recorder.flush();
@@ -115,7 +92,7 @@ describe('Recorder visitor id and identify', () => {
   it('identify_isCarriedAgainWhenTheBatchIsRetried', async () => {
     server.answer(503, 'network');
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     recorder.identify('customer-4711', { plan: 'pro' });
     await recorder.flush();
     vi.advanceTimersByTime(1_000);
@@ -133,29 +110,38 @@ describe('Recorder visitor id and identify', () => {
     recorder.identify('customer-4711');
     expect(() => recorder.identify('')).toThrow(TypeError);
     expect(() => recorder.identify('s', { address: { city: 'B' } } as never)).toThrow(TypeError);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     await recorder.flush();
     expect(server.requests[0].json.identity).toEqual({ subject: 'customer-4711' });
   });
 
   it('identify_writesNothingToStorage', async () => {
-    const local = new RecordingStorage();
     const tab = new RecordingStorage();
-    const recorder = newRecorder(server, rrweb, {}, { visitorStorage: local, storage: tab });
+    const recorder = newRecorder(server, rrweb, {}, { storage: tab });
     recorder.identify('alice@example.com', { email: 'alice@example.com' });
-    expect([local.writes, tab.writes]).toEqual([[], []]);
-    recorder.start();
+    expect(tab.writes).toEqual([]);
+    recorder.start(CONSENT, POLICY);
     recorder.identify('bob@example.com', { email: 'bob@example.com' });
     await recorder.flush();
     expect(server.requests[0].text).toContain('bob@example.com');
-    const writes = [...local.writes, ...tab.writes];
-    expect(new Set(writes.map(([key]) => key))).toEqual(new Set([VISITOR_KEY, STORAGE_KEY]));
-    for (const [, value] of writes) expect(value).not.toContain('example.com');
+    expect(new Set(tab.writes.map(([key]) => key))).toEqual(new Set([STORAGE_KEY]));
+    for (const [, value] of tab.writes) expect(value).not.toContain('example.com');
+  });
+
+  it('discard_dropsTheWaitingIdentity', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start(CONSENT, POLICY);
+    await recorder.flush();
+    recorder.identify('customer-4711');
+    recorder.discard();
+    recorder.start(CONSENT, POLICY);
+    await recorder.flush();
+    expect(server.requests.map((r) => r.json.identity)).toEqual([undefined, undefined]);
   });
 
   it('identify_aBatchTooBigToCarryTheIdentityLeavesItToTheNext', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     await recorder.flush(); // seq 0
     recorder.identify('customer-4711', BIG_TRAITS);
     // an event just under the per-event limit: with the identity its body would exceed 16 MiB
@@ -171,7 +157,7 @@ describe('Recorder visitor id and identify', () => {
 
   it('pageHide_theFirstPartCarriesTheIdentityWithinTheKeepaliveSize', async () => {
     const recorder = newRecorder(server, rrweb, { batchIntervalMs: 60_000 });
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     await recorder.flush(); // seq 0
     const payload = 'p'.repeat(10_000);
     for (let i = 0; i < 15; i++) rrweb.emit({ type: 5, data: { tag: 'big', payload } });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CONSOLE_PLUGIN, MAX_ARG_CHARS } from '../src/console-capture';
+import { CONSOLE_PLUGIN } from '../src/console-capture';
 import { STORAGE_KEY } from '../src/session';
-import { FakeRrweb, FakeServer, newRecorder, settle } from './fakes';
+import { CONSENT, FakeRrweb, FakeServer, newRecorder, POLICY, settle } from './fakes';
 import { validateBody } from './protocol-validator';
 
 const MINUTE = 60_000;
@@ -37,23 +37,32 @@ describe('Recorder', () => {
   });
 
   it('start_masksAllInputsByDefault', () => {
-    newRecorder(server, rrweb).start();
+    newRecorder(server, rrweb).start(CONSENT, POLICY);
     expect(rrweb.options?.maskAllInputs).toBe(true);
     expect(rrweb.options?.sampling).toBeUndefined(); // rrweb's own throttling
   });
 
   it('start_maskAllInputsStaysTrueWhenLeftUndefined', () => {
-    newRecorder(server, rrweb, { maskAllInputs: undefined }).start();
+    newRecorder(server, rrweb, { maskAllInputs: undefined }).start(CONSENT, POLICY);
     expect(rrweb.options?.maskAllInputs).toBe(true);
   });
 
-  it('start_honoursExplicitOptions', () => {
-    newRecorder(server, rrweb, { maskAllInputs: false, captureConsole: false, blockSelector: '.secret' }).start();
-    expect(rrweb.options).toMatchObject({ maskAllInputs: false, plugins: [], blockSelector: '.secret' });
+  it('start_optionsAddToThePolicy', () => {
+    newRecorder(server, rrweb, { maskAllInputs: false, captureConsole: false, blockSelector: '.secret' }).start(
+      CONSENT,
+      POLICY,
+    );
+    // maskAllInputs: false cannot unmask what the policy masks (inputs: "all")
+    expect(rrweb.options).toMatchObject({
+      maskAllInputs: true,
+      plugins: [],
+      blockSelector: '#witness-consent,.card-form,.secret',
+    });
+    expect(rrweb.options!.maskInputFn('hunter2', document.createElement('input'))).toBe('*******');
   });
 
   it('start_recordsConsoleErrorsAndWarningsOnly', () => {
-    newRecorder(server, rrweb).start();
+    newRecorder(server, rrweb).start(CONSENT, POLICY);
     expect(rrweb.options?.plugins).toEqual([
       { name: CONSOLE_PLUGIN, options: expect.objectContaining({ level: ['error', 'warn'] }) },
     ]);
@@ -61,7 +70,7 @@ describe('Recorder', () => {
 
   it('recording_closesBatchesEveryFiveSecondsWithIncreasingSeq', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start(); // Meta + FullSnapshot
+    recorder.start(CONSENT, POLICY); // Meta + FullSnapshot
     vi.advanceTimersByTime(5_000);
     await settle();
     rrweb.mouseMove();
@@ -80,7 +89,7 @@ describe('Recorder', () => {
 
   it('recording_closesABatchAtTheSizeLimit', async () => {
     const recorder = newRecorder(server, rrweb, { maxBatchBytes: 2_000 });
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     for (let i = 0; i < 10; i++) rrweb.emit({ type: 5, data: { tag: 't', payload: 'x'.repeat(500) } });
     await recorder.flush();
     expect(server.requests.length).toBeGreaterThanOrEqual(3);
@@ -91,13 +100,13 @@ describe('Recorder', () => {
 
   it('navigation_continuesTheSessionAndItsSeq', async () => {
     const firstPage = newRecorder(server, rrweb);
-    firstPage.start();
+    firstPage.start(CONSENT, POLICY);
     await firstPage.flush();
     rrweb.mouseMove();
     await firstPage.flush();
     // the next page of the tab: a fresh SDK over the same sessionStorage
     const nextPage = newRecorder(server, new FakeRrweb());
-    nextPage.start();
+    nextPage.start(CONSENT, POLICY);
     await nextPage.flush();
     expect(nextPage.sessionId()).toBe(firstPage.sessionId());
     expect(server.seqs()).toEqual([0, 1, 2]);
@@ -105,11 +114,11 @@ describe('Recorder', () => {
 
   it('navigation_afterThirtyMinutesIdleStartsANewSession', async () => {
     const firstPage = newRecorder(server, rrweb);
-    firstPage.start();
+    firstPage.start(CONSENT, POLICY);
     await firstPage.flush();
     vi.advanceTimersByTime(31 * MINUTE);
     const nextPage = newRecorder(server, new FakeRrweb());
-    nextPage.start();
+    nextPage.start(CONSENT, POLICY);
     await nextPage.flush();
     expect(nextPage.sessionId()).not.toBe(firstPage.sessionId());
     expect(server.requests.map((r) => [r.json.sessionId, r.json.seq])).toEqual([
@@ -120,7 +129,7 @@ describe('Recorder', () => {
 
   it('recording_activityAfterThirtyMinutesIdleRenewsTheSessionWithAFullSnapshot', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     const first = recorder.sessionId();
     await recorder.flush();
     vi.advanceTimersByTime(30 * MINUTE + 1);
@@ -139,7 +148,7 @@ describe('Recorder', () => {
 
   it('pageHide_sendsTheOpenBatchSplitForKeepaliveWithConsecutiveSeq', async () => {
     const recorder = newRecorder(server, rrweb, { batchIntervalMs: 60_000 });
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     await recorder.flush(); // seq 0
     const payload = 'p'.repeat(10_000);
     for (let i = 0; i < 15; i++) rrweb.emit({ type: 5, data: { tag: 'big', payload } }); // ~150 KB open batch
@@ -158,7 +167,7 @@ describe('Recorder', () => {
 
   it('stop_sendsWhatWasRecordedAndStopsListening', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     recorder.stop();
     await recorder.flush();
     expect(rrweb.recording).toBe(false);
@@ -167,31 +176,132 @@ describe('Recorder', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('recording_cutsConsoleArgumentsAndTraces', async () => {
-    const recorder = newRecorder(server, rrweb);
-    recorder.start();
-    const huge = 'e'.repeat(100_000);
-    rrweb.emit({
-      type: 6,
-      data: {
-        plugin: CONSOLE_PLUGIN,
-        payload: { level: 'error', trace: Array(100).fill(huge), payload: Array(50).fill(huge) },
-      },
-    });
-    await recorder.flush();
-    const event = server.requests[0].json.events[2] as { data: { payload: { payload: string[]; trace: string[] } } };
-    expect(event.data.payload.payload).toHaveLength(10);
-    expect(event.data.payload.payload[0]).toHaveLength(MAX_ARG_CHARS + 1);
-    expect(event.data.payload.trace).toHaveLength(20);
-    expect(server.requests[0].bodyBytes).toBeLessThan(40_000);
-  });
-
   it('recording_dropsAnEventTooBigForAnyBatch', async () => {
     const recorder = newRecorder(server, rrweb);
-    recorder.start();
+    recorder.start(CONSENT, POLICY);
     rrweb.emit({ type: 5, data: { tag: 'huge', payload: 'h'.repeat(16 * 1024 * 1024) } });
     await recorder.flush();
     expect(recorder.stats().droppedEvents).toBe(1);
     expect(server.requests[0].json.events.map((e) => e.type)).toEqual([4, 2]);
+  });
+
+  it('start_aVisitorOutsideTheSamplingIsNotRecorded', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start(CONSENT, { ...POLICY, capture: { ...POLICY.capture, sampling: 0 } });
+    await recorder.flush();
+    expect(rrweb.recording).toBe(false);
+    expect(sessionStorage.length).toBe(0);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('recording_stripsQueryAndFragmentFromThePageUrlUnlessKeepQuery', async () => {
+    history.replaceState(null, '', '/search?q=alice%40example.com#results');
+    try {
+      const recorder = newRecorder(server, rrweb);
+      recorder.start(CONSENT, POLICY);
+      await recorder.flush();
+      expect(server.requests[0].json.events[0].data).toMatchObject({ href: 'http://localhost:3000/search' });
+      recorder.stop();
+      const keeping = newRecorder(server, new FakeRrweb());
+      keeping.start(CONSENT, { ...POLICY, capture: { keepQuery: true } });
+      await keeping.flush();
+      expect(server.requests[1].json.events[0].data).toMatchObject({ href: location.href });
+    } finally {
+      history.replaceState(null, '', '/');
+    }
+  });
+
+  describe('URL scope', () => {
+    afterEach(() => history.replaceState(null, '', '/'));
+
+    it('start_onAnOutOfScopePageRecordsNothing', async () => {
+      history.replaceState(null, '', '/checkout/payment/card');
+      const recorder = newRecorder(server, rrweb);
+      recorder.start(CONSENT, POLICY);
+      await recorder.flush();
+      expect(rrweb.recording).toBe(false);
+      expect(server.requests).toEqual([]);
+    });
+
+    it('navigation_outOfScopeStopsAndBackInScopeResumesWithASnapshot', async () => {
+      const recorder = newRecorder(server, rrweb);
+      recorder.start(CONSENT, POLICY);
+      rrweb.mouseMove();
+      history.pushState(null, '', '/checkout/payment?step=2');
+      expect(rrweb.recording).toBe(false); // at once, before the payment page renders
+      await recorder.flush();
+      expect(server.requests.map((r) => r.json.events.map((e) => e.type))).toEqual([[4, 2, 3]]);
+      history.pushState(null, '', '/checkout/done');
+      expect(rrweb.recording).toBe(true);
+      await recorder.flush();
+      const resumed = server.requests[1].json;
+      expect(resumed.events.map((e) => e.type)).toEqual([4, 2]);
+      expect(resumed.events[0].data).toMatchObject({ href: 'http://localhost:3000/checkout/done' });
+      expect(server.seqs()).toEqual([0, 1]); // the same session goes on
+    });
+
+    it('navigation_popstateAndHashchangeAreWatchedToo', () => {
+      const recorder = newRecorder(server, rrweb);
+      recorder.start(CONSENT, POLICY);
+      History.prototype.replaceState.call(history, null, '', '/checkout/payment/'); // unseen by the wrapper
+      window.dispatchEvent(new Event('popstate'));
+      expect(rrweb.recording).toBe(false);
+      History.prototype.replaceState.call(history, null, '', '/');
+      window.dispatchEvent(new Event('hashchange'));
+      expect(rrweb.recording).toBe(true);
+    });
+
+    it('recording_anEventOnAnOutOfScopePageIsDroppedAndStopsRrweb', async () => {
+      const recorder = newRecorder(server, rrweb);
+      recorder.start(CONSENT, POLICY);
+      History.prototype.replaceState.call(history, null, '/', '/checkout/payment/'); // no event at all
+      rrweb.emit({ type: 5, data: { tag: 'card', payload: 'on the payment page' } });
+      expect(rrweb.recording).toBe(true); // not stopped inside rrweb's emit
+      vi.advanceTimersByTime(0);
+      expect(rrweb.recording).toBe(false);
+      await recorder.flush();
+      expect(server.requests[0].text).not.toContain('payment page');
+    });
+  });
+
+  it('start_appliesThePolicysConsoleLevelsAndPiiMaskingToTheConsolePlugin', () => {
+    newRecorder(server, rrweb).start(CONSENT, { ...POLICY, console: { capture: true, levels: ['error'] } });
+    const plugin = rrweb.options!.plugins[0] as { options: { level: string[]; mask: (s: string) => string } };
+    expect(plugin.options.level).toEqual(['error']);
+    expect(plugin.options.mask('"mail alice@example.com"')).toBe('"mail *****************"');
+    const other = new FakeRrweb();
+    newRecorder(server, other).start(CONSENT, { ...POLICY, console: { capture: false } });
+    expect(other.options!.plugins).toEqual([]);
+  });
+
+  describe('discard (consent withdrawn)', () => {
+    it('discard_stopsAtOnceAndSendsNothingRecordedBefore', async () => {
+      const recorder = newRecorder(server, rrweb);
+      recorder.start(CONSENT, POLICY);
+      await recorder.flush(); // seq 0 sent
+      server.answer(503);
+      rrweb.mouseMove();
+      await recorder.flush(); // seq 1 failed, waits for its retry
+      rrweb.mouseMove(); // in the open batch
+      recorder.discard();
+      expect(rrweb.recording).toBe(false);
+      vi.advanceTimersByTime(10 * MINUTE);
+      await settle();
+      hidePage();
+      await recorder.flush();
+      expect(server.seqs()).toEqual([0, 1]); // seq 1 once, never retried; the open batch never sent
+      expect(recorder.sessionId()).toBeUndefined();
+    });
+
+    it('discard_whileABatchIsBeingCompressedSendsNothing', async () => {
+      const recorder = newRecorder(server, rrweb, {}, { gzip: true });
+      recorder.start(CONSENT, POLICY);
+      void recorder.flush(); // compression starts
+      recorder.discard();
+      const control = newRecorder(new FakeServer(), new FakeRrweb(), {}, { gzip: true }); // shows when gzip is done
+      control.start(CONSENT, POLICY);
+      await control.flush();
+      expect(server.requests).toEqual([]);
+    });
   });
 });

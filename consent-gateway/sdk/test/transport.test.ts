@@ -58,6 +58,27 @@ describe('Transport', () => {
     expect(t.stats.sent).toBe(1);
   });
 
+  it('enqueue_sendsTheReceiptTheBatchWasRecordedUnder', async () => {
+    const t = transport(server);
+    t.enqueue({ ...batch(0), consent: 'receipt-a' });
+    t.enqueue({ ...batch(1), consent: 'receipt-b' });
+    await t.idle();
+    expect(server.requests.map((r) => r.headers['Witness-Consent'])).toEqual(['receipt-a', 'receipt-b']);
+  });
+
+  it('clear_forgetsQueuedAndWaitingBatchesAndNeverRetriesTheOneInFlight', async () => {
+    server.answer(503);
+    const t = transport(server);
+    [0, 1, 2].forEach((seq) => t.enqueue(batch(seq)));
+    expect(server.requests).toHaveLength(1); // seq 0 in flight, about to get a 503
+    t.clear();
+    await t.idle();
+    vi.advanceTimersByTime(120_000);
+    await settle();
+    expect(server.seqs()).toEqual([0]);
+    expect(t.stats).toMatchObject({ sent: 0, retries: 0 });
+  });
+
   it('enqueue_sendsOneAtATimeInOrder', async () => {
     const t = transport(server);
     [0, 1, 2].forEach((seq) => t.enqueue(batch(seq)));
