@@ -29,7 +29,7 @@ function replayPrefetchFirst(): Plugin {
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 const outDir = env.WITNESS_CONSOLE_OUT_DIR ?? '../target/classes/WEB/console';
 
-// Four plain pages, no client-side router: every screen has a real, bookmarkable URL.
+// Plain pages, no client-side router: every screen has a real, bookmarkable URL.
 export default defineConfig({
   base: '/console/',
   plugins: [replayPrefetchFirst()],
@@ -44,6 +44,7 @@ export default defineConfig({
         login: 'login.html',
         replay: 'replay.html',
         audit: 'audit.html',
+        policy: 'policy.html',
         [PREFETCH]: 'src/pages/replay-prefetch.ts',
       },
     },

@@ -9,7 +9,7 @@ import type { Session } from '../lib/types';
 
 export interface HeaderOptions {
   /** Which navigation entry is current. */
-  current: 'recordings' | 'replay' | 'audit';
+  current: 'recordings' | 'replay' | 'audit' | 'policy';
 }
 
 /** Renders the header into `#app-header` and resolves with the session (never resolves when redirecting). */
@@ -39,6 +39,11 @@ export function mountHeader(options: HeaderOptions): Promise<Session> {
       'a',
       { href: `${BASE}audit.html`, 'aria-current': options.current === 'audit' ? 'page' : undefined, class: 'nav-section' },
       'Audit log',
+    ),
+    h(
+      'a',
+      { href: `${BASE}policy.html`, 'aria-current': options.current === 'policy' ? 'page' : undefined, class: 'nav-section' },
+      'Policy & consent',
     ),
   );
   const bar = h(

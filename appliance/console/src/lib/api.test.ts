@@ -161,6 +161,57 @@ describe('ApiClient', () => {
   });
 });
 
+describe('ApiClient policy and consent', () => {
+  const saved = { siteId: 'demo', version: 3, sha256: 'ab', createdAt: '2026-01-01T00:00:00Z', createdBy: 'ada', document: 'a: 1\n', normalised: 'a: 1\n' };
+
+  it('savePolicy_sendsDocumentAsIs_withItsTypeAndCsrfCookie', async () => {
+    const f = fakeFetch(() => json(200, saved));
+    const client = new ApiClient({ fetch: f.fn, cookies: () => 'witness_csrf=tok%2B1' });
+    await expect(client.savePolicy('my site', 'consent:\n  mode: opt-in\n', 'application/yaml')).resolves.toEqual(saved);
+    const { url, init } = f.seen[0]!;
+    expect(url).toBe('/api/v1/sites/my%20site/policy');
+    expect(init.method).toBe('PUT');
+    expect(init.body).toBe('consent:\n  mode: opt-in\n');
+    expect(headers(init)['Content-Type']).toBe('application/yaml');
+    expect(headers(init)['X-CSRF-Token']).toBe('tok+1');
+    expect(init.credentials).toBe('same-origin');
+  });
+
+  it('validatePolicy_invalid_rejectsWithViolations', async () => {
+    const violations = [{ field: 'masking.maskTxt', message: 'line 4, column 3: masking.maskTxt: unknown field' }];
+    const f = fakeFetch(() => problem(400, 'the policy has 1 problem', { violations }));
+    const client = new ApiClient({ fetch: f.fn, cookies: () => 'witness_csrf=t' });
+    const error = (await client.validatePolicy('{"masking":{}}', 'application/json').catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.problem.violations).toEqual(violations);
+    expect(f.seen[0]!.url).toBe('/api/v1/policies/validations');
+    expect(f.seen[0]!.init.method).toBe('POST');
+    expect(headers(f.seen[0]!.init)['Content-Type']).toBe('application/json');
+    expect(headers(f.seen[0]!.init)['X-CSRF-Token']).toBe('t');
+  });
+
+  it('policyReads_andConsentLedger_askTheDocumentedPaths', async () => {
+    const f = fakeFetch(() => json(200, {}));
+    const client = new ApiClient({ fetch: f.fn });
+    await client.sites();
+    await client.sitePolicy('demo');
+    await client.policyVersions('demo');
+    await client.policyVersion('demo', 2);
+    await client.consentSummary('demo');
+    await client.consents('demo', 50);
+    expect(f.seen.map((s) => s.url)).toEqual([
+      '/api/v1/sites',
+      '/api/v1/sites/demo/policy',
+      '/api/v1/sites/demo/policy/versions',
+      '/api/v1/sites/demo/policy/versions/2',
+      '/api/v1/consents/summary?site=demo',
+      '/api/v1/consents?site=demo&limit=50',
+    ]);
+    expect(f.seen.every((s) => s.init.method === 'GET' && headers(s.init)['X-CSRF-Token'] === undefined)).toBe(true);
+  });
+});
+
 async function collect(batches: AsyncIterable<unknown[]>): Promise<unknown[]> {
   const all: unknown[] = [];
   for await (const batch of batches) all.push(...batch);

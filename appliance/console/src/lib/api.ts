@@ -9,7 +9,18 @@
  */
 import { JsonArrayReader, NotAnArrayError } from './json-array';
 import { API_HEADERS } from './prefetch';
-import type { Problem, RecordingDetail, RecordingPage, Session } from './types';
+import type {
+  ConsentPage,
+  ConsentSummary,
+  PolicyValidation,
+  PolicyVersion,
+  Problem,
+  RecordingDetail,
+  RecordingPage,
+  Session,
+  Site,
+  SitePolicy,
+} from './types';
 
 export class ApiError extends Error {
   readonly problem: Problem;
@@ -130,7 +141,10 @@ export interface AuditVerification {
 
 interface CallOptions {
   query?: Record<string, string>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with its own content type (a policy document is YAML or JSON text). */
+  text?: { content: string; contentType: string };
   signal?: AbortSignal;
   /** Lets the request outlive the page (sent while the viewer leaves it). */
   keepalive?: boolean;
@@ -193,6 +207,47 @@ export class ApiClient {
 
   verifyAudit(): Promise<AuditVerification> {
     return this.json<AuditVerification>('POST', '/api/v1/audit/verifications');
+  }
+
+  /** The sites of the appliance. */
+  sites(): Promise<Site[]> {
+    return this.json<Site[]>('GET', '/api/v1/sites');
+  }
+
+  /** A site's policy in force: its latest version, with the document as saved and with every default filled in. */
+  sitePolicy(siteId: string): Promise<SitePolicy> {
+    return this.json<SitePolicy>('GET', `/api/v1/sites/${encodeURIComponent(siteId)}/policy`);
+  }
+
+  /** Every saved version of a site's policy, newest first (without the documents). */
+  policyVersions(siteId: string): Promise<PolicyVersion[]> {
+    return this.json<PolicyVersion[]>('GET', `/api/v1/sites/${encodeURIComponent(siteId)}/policy/versions`);
+  }
+
+  policyVersion(siteId: string, version: number): Promise<SitePolicy> {
+    return this.json<SitePolicy>('GET', `/api/v1/sites/${encodeURIComponent(siteId)}/policy/versions/${version}`);
+  }
+
+  /** Checks a policy document without saving it; an invalid one rejects with a 400 problem listing every problem. */
+  validatePolicy(document: string, contentType: string): Promise<PolicyValidation> {
+    return this.json<PolicyValidation>('POST', '/api/v1/policies/validations', { text: { content: document, contentType } });
+  }
+
+  /** Saves a policy document as the site's next version (audited); an invalid one rejects like a validation. */
+  savePolicy(siteId: string, document: string, contentType: string): Promise<SitePolicy> {
+    return this.json<SitePolicy>('PUT', `/api/v1/sites/${encodeURIComponent(siteId)}/policy`, {
+      text: { content: document, contentType },
+    });
+  }
+
+  /** The consent ledger of a site per notice version (audited read). */
+  consentSummary(siteId: string): Promise<ConsentSummary> {
+    return this.json<ConsentSummary>('GET', '/api/v1/consents/summary', { query: { site: siteId } });
+  }
+
+  /** The latest consent records of a site, newest first (audited read). */
+  consents(siteId: string, limit: number): Promise<ConsentPage> {
+    return this.json<ConsentPage>('GET', '/api/v1/consents', { query: { site: siteId, limit: String(limit) } });
   }
 
   /** The recording checked against its capture manifest in the audit log. */
@@ -298,6 +353,9 @@ export class ApiClient {
     if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
+    } else if (options.text !== undefined) {
+      headers['Content-Type'] = options.text.contentType;
+      body = options.text.content;
     }
     if (UNSAFE_METHODS.has(method)) {
       const token = this.csrfToken ?? cookieValue(this.cookies(), 'witness_csrf');

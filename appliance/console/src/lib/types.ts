@@ -53,3 +53,70 @@ export interface Problem {
   instance?: string;
   violations?: { field: string; message: string }[];
 }
+
+/** A recorded web property; `siteKey` is public (it is in the site's pages) and only routes batches. */
+export interface Site {
+  id: string;
+  name: string;
+  siteKey: string;
+}
+
+/** One saved version of a site's policy, as the versions list shows it. */
+export interface PolicyVersion {
+  siteId: string;
+  version: number;
+  /** SHA-256 (hex) of the document as saved. */
+  sha256: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** A version of a site's policy with its document: as saved (`document`) and with every default filled in. */
+export interface SitePolicy extends PolicyVersion {
+  document: string;
+  normalised: string;
+}
+
+export interface PolicyValidation {
+  valid: true;
+  normalised: string;
+}
+
+/** The consent ledger of one notice version. `withdrawalRate` is a fraction (0–1). */
+export interface ConsentNoticeStats {
+  noticeVersion: string;
+  grants: number;
+  withdrawals: number;
+  inForce: number;
+  withdrawalRate: number;
+  /** Grants given while the browser sent Global Privacy Control or Do Not Track. */
+  withSignals: number;
+  firstGrant: string;
+  lastGrant: string;
+}
+
+export interface ConsentSummary {
+  siteId: string;
+  versions: ConsentNoticeStats[];
+}
+
+/** One consent record (the visitor appears only as a hash, never here). */
+export interface ConsentRecord {
+  consentId: string;
+  grantedAt: string;
+  expiresAt: string;
+  policyVersion: number;
+  noticeVersion: string;
+  purposes: string[];
+  method: string;
+  gpc: boolean;
+  dnt: boolean;
+  region?: string;
+  withdrawnAt?: string;
+  withdrawalMethod?: string;
+}
+
+export interface ConsentPage {
+  siteId: string;
+  items: ConsentRecord[];
+}

@@ -1,9 +1,16 @@
-// Demo site wiring: fetch the demo site's key from the appliance, then start recording.
-// (Consent gating arrives with the consent gateway; the demo page starts capture itself.)
+// Demo site wiring: fetch the demo site's key from the appliance and hand it to the recorder SDK. The SDK shows
+// its consent banner; nothing is recorded, stored or sent until the visitor accepts (and it resumes on later pages
+// under the stored consent). body[data-witness] says "recording" once capture runs.
 (async function () {
   const res = await fetch('/demo/site.json');
   const site = await res.json();
   window.Witness.init({ endpoint: location.origin, siteKey: site.siteKey });
-  window.Witness.start();
-  document.body.dataset.witness = 'recording';
+  const mark = () => {
+    if (window.Witness.sessionId()) {
+      document.body.dataset.witness = 'recording';
+    } else {
+      setTimeout(mark, 200);
+    }
+  };
+  mark();
 })();

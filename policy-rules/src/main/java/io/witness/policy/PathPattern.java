@@ -1,7 +1,5 @@
 package io.witness.policy;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -9,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * A URL path glob of a capture scope: {@code *} matches within one segment, {@code **} any number of segments
  * (also none: {@code /checkout/payment/**} matches {@code /checkout/payment} itself). Matching ignores case and is
- * done on the decoded, normalised path ({@code /a/./b/../c}, {@code %2F}, {@code %70ayment}), so that spelling a
+ * done on the decoded, normalised path ({@code /a/./b/../c}, {@code %70ayment}, {@code //}), so that spelling a
  * path differently does not slip past a deny rule.
  */
 public final class PathPattern {
@@ -63,26 +61,74 @@ public final class PathPattern {
   }
 
   /**
-   * The decoded, normalised, lower-case path of an absolute or relative URL; empty when it cannot be read (the
-   * caller then treats the URL as out of scope).
+   * The decoded, normalised, lower-case path of an absolute or relative URL as a browser reports it (tolerant:
+   * invalid escapes and characters a strict URI parser refuses, such as {@code "} or {@code %_}, are kept as they
+   * are); empty only for an empty or blank URL.
    */
   public static Optional<String> normalisedPath(String url) {
-    try {
-      URI uri = new URI(url.strip());
-      String path = uri.getPath();
-      if (path == null) {
-        return Optional.empty();
-      }
-      path = path.isEmpty() ? "/" : path;
-      URI normal = new URI(null, null, path, null).normalize();
-      String p = normal.getPath();
-      if (p.startsWith("/..") || !p.startsWith("/")) {
-        p = "/" + p.replaceFirst("^(/?\\.\\.)+/?", "");
-      }
-      return Optional.of(p.toLowerCase(Locale.ROOT));
-    } catch (URISyntaxException | IllegalArgumentException e) {
+    String u = url.strip();
+    if (u.isEmpty()) {
       return Optional.empty();
     }
+    int scheme = u.indexOf("://");
+    int firstSpecial = indexOfAny(u, "/?#");
+    if (scheme > 0 && (firstSpecial < 0 || scheme < firstSpecial)) {
+      int pathStart = indexOfAny(u.substring(scheme + 3), "/?#");
+      u = pathStart < 0 ? "/" : u.substring(scheme + 3 + pathStart);
+    }
+    int end = indexOfAny(u, "?#");
+    String path = end < 0 ? u : u.substring(0, end);
+    if (!path.startsWith("/")) {
+      path = "/" + path;
+    }
+    return Optional.of(normalise(decode(path)).toLowerCase(Locale.ROOT));
+  }
+
+  private static int indexOfAny(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Decodes valid %XX escapes (as UTF-8); anything else stays. */
+  private static String decode(String path) {
+    if (path.indexOf('%') < 0) {
+      return path;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(path.length());
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) >= 0 && hex(path.charAt(i + 2)) >= 0) {
+        out.write(hex(path.charAt(i + 1)) * 16 + hex(path.charAt(i + 2)));
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static int hex(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10
+        : -1;
+  }
+
+  /** Removes "." and ".." segments and repeated slashes ("/a/./b/../c" → "/a/c"; ".." never climbs above "/"). */
+  private static String normalise(String path) {
+    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals("..")) {
+        out.pollLast();
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        out.addLast(segment);
+      }
+    }
+    String joined = "/" + String.join("/", out);
+    return path.endsWith("/") && !joined.equals("/") ? joined + "/" : joined;
   }
 
   @Override

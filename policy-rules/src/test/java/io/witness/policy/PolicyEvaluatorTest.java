@@ -59,7 +59,12 @@ class PolicyEvaluatorTest {
     assertFalse(e.inScope("https://shop.example/checkout/x/../payment"));
     assertFalse(e.inScope("https://shop.example/account/42/card"));
     assertTrue(e.inScope("https://shop.example/account/42/cards"));
-    assertFalse(e.inScope("http://[bad"));
+    assertFalse(e.inScope("https://shop.example//checkout//payment"));
+    assertFalse(e.inScope("https://shop.example/checkout/payment/../payment/x"));
+    assertFalse(e.inScope("/checkout/payment"), "a relative URL is a path");
+    assertTrue(e.inScope("https://shop.example/100%_off"), "invalid escapes are kept, not refused");
+    assertTrue(e.inScope("https://shop.example/o'reilly?q=\"x\""));
+    assertFalse(e.inScope(""), "an empty URL is out of scope");
   }
 
   @Test

@@ -78,6 +78,13 @@ class ConsentIT {
     JsonNode audited = api.getJson("/api/v1/audit/entries?action=consent.grant&resource="
         + WitnessApi.encode("consent:" + consentId));
     assertEquals(1, audited.path("items").size(), audited.toString());
+
+    // The ledger shows it, by notice version, and names no visitor.
+    JsonNode summary = api.getJson("/api/v1/consents/summary?site=demo");
+    assertTrue(summary.path("versions").get(0).path("grants").asLong() >= 1, summary.toString());
+    JsonNode records = api.getJson("/api/v1/consents?site=demo&limit=500");
+    assertTrue(records.toString().contains(consentId), "the record is listed");
+    assertFalse(records.toString().contains(visitor), "no visitor id in the ledger");
   }
 
   @Test

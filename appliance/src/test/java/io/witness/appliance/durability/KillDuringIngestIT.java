@@ -233,7 +233,10 @@ class KillDuringIngestIT {
       for (CorpusBatches.Session s : corpus) {
         int index = plan.size();
         long first = s.events().stream().mapToLong(e -> e.get("timestamp").asLong()).min().orElseThrow();
-        List<ObjectNode> events = CorpusBatches.shifted(s.events(), BASE_MS + index * HOUR_MS - first);
+        // As the appliance admits them (default policy), so that what is stored is exactly what was sent.
+        List<ObjectNode> events = new ArrayList<>();
+        io.witness.appliance.testing.EventAssertions.admitted(CorpusBatches.JSON.valueToTree(
+            CorpusBatches.shifted(s.events(), BASE_MS + index * HOUR_MS - first))).forEach(e -> events.add((ObjectNode) e));
         String sessionId = String.format("kill-%s-%04d", run, index);
         List<List<ObjectNode>> batches = CorpusBatches.cut(events);
         List<byte[]> bodies = new ArrayList<>();

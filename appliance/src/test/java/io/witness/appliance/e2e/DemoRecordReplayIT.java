@@ -75,8 +75,11 @@ class DemoRecordReplayIT {
       WebDriver driver = browser.driver();
       JavascriptExecutor js = browser.driver();
 
-      // A visit to the demo page.
+      // A visit to the demo page: the visitor accepts the consent banner, then the page records.
       driver.get(base.resolve("demo/").toString());
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#witness-consent button"))
+          .isEmpty());
+      driver.findElements(By.cssSelector("#witness-consent button")).get(0).click();
       awaitRecording(browser);
       type(driver, "#name", NAME);
       type(driver, "#email", EMAIL);

@@ -68,6 +68,12 @@ final class WitnessClient {
     return receipt;
   }
 
+  /** {@code PUT /api/v1/sites/demo/policy} with a YAML document; the new version. */
+  int putDemoPolicy(String yaml) {
+    return send(http, authorized("api/v1/sites/demo/policy").header("Content-Type", "application/yaml")
+        .PUT(HttpRequest.BodyPublishers.ofString(yaml)).build(), 200).path("version").asInt();
+  }
+
   /** {@code POST /api/v1/recordings}; {@code gzip} says the body is gzip-compressed. Returns the new id. */
   String importRecording(byte[] body, boolean gzip) {
     HttpRequest.Builder req = authorized("api/v1/recordings").header("Content-Type", "application/json")

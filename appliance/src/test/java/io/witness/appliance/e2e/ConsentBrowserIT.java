@@ -1,0 +1,155 @@
+package io.witness.appliance.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.witness.appliance.testing.Deployments;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+/**
+ * Consent in Debian's Chromium on the demo page (consent-gateway/docs/consent-protocol.md): before consent the
+ * page sends the appliance nothing but the policy request and stores nothing; after Accept it records and the
+ * recording replays; after withdrawal capture stops at once and the stored consent is gone; a refusal stores
+ * nothing; with Global Privacy Control on, no banner, nothing recorded.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ConsentBrowserIT {
+  static final String ADMIN_PASSWORD = "e2e-admin-password-2";
+  static final Path OUT = Path.of(System.getProperty("witness.e2e.out", "target/e2e"), "consent");
+  /** Requests the page made to the appliance, and what the browser stores (cookies, local and session storage). */
+  static final String OBSERVE = "return JSON.stringify({requests: performance.getEntriesByType('resource')"
+      + ".map(e => ({url: e.name, at: e.startTime})).filter(e => e.url.includes('/ingest/')"
+      + " || e.url.includes('/consent/')), cookies: document.cookie, local: localStorage.length,"
+      + " session: sessionStorage.length, now: performance.now()})";
+
+  @ArquillianResource URL url;
+
+  @Deployment(testable = false)
+  static JavaArchive appliance() {
+    return Deployments.appliance(Map.of("auth.admin-password", ADMIN_PASSWORD));
+  }
+
+  @Test
+  void beforeConsent_nothingIsSentOrStored_thenAcceptRecords_andWithdrawStops() throws Exception {
+    URI base = url.toURI();
+    WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      browser.driver().get(base.resolve("demo/").toString());
+      awaitBanner(browser);
+      WitnessClient.sleep(2000);
+      JsonNode before = observe(browser);
+      assertEquals(List.of("policy"), kinds(before), "before consent only the policy is fetched: " + before);
+      assertEquals("", before.path("cookies").asText());
+      assertEquals(0, before.path("local").asInt(), "nothing in localStorage before consent");
+      assertEquals(0, before.path("session").asInt(), "nothing in sessionStorage before consent");
+      assertEquals("unknown", script(browser, "return Witness.consent()"));
+      Chromium.save(browser.screenshot(), OUT.resolve("banner.png"));
+
+      // Accept: a receipt, then batches under it.
+      browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
+          "return document.body.dataset.witness || ''")));
+      browser.driver().findElement(By.id("calc")).click();
+      assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+          + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
+      String sessionId = script(browser, "return Witness.sessionId()");
+      assertTrue(kinds(observe(browser)).contains("ingest"), "batches are sent after consent");
+      JsonNode item = api.awaitListed(Map.of("page", "/demo/"), i -> true, Duration.ofSeconds(20));
+      JsonNode recording = api.recording(item.path("id").asText());
+      assertTrue(recording.path("consentId").isTextual(), "the recording names its consent: " + recording);
+      assertTrue(api.eventsText(item.path("id").asText()).startsWith("["), "it replays");
+
+      // Withdraw: capture stops at once, storage is cleared, and the page sends no batch after it.
+      assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+          + "Witness.withdraw().then(() => done('ok'), e => done('error: ' + e));"));
+      double withdrawnAt = observe(browser).path("now").asDouble();
+      browser.driver().findElement(By.id("calc")).click();
+      browser.driver().findElement(By.id("name")).sendKeys("after withdrawal");
+      WitnessClient.sleep(6500); // longer than the SDK's 5-s batch interval
+      JsonNode after = observe(browser);
+      for (JsonNode r : after.path("requests")) {
+        if (r.path("url").asText().contains("/ingest/")) {
+          assertTrue(r.path("at").asDouble() < withdrawnAt, "a batch was sent after the withdrawal: " + after);
+        }
+      }
+      assertEquals(0, after.path("local").asInt(), "the stored consent is removed");
+      assertEquals("denied", script(browser, "return Witness.consent()"));
+      assertFalse(sessionId.isEmpty());
+    }
+  }
+
+  @Test
+  void reject_storesNothing_andSendsNoBatch() {
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      browser.driver().get(url.toString() + "demo/");
+      awaitBanner(browser);
+      browser.driver().findElements(By.cssSelector("#witness-consent button")).get(1).click();
+      browser.driver().findElement(By.id("calc")).click();
+      WitnessClient.sleep(6000);
+      JsonNode seen = observe(browser);
+      assertEquals(List.of("policy"), kinds(seen), seen.toString());
+      assertEquals(0, seen.path("local").asInt());
+      assertEquals(0, seen.path("session").asInt());
+    }
+  }
+
+  @Test
+  void globalPrivacyControl_meansNoBannerAndNothingRecorded() {
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+          "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});"));
+      browser.driver().get(url.toString() + "demo/");
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "blocked-by-signal".equals(script(browser,
+          "return window.Witness ? Witness.consent() : ''")));
+      browser.driver().findElement(By.id("calc")).click();
+      WitnessClient.sleep(6000);
+      assertTrue(browser.driver().findElements(By.cssSelector("#witness-consent")).isEmpty(), "no banner");
+      JsonNode seen = observe(browser);
+      assertFalse(kinds(seen).contains("ingest"), seen.toString());
+      assertFalse(kinds(seen).contains("receipts"), seen.toString());
+      assertEquals(0, seen.path("local").asInt());
+    }
+  }
+
+  private static void awaitBanner(Chromium browser) {
+    browser.waitUpTo(Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#witness-consent button"))
+        .isEmpty());
+  }
+
+  private static JsonNode observe(Chromium browser) {
+    try {
+      return WitnessClient.JSON.readTree(script(browser, OBSERVE));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The kinds of appliance requests seen, in order, without repeats: policy, receipts, ingest, withdrawals. */
+  private static List<String> kinds(JsonNode observed) {
+    java.util.LinkedHashSet<String> kinds = new java.util.LinkedHashSet<>();
+    for (JsonNode r : observed.path("requests")) {
+      String u = r.path("url").asText();
+      kinds.add(u.contains("/ingest/") ? "ingest" : u.substring(u.lastIndexOf('/') + 1));
+    }
+    return List.copyOf(kinds);
+  }
+
+  private static String script(Chromium browser, String js) {
+    Object o = browser.driver().executeScript(js);
+    return o == null ? "" : o.toString();
+  }
+}
