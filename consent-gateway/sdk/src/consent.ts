@@ -50,7 +50,7 @@ export class ConsentGate {
   private denied = false;
   private granting: Promise<void> | undefined;
   /** A receipt whose withdrawal has not reached the appliance yet: the next `withdraw()` tries again. */
-  private unsentWithdrawal: string | undefined;
+  private unsentWithdrawal: { receipt: string; visitorId: string } | undefined;
   private epoch = 0;
 
   constructor(
@@ -99,11 +99,13 @@ export class ConsentGate {
 
   /** Stops capture now, forgets the stored consent and session, then POSTs the withdrawal. */
   async withdraw(): Promise<void> {
-    const receipt = this.stored?.receipt ?? this.unsentWithdrawal;
+    const pending = this.stored ? { receipt: this.stored.receipt, visitorId: this.stored.visitorId }
+      : this.unsentWithdrawal;
     this.forget();
-    if (!receipt) return;
-    this.unsentWithdrawal = receipt;
-    await this.post('withdrawals', { receipt, method: 'api' });
+    if (!pending) return;
+    this.unsentWithdrawal = pending;
+    // The visitor id lets the appliance erase this visitor's recordings when the policy says so.
+    await this.post('withdrawals', { receipt: pending.receipt, visitorId: pending.visitorId, method: 'api' });
     this.unsentWithdrawal = undefined;
   }
 
@@ -135,7 +137,7 @@ export class ConsentGate {
       });
       if (typeof answer?.receipt !== 'string') throw new Error('Witness.grant: the appliance sent no receipt');
       if (epoch !== this.epoch) {
-        this.post('withdrawals', { receipt: answer.receipt, method: 'api' }).catch(ignore);
+        this.post('withdrawals', { receipt: answer.receipt, visitorId, method: 'api' }).catch(ignore);
         throw withdrawn();
       }
       const { receipt, consentId, expiresAt } = answer;

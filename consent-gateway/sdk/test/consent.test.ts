@@ -204,7 +204,8 @@ describe('ConsentGate', () => {
       await expect(granting).rejects.toThrow(/withdrawn/);
       await until(() => server.consent('withdrawals').length === 1);
       const receipt = 'eyJ2IjoxLCJpZCI61.c2lnbmF0dXJl'; // the one the late answer carried
-      expect(server.consent('withdrawals')[0].body).toEqual({ receipt, method: 'api' });
+      const sent = server.consent('withdrawals')[0].body as { receipt: string; visitorId: string; method: string };
+      expect(sent).toEqual({ receipt, visitorId: expect.stringMatching(/^[A-Za-z0-9_-]{16,64}$/), method: 'api' });
       expect(rrweb.recording).toBe(false);
       expect(local.getItem(CONSENT_KEY)).toBeNull();
     });
@@ -298,7 +299,7 @@ describe('ConsentGate', () => {
       const [request] = server.consent('withdrawals');
       expect(request).toMatchObject({ method: 'POST', keepalive: true, credentials: 'omit' });
       expect(request.url).toBe('https://witness.test/consent/v1/sites/site-key-1/withdrawals');
-      expect(request.body).toEqual({ receipt: STORED.receipt, method: 'api' });
+      expect(request.body).toEqual({ receipt: STORED.receipt, visitorId: STORED.visitorId, method: 'api' });
       vi.advanceTimersByTime(60_000);
       await recorder.flush();
       expect(server.requests).toHaveLength(1); // only the batch sent before
@@ -314,8 +315,8 @@ describe('ConsentGate', () => {
       expect(local.getItem(CONSENT_KEY)).toBeNull();
       await g.withdraw();
       expect(server.consent('withdrawals').map((r) => r.body)).toEqual([
-        { receipt: STORED.receipt, method: 'api' },
-        { receipt: STORED.receipt, method: 'api' },
+        { receipt: STORED.receipt, visitorId: STORED.visitorId, method: 'api' },
+        { receipt: STORED.receipt, visitorId: STORED.visitorId, method: 'api' },
       ]);
       await g.withdraw(); // nothing left to withdraw
       expect(server.consent('withdrawals')).toHaveLength(2);

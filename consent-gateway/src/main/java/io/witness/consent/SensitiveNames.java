@@ -1,6 +1,8 @@
 package io.witness.consent;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -18,10 +20,25 @@ final class SensitiveNames {
 
   private SensitiveNames() {}
 
+  /** Values seen before (class names and ids repeat on every page): most answers are a map lookup. */
+  private static final Map<String, Boolean> SEEN = new ConcurrentHashMap<>();
+  private static final int SEEN_MAX = 50_000;
+
   /** Whether a name, label or header text reads as sensitive. */
   static boolean matches(String text) {
-    return text != null && !text.isEmpty() && text.length() <= 200
-        && NAME.matcher(text.toLowerCase(Locale.ROOT).replace('_', '-')).find();
+    if (text == null || text.isEmpty() || text.length() > 200) {
+      return false;
+    }
+    Boolean known = SEEN.get(text);
+    if (known != null) {
+      return known;
+    }
+    boolean sensitive = NAME.matcher(text.toLowerCase(Locale.ROOT).replace('_', '-')).find();
+    if (SEEN.size() >= SEEN_MAX) {
+      SEEN.clear();
+    }
+    SEEN.put(text, sensitive);
+    return sensitive;
   }
 
   /** Whether an element's identifying attributes (or a {@code data-private} / {@code data-sensitive}) say so. */

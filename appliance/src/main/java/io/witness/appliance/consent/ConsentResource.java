@@ -7,6 +7,7 @@ import io.witness.appliance.policy.PolicyService;
 import io.witness.appliance.policy.SitePolicy;
 import io.witness.appliance.site.Site;
 import io.witness.appliance.site.SiteService;
+import io.witness.appliance.subject.ErasureService;
 import io.witness.policy.PolicyWriter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -63,12 +64,15 @@ public class ConsentResource {
 
   /** A withdrawal's body. */
   public record WithdrawalRequest(@NotNull @Size(max = Receipt.MAX_TOKEN) String receipt,
+      @Pattern(regexp = "[A-Za-z0-9_-]{16,64}") String visitorId,
       @NotNull @Pattern(regexp = "banner:withdraw|api") String method) {}
 
   @Inject SiteService sites;
   @Inject PolicyService policies;
   @Inject ConsentService consent;
   @Inject RequestOrigin origin;
+  @Inject ErasureService erasures;
+  @Inject io.witness.appliance.audit.AuditTrail audit;
 
   @GET
   @Path("/policy")
@@ -108,7 +112,19 @@ public class ConsentResource {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("consentId", w.consentId());
     out.put("withdrawnAt", w.withdrawnAt().toString());
-    out.put("erasure", w.eraseRecordings() ? "requested" : "none");
+    // The policy erases on withdrawal: the visitor's recordings, found by its visitor key (the receipt names the
+    // visitor by hash only, so the request must carry the id that hash is of).
+    if (w.eraseRecordings() && body.visitorId() != null
+        && ConsentService.sha256(body.visitorId()).equals(w.visitorHash())) {
+      ErasureService.Certificate c = erasures.eraseVisitor(site.id(), body.visitorId(),
+          "consent-withdrawal:" + w.consentId());
+      audit.record("subject.erase", io.witness.audit.AuditEvent.Outcome.SUCCESS, "erasure", c.id(), site.id(), null,
+          null, "consent " + w.consentId() + " withdrawn");
+      out.put("erasure", "done");
+      out.put("certificateId", c.id());
+    } else {
+      out.put("erasure", w.eraseRecordings() ? "needs-visitor-id" : "none");
+    }
     return cors(Response.ok(out));
   }
 

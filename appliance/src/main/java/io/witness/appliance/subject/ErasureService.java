@@ -84,6 +84,22 @@ public class ErasureService {
 
   /** Erases {@code subjectId} in {@code siteId} (or every site); {@code requestedBy} is the caller. */
   public Certificate erase(Optional<String> siteId, String subjectId, String requestedBy) {
+    return erase(siteId, subjects.siteIds(siteId), site -> keys.subjectScope(site, subjectId),
+        site -> subjects.keySubjects(site, subjectId), requestedBy);
+  }
+
+  /**
+   * Erases one visitor of a site (a consent withdrawn under a policy that erases on withdrawal): the recordings made
+   * under its visitor key, then that key. A named subject the visitor was linked to keeps its other recordings.
+   */
+  public Certificate eraseVisitor(String siteId, String visitorId, String requestedBy) {
+    String visitorRef = keys.blindIndex(siteId, KeyService.VISITOR, visitorId);
+    return erase(Optional.of(siteId), List.of(siteId), site -> visitorRef, site -> Set.of(visitorRef), requestedBy);
+  }
+
+  private Certificate erase(Optional<String> siteId, List<String> sites,
+      java.util.function.Function<String, String> subjectRefOf,
+      java.util.function.Function<String, Set<String>> refsOf, String requestedBy) {
     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
     List<Map<String, Object>> perSite = new ArrayList<>();
     long recordings = 0;
@@ -91,9 +107,9 @@ public class ErasureService {
     long chunks = 0;
     long traits = 0;
     List<String> keyIds = new ArrayList<>();
-    for (String site : subjects.siteIds(siteId)) {
-      Set<String> refs = subjects.keySubjects(site, subjectId);
-      String subjectRef = keys.subjectScope(site, subjectId);
+    for (String site : sites) {
+      Set<String> refs = refsOf.apply(site);
+      String subjectRef = subjectRefOf.apply(site);
       ErasureSteps.Deleted d = steps.deleteData(site, subjectRef, refs);
       List<String> destroyed = keys.destroySubjects(site, refs);
       if (d.recordingIds().isEmpty() && destroyed.isEmpty() && d.traits() == 0 && d.links() == 0) {

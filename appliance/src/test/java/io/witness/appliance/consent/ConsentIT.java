@@ -116,11 +116,17 @@ class ConsentIT {
     String session = Batches.newSessionId();
     List<byte[]> batches = Batches.split(session, Corpus.events("todomvc-react"), 40);
     api.ingest(withVisitor(batches.get(0), visitor), true, receipt).assertStatus(200);
-    String body = "{\"receipt\":" + WitnessApi.quote(receipt) + ",\"method\":\"banner:withdraw\"}";
+    String recordingId = recordingOf(session).path("id").asText();
+    api.get("/api/v1/recordings/" + recordingId + "/events").assertStatus(200);
+    String body = "{\"receipt\":" + WitnessApi.quote(receipt) + ",\"visitorId\":" + WitnessApi.quote(visitor)
+        + ",\"method\":\"banner:withdraw\"}";
     JsonNode first = api.postJson("/consent/v1/sites/" + api.demoSiteKey() + "/withdrawals", body)
         .assertStatus(200).json();
     assertEquals(payload(receipt).path("id").asText(), first.path("consentId").asText());
-    assertEquals("requested", first.path("erasure").asText());
+    // The default policy erases on withdrawal: the visitor's recording is gone, with a signed certificate.
+    assertEquals("done", first.path("erasure").asText(), first.toString());
+    api.get("/api/v1/recordings/" + recordingId + "/events").assertProblem(410, "gone");
+    api.get("/api/v1/erasures/" + first.path("certificateId").asText()).assertStatus(200);
     api.ingest(withVisitor(batches.get(1), visitor), true, receipt).assertProblem(403, "consent-required");
     JsonNode again = api.postJson("/consent/v1/sites/" + api.demoSiteKey() + "/withdrawals", body)
         .assertStatus(200).json();

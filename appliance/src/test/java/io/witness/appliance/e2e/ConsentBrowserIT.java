@@ -68,7 +68,7 @@ class ConsentBrowserIT {
           + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
       String sessionId = script(browser, "return Witness.sessionId()");
       assertTrue(kinds(observe(browser)).contains("ingest"), "batches are sent after consent");
-      JsonNode item = api.awaitListed(Map.of("page", "/demo/"), i -> true, Duration.ofSeconds(20));
+      JsonNode item = api.awaitListed(Map.of("page", "/demo/index.html"), i -> true, Duration.ofSeconds(20));
       JsonNode recording = api.recording(item.path("id").asText());
       assertTrue(recording.path("consentId").isTextual(), "the recording names its consent: " + recording);
       assertTrue(api.eventsText(item.path("id").asText()).startsWith("["), "it replays");
