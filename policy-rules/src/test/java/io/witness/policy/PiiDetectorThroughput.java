@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -22,9 +23,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * Throughput of {@link PiiDetector} over real recorded page text: every JSON string value of the {@code *.json}
  * and {@code *.json.gz} files under a directory (default {@code /work/shared/corpus}, rrweb recordings), scanned
- * single-threaded. Prints the median of 5 timed rounds, after warm-up, of {@code contains} + {@code scan} on every
- * value (each value read twice, its bytes counted once), and of each alone, in MB/s where MB is 10^6 bytes of the
- * values' UTF-8; then the matches per kind.
+ * single-threaded. After 6 s of warm-up, prints the median of 5 timed rounds of {@code contains} + {@code scan} on
+ * every value (each value read twice, its bytes counted once), and of each alone, in MB/s where MB is 10^6 bytes of
+ * the values' UTF-8; then the matches per kind.
  *
  * <pre>
  * mvn -B -q -o -pl policy-rules test-compile
@@ -32,11 +33,14 @@ import java.util.zip.GZIPInputStream;
  *   jackson/core/jackson-core/2.18.2/jackson-core-2.18.2.jar io.witness.policy.PiiDetectorThroughput [dir] [--show]
  * </pre>
  *
- * {@code --show} also prints every match with its surroundings, to review false positives (test data only).
+ * {@code --show} also prints every match with its surroundings, to review false positives (test data only). On a
+ * shared machine the figures move with the load of the other CPUs (a busy hyper-thread sibling halves them, CPU time
+ * included), so the load average is printed too.
  */
 final class PiiDetectorThroughput {
   private static final int ROUNDS = 5;
   private static final long ROUND_NANOS = 1_000_000_000L;
+  private static final long WARM_UP_NANOS = 6_000_000_000L;
 
   private PiiDetectorThroughput() {}
 
@@ -56,26 +60,34 @@ final class PiiDetectorThroughput {
     for (String t : texts) {
       bytes += t.getBytes(StandardCharsets.UTF_8).length;
     }
-    System.out.printf("%d files, %d string values, %.2f MB (UTF-8)%n", files, texts.length, bytes / 1e6);
+    System.out.printf("%d files, %d string values, %.2f MB (UTF-8); %s, %d CPUs, load average %.2f%n", files,
+        texts.length, bytes / 1e6, Runtime.version(), Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     PiiDetector d = PiiDetector.all();
-    measure("contains+scan", bytes, () -> containsAndScan(d, texts));
-    measure("contains", bytes, () -> contains(d, texts));
-    measure("scan", bytes, () -> scan(d, texts));
+    Map<String, LongSupplier> passes = new LinkedHashMap<>();
+    passes.put("contains+scan", () -> containsAndScan(d, texts));
+    passes.put("contains", () -> contains(d, texts));
+    passes.put("scan", () -> scan(d, texts));
+    long sink = 0;
+    for (long until = System.nanoTime() + WARM_UP_NANOS; System.nanoTime() < until; ) {
+      for (LongSupplier pass : passes.values()) {
+        sink += pass.getAsLong();
+      }
+    }
+    for (Map.Entry<String, LongSupplier> e : passes.entrySet()) {
+      sink += measure(e.getKey(), bytes, e.getValue());
+    }
+    System.out.println("(sink " + sink + ")");
     report(d, texts, show);
   }
 
   /**
-   * Runs {@code pass} for 3 s of warm-up, then {@link #ROUNDS} rounds of at least 1 s each, and prints the median
-   * MB/s by wall-clock time and by this thread's CPU time (the latter leaves out time the thread was not running,
-   * which matters on a shared machine).
+   * Runs {@link #ROUNDS} rounds of {@code pass} of at least 1 s each and prints the median MB/s by wall-clock time and
+   * by this thread's CPU time (the latter leaves out the time the thread waited for a CPU).
    */
-  private static void measure(String name, long bytes, LongSupplier pass) {
+  private static long measure(String name, long bytes, LongSupplier pass) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sink = 0;
-    long warmUntil = System.nanoTime() + 3 * ROUND_NANOS;
-    while (System.nanoTime() < warmUntil) {
-      sink += pass.getAsLong();
-    }
     double[] wall = new double[ROUNDS];
     double[] cpu = new double[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
@@ -92,8 +104,9 @@ final class PiiDetectorThroughput {
       wall[r] = bytes * passes * 1e3 / (t1 - t0);
       cpu[r] = bytes * passes * 1e3 / (c1 - c0);
     }
-    System.out.printf("%-14s median %6.1f MB/s wall, %6.1f MB/s CPU  (wall rounds %s; sink %d)%n", name,
-        median(wall), median(cpu), Arrays.toString(Arrays.stream(wall).map(Math::rint).toArray()), sink);
+    System.out.printf("%-14s median %6.1f MB/s wall, %6.1f MB/s CPU  (wall rounds %s)%n", name, median(wall),
+        median(cpu), Arrays.toString(Arrays.stream(wall).map(Math::rint).toArray()));
+    return sink;
   }
 
   private static double median(double[] values) {
