@@ -31,10 +31,17 @@ class ConsentBrowserIT {
   static final String ADMIN_PASSWORD = "e2e-admin-password-2";
   static final Path OUT = Path.of(System.getProperty("witness.e2e.out", "target/e2e"), "consent");
   /** Requests the page made to the appliance, and what the browser stores (cookies, local and session storage). */
-  static final String OBSERVE = "return JSON.stringify({requests: performance.getEntriesByType('resource')"
-      + ".map(e => ({url: e.name, at: e.startTime})).filter(e => e.url.includes('/ingest/')"
-      + " || e.url.includes('/consent/')), cookies: document.cookie, local: localStorage.length,"
-      + " session: sessionStorage.length, now: performance.now()})";
+  static final String OBSERVE = "return JSON.stringify({requests: (window.__requests || [])"
+      + ".filter(e => e.url.includes('/ingest/') || e.url.includes('/consent/')), cookies: document.cookie,"
+      + " local: localStorage.length, session: sessionStorage.length, now: performance.now()})";
+  /** Runs before the page's scripts: notes every fetch, beacon and XHR the page makes (URL and time). */
+  static final String NOTE_REQUESTS = "window.__requests = [];"
+      + "const note = u => window.__requests.push({url: String(u && u.url ? u.url : u), at: performance.now()});"
+      + "const f = window.fetch; window.fetch = function (u, i) { note(u); return f.apply(this, arguments); };"
+      + "const b = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);"
+      + "if (b) navigator.sendBeacon = function (u, d) { note(u); return b(u, d); };"
+      + "const o = XMLHttpRequest.prototype.open;"
+      + "XMLHttpRequest.prototype.open = function (m, u) { note(u); return o.apply(this, arguments); };";
 
   @ArquillianResource URL url;
 
@@ -48,6 +55,7 @@ class ConsentBrowserIT {
     URI base = url.toURI();
     WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
     try (Chromium browser = Chromium.start(1280, 800)) {
+      noteRequests(browser);
       browser.driver().get(base.resolve("demo/").toString());
       awaitBanner(browser);
       WitnessClient.sleep(2000);
@@ -95,6 +103,7 @@ class ConsentBrowserIT {
   @Test
   void reject_storesNothing_andSendsNoBatch() {
     try (Chromium browser = Chromium.start(1280, 800)) {
+      noteRequests(browser);
       browser.driver().get(url.toString() + "demo/");
       awaitBanner(browser);
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(1).click();
@@ -110,6 +119,7 @@ class ConsentBrowserIT {
   @Test
   void globalPrivacyControl_meansNoBannerAndNothingRecorded() {
     try (Chromium browser = Chromium.start(1280, 800)) {
+      noteRequests(browser);
       browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
           "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});"));
       browser.driver().get(url.toString() + "demo/");
@@ -123,6 +133,10 @@ class ConsentBrowserIT {
       assertFalse(kinds(seen).contains("receipts"), seen.toString());
       assertEquals(0, seen.path("local").asInt());
     }
+  }
+
+  private static void noteRequests(Chromium browser) {
+    browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", NOTE_REQUESTS));
   }
 
   private static void awaitBanner(Chromium browser) {
