@@ -37,6 +37,24 @@ class Admission {
 
   @Inject PolicyService policies;
 
+  /**
+   * Benchmark only ({@code bin/bench ingest admission=compare}): batches are stored as sent, without the policy's
+   * masking and redaction. The start logs a SEVERE warning when it is on; never set it where people are recorded.
+   */
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "capture.benchmark-without-admission",
+      defaultValue = "false")
+  boolean withoutAdmissionForBenchmark;
+
+  @jakarta.annotation.PostConstruct
+  void warnIfOff() {
+    if (withoutAdmissionForBenchmark) {
+      java.util.logging.Logger.getLogger(Admission.class.getName()).severe("BATCHES ARE STORED WITHOUT THE POLICY'S"
+          + " MASKING AND REDACTION (capture.benchmark-without-admission=true): a benchmark setting, never for real"
+          + " data");
+    }
+  }
+
   private final Map<String, EventSanitizer> sanitizers = new ConcurrentHashMap<>();
   private final Map<String, SanitizerSession> sessions = Collections.synchronizedMap(
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -60,6 +78,9 @@ class Admission {
    * scope). Structure errors are left for the envelope's validation (events that are not objects stay as they are).
    */
   Batch batch(ObjectMapper mapper, String siteId, byte[] bytes, int length) throws IOException {
+    if (withoutAdmissionForBenchmark) {
+      return new Batch(Optional.of(java.util.Arrays.copyOf(bytes, length)), "", -1);
+    }
     JsonNode tree = mapper.readTree(mapper.getFactory().createParser(bytes, 0, length));
     if (!(tree instanceof ObjectNode envelope) || !(envelope.path("events") instanceof ArrayNode events)) {
       return new Batch(Optional.of(java.util.Arrays.copyOf(bytes, length)), "", -1);
