@@ -13,7 +13,14 @@ final class DomNode implements SelectorElement {
   final DomNode parent;
   /** Lower-case tag name; empty for text, comment and document nodes. */
   final String tag;
-  final Map<String, String> attributes;
+  /**
+   * The element's attributes while they may still be needed: selectors match ancestors' attributes, so they are
+   * kept when the policy has selectors; without selectors they are dropped once the flags are known (a session's
+   * DOM then costs little memory), and only an input's {@link #inputType} stays.
+   */
+  Map<String, String> attributes;
+  /** For input, textarea and select elements: the type whose value masking applies ("text" by default). */
+  String inputType;
   final List<DomNode> children = new ArrayList<>(2);
   /**
    * Flags, computed once the node's place is known ({@link EventSanitizer#flags}): blocked (recorded as an empty
@@ -46,7 +53,7 @@ final class DomNode implements SelectorElement {
 
   @Override
   public Optional<String> attribute(String name) {
-    return Optional.ofNullable(attributes.get(name));
+    return attributes == null ? Optional.empty() : Optional.ofNullable(attributes.get(name));
   }
 
   @Override

@@ -70,6 +70,8 @@ public final class EventSanitizer {
   private final SelectorList block;
   private final SelectorList maskText;
   private final SelectorList unmask;
+  /** No selectors in the policy: elements need no attributes once their flags are known. */
+  private final boolean slim;
 
   public EventSanitizer(Policy policy) {
     this.policy = policy;
@@ -81,6 +83,7 @@ public final class EventSanitizer {
     this.block = SelectorList.parse(policy.masking().block());
     this.maskText = SelectorList.parse(policy.masking().maskText());
     this.unmask = SelectorList.parse(policy.masking().unmask());
+    this.slim = block.isEmpty() && maskText.isEmpty() && unmask.isEmpty();
   }
 
   public Policy policy() {
@@ -262,12 +265,14 @@ public final class EventSanitizer {
         if (node != null && blocked(node)) {
           it.remove();
         } else if (c.path("attributes") instanceof ObjectNode a) {
-          if (node != null) {
+          if (node != null && node.attributes != null) {
             a.fields().forEachRemaining(f -> {
               if (f.getValue().isTextual()) {
                 node.attributes.put(f.getKey().toLowerCase(java.util.Locale.ROOT), f.getValue().asText());
               }
             });
+          } else if (node != null && node.inputType != null && a.path("type").isTextual()) {
+            node.inputType = a.path("type").asText().toLowerCase(java.util.Locale.ROOT);
           }
           attributes(node, a, report);
         }
@@ -321,11 +326,7 @@ public final class EventSanitizer {
       return true;
     }
     flags(element);
-    String type = switch (element.tag) {
-      case "textarea" -> "textarea";
-      case "select" -> "select";
-      default -> element.attributes.getOrDefault("type", "text").toLowerCase(java.util.Locale.ROOT);
-    };
+    String type = element.inputType != null ? element.inputType : "text";
     return policy.masking().masksInput(type) || element.sensitive || element.selectorMasked && !element.unmasked;
   }
 
@@ -352,6 +353,15 @@ public final class EventSanitizer {
     e.unmasked = (p != null && p.unmasked) || unmask.matches(e);
     e.sensitive = (p != null && p.sensitive) || SensitiveNames.element(e)
         || ("td".equals(e.tag) && SensitiveNames.matches(columnHeader(e)));
+    e.inputType = switch (e.tag) {
+      case "textarea" -> "textarea";
+      case "select" -> "select";
+      case "input" -> e.attributes.getOrDefault("type", "text").toLowerCase(java.util.Locale.ROOT);
+      default -> null;
+    };
+    if (slim) {
+      e.attributes = null;
+    }
     e.evaluated = true;
   }
 

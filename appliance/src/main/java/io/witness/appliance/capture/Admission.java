@@ -17,9 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server-side admission of recorded events (issue 6): the site's current policy applied again, by
  * {@link EventSanitizer}, to every live batch and every import before anything is stored — scope, blocking,
- * masking, PII redaction. The DOM state a session's later mutations need is kept per session (most recently used
- * {@value #SESSIONS} sessions; a session evicted or lost in a restart is treated as unknown DOM: its text is still
- * scanned for PII and every input value of an unknown element is masked).
+ * masking, PII redaction. The DOM state a session's later mutations need is kept per session (up to
+ * {@value #SESSIONS} sessions, then forgotten all at once; a session forgotten or lost in a restart is treated as
+ * unknown DOM until its next full snapshot: its text is still scanned for PII and every input value of an unknown
+ * element is masked).
  */
 @ApplicationScoped
 class Admission {
@@ -56,13 +55,8 @@ class Admission {
   }
 
   private final Map<String, EventSanitizer> sanitizers = new ConcurrentHashMap<>();
-  private final Map<String, SanitizerSession> sessions = Collections.synchronizedMap(
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, SanitizerSession> eldest) {
-          return size() > SESSIONS;
-        }
-      });
+  /** No global lock on the ingest path: past the bound, the map is cleared (sessions then start as unknown DOM). */
+  private final Map<String, SanitizerSession> sessions = new ConcurrentHashMap<>();
 
   /** The sanitizer of the site's current policy, and that policy's version. */
   SitePolicy current(String siteId) {
@@ -88,7 +82,13 @@ class Admission {
     SitePolicy policy = current(siteId);
     EventSanitizer sanitizer = sanitizer(policy);
     String key = siteId + "/" + envelope.path("sessionId").asText("");
-    SanitizerSession session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
+    SanitizerSession session = sessions.get(key);
+    if (session == null) {
+      if (sessions.size() >= SESSIONS) {
+        sessions.clear();
+      }
+      session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
+    }
     EventSanitizer.Report report = new EventSanitizer.Report();
     synchronized (session) {
       for (Iterator<JsonNode> it = events.iterator(); it.hasNext(); ) {
