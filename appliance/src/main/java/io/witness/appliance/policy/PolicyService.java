@@ -48,7 +48,15 @@ public class PolicyService {
   /** The site's current policy. */
   public SitePolicy current(String siteId) {
     SitePolicy cached = current.get(siteId);
-    return cached != null ? cached : self.loadCurrent(siteId);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      return self.loadCurrent(siteId);
+    } catch (RuntimeException raced) {
+      // Two first requests of a site both saved its defaults as version 1: one won, and its row is committed now.
+      return self.loadCurrent(siteId);
+    }
   }
 
   @Transactional
@@ -62,21 +70,26 @@ public class PolicyService {
   }
 
   /** One version of the site's policy. */
-  @Transactional
   public Optional<SitePolicy> version(String siteId, int version) {
     SitePolicy c = current(siteId);
-    if (c.version() == version) {
-      return Optional.of(c);
-    }
+    return c.version() == version ? Optional.of(c) : self.readVersion(siteId, version);
+  }
+
+  @Transactional
+  public Optional<SitePolicy> readVersion(String siteId, int version) {
     List<?> rows = em.createNativeQuery("SELECT " + COLUMNS + " FROM site_policies WHERE site_id = ?1 AND version = ?2")
         .setParameter(1, siteId).setParameter(2, version).getResultList();
     return rows.stream().findFirst().map(r -> fromRow((Object[]) r));
   }
 
   /** Every version of the site's policy, newest first. */
-  @Transactional
   public List<SitePolicy> history(String siteId) {
     current(siteId);
+    return self.readHistory(siteId);
+  }
+
+  @Transactional
+  public List<SitePolicy> readHistory(String siteId) {
     return em.createNativeQuery("SELECT " + COLUMNS + " FROM site_policies WHERE site_id = ?1 ORDER BY version DESC")
         .setParameter(1, siteId).getResultList().stream().map(r -> fromRow((Object[]) r)).toList();
   }
@@ -98,10 +111,20 @@ public class PolicyService {
    * Saves a new version (the next number) after validating it, and audits the change ({@code policy.change}, with
    * the document's digest and the new version in the note). The audit entry is durable before the change is.
    */
-  @Transactional
   public SitePolicy save(String siteId, String document, String actor) {
     validate(document);
-    int next = history(siteId).get(0).version() + 1;
+    current(siteId);
+    try {
+      return self.saveNext(siteId, document, actor);
+    } catch (jakarta.persistence.PersistenceException | jakarta.transaction.TransactionalException concurrent) {
+      throw new ProblemException(ProblemType.CONFLICT, 409, "another version of this site's policy was saved at"
+          + " the same time: reload it and apply your change again");
+    }
+  }
+
+  @Transactional
+  public SitePolicy saveNext(String siteId, String document, String actor) {
+    int next = readHistory(siteId).get(0).version() + 1;
     audit.record("policy.change", AuditEvent.Outcome.SUCCESS, "site", siteId, siteId, null, document,
         "version " + next);
     SitePolicy saved = insert(siteId, next, document, actor);
