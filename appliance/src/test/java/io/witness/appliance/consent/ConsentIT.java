@@ -179,6 +179,34 @@ class ConsentIT {
     assertEquals(version + 2, put("{}").assertStatus(200).json().path("version").asInt());
   }
 
+  /** Regression (session 7): the console's first requests for a new site raced to save its default policy (500). */
+  @Test
+  void policy_firstRequestsOfANewSite_allSucceed() throws Exception {
+    String site = "race-" + Long.toString(System.nanoTime(), 36);
+    try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
+        "INSERT INTO sites (id, name, site_key, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+      s.setString(1, site);
+      s.setString(2, "Race test site");
+      s.setString(3, site + "-key");
+      s.executeUpdate();
+    }
+    List<String> paths = List.of("/api/v1/sites/" + site + "/policy", "/api/v1/sites/" + site + "/policy/versions",
+        "/api/v1/sites/" + site + "/policy", "/api/v1/sites/" + site + "/policy/versions");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(paths.size());
+    try {
+      List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+      for (String path : paths) {
+        answers.add(pool.submit(() -> api.get(path).status()));
+      }
+      for (java.util.concurrent.Future<Integer> a : answers) {
+        assertEquals(200, a.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, api.getJson("/api/v1/sites/" + site + "/policy/versions").size(), "one default version");
+  }
+
   private io.witness.appliance.testing.Reply put(String document) {
     return api.send(api.authorized("/api/v1/sites/demo/policy").header("Content-Type", "application/yaml")
         .PUT(HttpRequest.BodyPublishers.ofString(document)).build());
