@@ -152,7 +152,8 @@ public class PolicyService {
         (String) r[5]);
   }
 
-  static String sha256(String text) {
+  /** Hex SHA-256 of a text's UTF-8 bytes (policy documents; visitor ids in consent records and receipts). */
+  public static String sha256(String text) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
