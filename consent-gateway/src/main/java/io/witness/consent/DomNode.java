@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /** One node of a recording's DOM as the sanitizer tracks it: enough to match selectors and find column headers. */
 final class DomNode implements SelectorElement {
-  final int id;
+  /** Set once the node's "id" field is read (it follows the children in rrweb's serialization). */
+  int id;
   final DomNode parent;
   /** Lower-case tag name; empty for text, comment and document nodes. */
   final String tag;

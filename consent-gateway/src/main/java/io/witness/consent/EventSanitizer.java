@@ -40,7 +40,9 @@ public final class EventSanitizer {
   /** What a batch's sanitizing did, for the caller's counters and incidents. */
   public static final class Report {
     private final Map<PiiKind, Integer> redacted = new EnumMap<>(PiiKind.class);
-    private int dropped;
+    int dropped;
+    /** Events {@link BatchSanitizer} read as a tree (the rest it streamed). */
+    int asTree;
     private int masked;
 
     /** PII matches redacted, per kind. */
@@ -56,6 +58,21 @@ public final class EventSanitizer {
     /** Values and texts masked. */
     public int masked() {
       return masked;
+    }
+
+    /** A copy to go back to ({@link BatchSanitizer} redoes an event it could not stream). */
+    Report copy() {
+      Report r = new Report();
+      r.restore(this);
+      return r;
+    }
+
+    void restore(Report from) {
+      redacted.clear();
+      redacted.putAll(from.redacted);
+      dropped = from.dropped;
+      asTree = from.asTree;
+      masked = from.masked;
     }
 
     @Override
@@ -297,18 +314,21 @@ public final class EventSanitizer {
       if (!f.getValue().isTextual()) {
         continue;
       }
-      String name = f.getKey().toLowerCase(java.util.Locale.ROOT);
       String value = f.getValue().asText();
-      String out = name.equals("value") && masksValue(element) ? mask(value, report)
-          : redact(value, report);
+      String out = attributeValue(element, f.getKey(), value, report);
       if (!out.equals(value)) {
         f.setValue(TextNode.valueOf(out));
       }
     }
   }
 
+  /** An attribute's new value: masked for the {@code value} of a masked input, else PII redacted. */
+  String attributeValue(DomNode element, String name, String value, Report report) {
+    return name.equalsIgnoreCase("value") && masksValue(element) ? mask(value, report) : redact(value, report);
+  }
+
   /** A text node's new text, under {@code parent} (null: unknown, e.g. after a restart). */
-  private String text(DomNode parent, String text, Report report) {
+  String text(DomNode parent, String text, Report report) {
     DomNode element = parent == null ? null : parent.element();
     if (element != null) {
       flags(element);
@@ -330,7 +350,7 @@ public final class EventSanitizer {
     return policy.masking().masksInput(type) || element.sensitive || element.selectorMasked && !element.unmasked;
   }
 
-  private boolean blocked(DomNode n) {
+  boolean blocked(DomNode n) {
     DomNode e = n.element();
     if (e == null) {
       return false;
@@ -468,7 +488,7 @@ public final class EventSanitizer {
     return out;
   }
 
-  private static void forget(SanitizerSession s, DomNode n) {
+  static void forget(SanitizerSession s, DomNode n) {
     s.nodes.remove(n.id);
     forgetChildren(s, n);
   }

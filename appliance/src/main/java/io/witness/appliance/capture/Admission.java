@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.witness.appliance.platform.ProblemException;
 import io.witness.appliance.policy.PolicyService;
 import io.witness.appliance.policy.SitePolicy;
+import io.witness.consent.BatchSanitizer;
 import io.witness.consent.EventSanitizer;
 import io.witness.consent.SanitizerSession;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +53,7 @@ class Admission {
     }
   }
 
-  private final Map<String, EventSanitizer> sanitizers = new ConcurrentHashMap<>();
+  private final Map<String, BatchSanitizer> sanitizers = new ConcurrentHashMap<>();
   /** No global lock on the ingest path: past the bound, the map is cleared (sessions then start as unknown DOM). */
   private final Map<String, SanitizerSession> sessions = new ConcurrentHashMap<>();
 
@@ -63,25 +62,24 @@ class Admission {
     return policies.current(siteId);
   }
 
-  private EventSanitizer sanitizer(SitePolicy p) {
-    return sanitizers.computeIfAbsent(p.siteId() + "@" + p.version(), k -> new EventSanitizer(p.policy()));
+  private BatchSanitizer sanitizer(SitePolicy p, ObjectMapper mapper) {
+    return sanitizers.computeIfAbsent(p.siteId() + "@" + p.version(),
+        k -> new BatchSanitizer(new EventSanitizer(p.policy()), mapper));
   }
 
   /**
    * A live batch's envelope with its events sanitized, as JSON bytes; empty when no event is left (a page out of
-   * scope). Structure errors are left for the envelope's validation (events that are not objects stay as they are).
+   * scope). One pass over the batch's tokens that copies what it does not change ({@link BatchSanitizer}).
+   * Structure errors are left for the envelope's validation (events that are not objects stay as they are).
    */
   Batch batch(ObjectMapper mapper, String siteId, byte[] bytes, int length) throws IOException {
     if (withoutAdmissionForBenchmark) {
       return new Batch(Optional.of(java.util.Arrays.copyOf(bytes, length)), "", -1);
     }
-    JsonNode tree = mapper.readTree(mapper.getFactory().createParser(bytes, 0, length));
-    if (!(tree instanceof ObjectNode envelope) || !(envelope.path("events") instanceof ArrayNode events)) {
-      return new Batch(Optional.of(java.util.Arrays.copyOf(bytes, length)), "", -1);
-    }
-    SitePolicy policy = current(siteId);
-    EventSanitizer sanitizer = sanitizer(policy);
-    String key = siteId + "/" + envelope.path("sessionId").asText("");
+    BatchSanitizer sanitizer = sanitizer(current(siteId), mapper);
+    BatchSanitizer.Head head = sanitizer.head(bytes, length);
+    String sessionId = head.sessionId() == null ? "" : head.sessionId();
+    String key = siteId + "/" + sessionId;
     SanitizerSession session = sessions.get(key);
     if (session == null) {
       if (sessions.size() >= SESSIONS) {
@@ -90,16 +88,11 @@ class Admission {
       session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
     }
     EventSanitizer.Report report = new EventSanitizer.Report();
+    Optional<byte[]> json;
     synchronized (session) {
-      for (Iterator<JsonNode> it = events.iterator(); it.hasNext(); ) {
-        if (it.next() instanceof ObjectNode e && !sanitizer.apply(session, e, report)) {
-          it.remove();
-        }
-      }
+      json = sanitizer.sanitize(session, bytes, length, report);
     }
-    return new Batch(events.isEmpty() && report.dropped() > 0 ? Optional.empty()
-        : Optional.of(mapper.writeValueAsBytes(tree)), envelope.path("sessionId").asText(""),
-        envelope.path("seq").canConvertToInt() ? envelope.path("seq").asInt() : -1);
+    return new Batch(json, sessionId, head.seq());
   }
 
   /** A sanitized batch: its JSON, or empty when every event was dropped; and its session id and seq. */
@@ -111,7 +104,7 @@ class Admission {
    * the import's own validation to refuse.
    */
   InputStream importBody(ObjectMapper mapper, String siteId, InputStream body) throws IOException {
-    EventSanitizer sanitizer = sanitizer(current(siteId));
+    EventSanitizer sanitizer = sanitizer(current(siteId), mapper).rules();
     SanitizerSession session = new SanitizerSession();
     JsonParser p = mapper.getFactory().createParser(body);
     JsonToken first = p.nextToken();
