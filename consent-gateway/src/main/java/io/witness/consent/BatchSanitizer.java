@@ -24,10 +24,10 @@ import java.util.Optional;
  * <p>Full snapshots (two thirds of the bytes) are streamed: each serialized node is added to the session's DOM
  * as it is read, and only the strings the rules change are spliced into the copy. Interaction events that the
  * rules never change (mouse moves, clicks, scrolls, viewport: rrweb sources other than mutation and input) are
- * copied as they are. Every other event (mutations, inputs, Meta, console, custom) is read as a tree and given to
- * {@link EventSanitizer#apply}; so is a snapshot whose fields are not in rrweb's order (type, tagName and
- * attributes before childNodes), which the streaming pass detects and then redoes on the tree, with the same
- * result as if it had never started. One difference from sanitizing the whole snapshot as a tree: a table cell's
+ * copied as they are. The data of every other event (mutations, inputs, Meta, console, custom) is read as a tree,
+ * given to {@link EventSanitizer#apply} and spliced back. An event whose fields are not in rrweb's order (type
+ * before data; in a snapshot's nodes type, tagName and attributes before childNodes) is detected and redone as a
+ * whole tree, with the same result as if the streaming had never started. One difference from sanitizing the whole snapshot as a tree: a table cell's
  * column header is known only from header rows that come before the cell (as in every real table).
  *
  * <p>Thread-safe (immutable); the session is the caller's, one batch at a time.
@@ -198,27 +198,41 @@ public final class BatchSanitizer {
         throw UNUSUAL;
       }
     }
+    int dataStart = start(p);
+    ObjectNode data = null;
     if (type == 3) {
-      // rrweb writes the source first; mutations (0) and inputs (5) need the tree rules.
-      if (p.nextToken() != JsonToken.FIELD_NAME || !p.currentName().equals("source")
-          || p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
-          || p.getIntValue() == 0 || p.getIntValue() == 5) {
-        throw UNUSUAL;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        if (p.currentName().equals("source")) {
-          throw UNUSUAL;
+      // rrweb writes the source first; mutations (0) and inputs (5) need the tree rules, other sources none.
+      data = mapper.createObjectNode();
+      if (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (name.equals("source") && t == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() != 0 && p.getIntValue() != 5) {
+          data = null;
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            if (p.currentName().equals("source")) {
+              throw UNUSUAL;
+            }
+            p.nextToken();
+            p.skipChildren();
+          }
+        } else {
+          data.set(name, mapper.readTree(p));
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            data.set(field, mapper.readTree(p));
+          }
         }
-        p.nextToken();
-        p.skipChildren();
       }
     } else if (type == 2 && !s.outOfScope) {
       fullSnapshot(s, p, out, report);
     } else if (type == 2) {
       p.skipChildren();
     } else {
-      throw UNUSUAL;
+      data = (ObjectNode) mapper.readTree(p);
     }
+    int dataEnd = end(p);
     // The rest of the event: a second type or data would be what the tree rules (last one wins) look at.
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       if (p.currentName().equals("type") || p.currentName().equals("data")) {
@@ -226,6 +240,16 @@ public final class BatchSanitizer {
       }
       p.nextToken();
       p.skipChildren();
+    }
+    if (data != null) {
+      // Mutations, inputs, Meta, console, custom: the data object through the tree rules, spliced back.
+      ObjectNode event = mapper.createObjectNode().put("type", type);
+      event.set("data", data);
+      if (!rules.apply(s, event, report)) {
+        return false;
+      }
+      out.replace(dataStart, dataEnd, mapper.writeValueAsBytes(data));
+      return true;
     }
     if (s.outOfScope) {
       report.dropped++;
