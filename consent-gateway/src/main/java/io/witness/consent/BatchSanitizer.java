@@ -36,6 +36,10 @@ public final class BatchSanitizer {
   /** The envelope's session id and seq, as far as they are valid: null and -1 when absent or of another type. */
   public record Head(String sessionId, int seq) {}
 
+  /** A sanitized batch: {@code bytes[0..length)} (the caller's array when it was large enough). */
+  @SuppressWarnings("ArrayRecordComponent") // a buffer handed over, read once
+  public record Output(byte[] bytes, int length) {}
+
   /** A snapshot (or its node) in an order this pass does not stream: the event is sanitized as a tree instead. */
   private static final class Unusual extends Exception {
     Unusual() {
@@ -93,13 +97,14 @@ public final class BatchSanitizer {
   }
 
   /**
-   * The batch with its events sanitized; empty when events were dropped (out of scope) and none is left. A body
-   * that is not an object, events that are not objects and everything after the envelope are copied unchanged
-   * for the envelope's own validation to judge. Malformed JSON throws the parser's exception.
+   * The batch with its events sanitized, written into {@code into} when it fits (else into a larger array); empty
+   * when events were dropped (out of scope) and none is left. A body that is not an object, events that are not
+   * objects and everything after the envelope are copied unchanged for the envelope's own validation to judge.
+   * Malformed JSON throws the parser's exception.
    */
-  public Optional<byte[]> sanitize(SanitizerSession s, byte[] bytes, int length, EventSanitizer.Report report)
-      throws IOException {
-    Splice out = new Splice(bytes);
+  public Optional<Output> sanitize(SanitizerSession s, byte[] bytes, int length, byte[] into,
+      EventSanitizer.Report report) throws IOException {
+    Splice out = new Splice(bytes, into);
     int kept = 0;
     boolean events = false;
     try (JsonParser p = mapper.getFactory().createParser(bytes, 0, length)) {
@@ -125,7 +130,7 @@ public final class BatchSanitizer {
       }
     }
     out.copyTo(length);
-    return events && kept == 0 && report.dropped() > 0 ? Optional.empty() : Optional.of(out.toByteArray());
+    return events && kept == 0 && report.dropped() > 0 ? Optional.empty() : Optional.of(new Output(out.buf, out.size));
   }
 
   /** Sanitizes an events array (the parser on its START_ARRAY); returns how many events were kept. */
@@ -403,8 +408,8 @@ public final class BatchSanitizer {
       throws Unusual {
     int type = n.type == null ? 0 : n.type;
     String tag = type == 2 ? (n.tagName == null ? "" : n.tagName).toLowerCase(Locale.ROOT) : "";
-    Map<String, String> attributes = new HashMap<>();
-    if (n.attributes != null) {
+    Map<String, String> attributes = tag.isEmpty() ? Map.of() : new HashMap<>();
+    if (n.attributes != null && !tag.isEmpty()) {
       for (Attribute a : n.attributes) {
         if (a.text() != null) {
           attributes.put(a.name().toLowerCase(Locale.ROOT), a.text());
@@ -497,14 +502,14 @@ public final class BatchSanitizer {
   /** The output: the source's bytes copied in order, with ranges skipped or replaced. */
   private static final class Splice {
     final byte[] source;
-    private byte[] buf;
-    private int size;
+    byte[] buf;
+    int size;
     /** Source bytes before this offset are dealt with (copied, skipped or replaced). */
     private int copied;
 
-    Splice(byte[] source) {
+    Splice(byte[] source, byte[] into) {
       this.source = source;
-      this.buf = new byte[Math.max(256, source.length + 256)];
+      this.buf = into;
     }
 
     void copyTo(int offset) {
@@ -555,10 +560,6 @@ public final class BatchSanitizer {
       if (size + more > buf.length) {
         buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
       }
-    }
-
-    byte[] toByteArray() {
-      return java.util.Arrays.copyOf(buf, size);
     }
   }
 }

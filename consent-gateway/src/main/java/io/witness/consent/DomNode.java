@@ -40,7 +40,8 @@ final class DomNode implements SelectorElement {
     this.id = id;
     this.parent = parent;
     this.tag = tag;
-    this.attributes = attributes.isEmpty() ? new HashMap<>(2) : attributes;
+    // Text, comment and document nodes have none (and no selector asks for theirs).
+    this.attributes = tag.isEmpty() ? null : attributes.isEmpty() ? new HashMap<>(2) : attributes;
   }
 
   boolean isElement() {

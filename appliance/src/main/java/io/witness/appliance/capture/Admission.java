@@ -68,13 +68,15 @@ class Admission {
   }
 
   /**
-   * A live batch's envelope with its events sanitized, as JSON bytes; empty when no event is left (a page out of
-   * scope). One pass over the batch's tokens that copies what it does not change ({@link BatchSanitizer}).
+   * A live batch's envelope with its events sanitized, as JSON bytes (in {@code into} when they fit); empty when
+   * no event is left (a page out of scope). One pass over the batch's tokens that copies what it does not change ({@link BatchSanitizer}).
    * Structure errors are left for the envelope's validation (events that are not objects stay as they are).
    */
-  Batch batch(ObjectMapper mapper, String siteId, byte[] bytes, int length) throws IOException {
+  Batch batch(ObjectMapper mapper, String siteId, byte[] bytes, int length, byte[] into) throws IOException {
     if (withoutAdmissionForBenchmark) {
-      return new Batch(Optional.of(java.util.Arrays.copyOf(bytes, length)), "", -1);
+      byte[] out = length <= into.length ? into : new byte[length];
+      System.arraycopy(bytes, 0, out, 0, length);
+      return new Batch(Optional.of(new BatchSanitizer.Output(out, length)), "", -1);
     }
     BatchSanitizer sanitizer = sanitizer(current(siteId), mapper);
     BatchSanitizer.Head head = sanitizer.head(bytes, length);
@@ -88,15 +90,15 @@ class Admission {
       session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
     }
     EventSanitizer.Report report = new EventSanitizer.Report();
-    Optional<byte[]> json;
+    Optional<BatchSanitizer.Output> json;
     synchronized (session) {
-      json = sanitizer.sanitize(session, bytes, length, report);
+      json = sanitizer.sanitize(session, bytes, length, into, report);
     }
     return new Batch(json, sessionId, head.seq());
   }
 
   /** A sanitized batch: its JSON, or empty when every event was dropped; and its session id and seq. */
-  record Batch(Optional<byte[]> json, String sessionId, int seq) {}
+  record Batch(Optional<BatchSanitizer.Output> json, String sessionId, int seq) {}
 
   /**
    * An import's event array, sanitized as it is read: one event at a time is parsed, sanitized and written out,

@@ -95,8 +95,9 @@ public class CaptureService {
       String userAgent) throws IOException {
     Body read = Body.of(body);
     Admission.Batch admitted;
+    byte[] into = Body.buffer();
     try {
-      admitted = admission.batch(mapper, site.id(), read.bytes(), read.length());
+      admitted = admission.batch(mapper, site.id(), read.bytes(), read.length(), into);
     } catch (StreamConstraintsException e) {
       throw ProblemException.malformed("the JSON nests too deeply or has an oversized value");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -107,13 +108,19 @@ public class CaptureService {
     }
     if (admitted.json().isEmpty()) {
       // Every event was out of the policy's scope: nothing to store, and nothing to retry.
+      new Body(into, 0).release();
       if (!SESSION_ID.matcher(admitted.sessionId()).matches() || admitted.seq() < 0) {
         throw ProblemException.validation("sessionId", "must be 16-64 characters of [A-Za-z0-9_-], with a seq");
       }
       return new BatchReceipt(admitted.sessionId(), admitted.seq(), false);
     }
-    byte[] json = admitted.json().get();
-    Envelope env = parseEnvelope(site.id(), new Body(json, json.length));
+    Body json = new Body(admitted.json().get().bytes(), admitted.json().get().length());
+    Envelope env;
+    try {
+      env = parseEnvelope(site.id(), json);
+    } finally {
+      json.release();
+    }
     if (env.visitorId != null && !ConsentService.sha256(env.visitorId).equals(consent.visitorHash())) {
       throw new ProblemException(ProblemType.CONSENT_REQUIRED, 403, "the consent receipt is another visitor's");
     }
@@ -252,9 +259,14 @@ public class CaptureService {
     static final int POOLED = 32;
     private static final BlockingQueue<byte[]> POOL = new ArrayBlockingQueue<>(POOLED);
 
-    static Body of(InputStream in) throws IOException {
+    /** An array from the pool (or a new one of {@link #INITIAL} bytes); back with {@link #release()}. */
+    static byte[] buffer() {
       byte[] pooled = POOL.poll();
-      byte[] buf = pooled != null ? pooled : new byte[INITIAL];
+      return pooled != null ? pooled : new byte[INITIAL];
+    }
+
+    static Body of(InputStream in) throws IOException {
+      byte[] buf = buffer();
       int n = 0;
       for (int r; (r = in.read(buf, n, buf.length - n)) >= 0; ) {
         n += r;
