@@ -43,6 +43,9 @@ final class SensitiveNames {
 
   /** Whether an element's identifying attributes (or a {@code data-private} / {@code data-sensitive}) say so. */
   static boolean element(DomNode e) {
+    if (e.attributes == null) {
+      return false; // a text node, or attributes already dropped once the flags were known
+    }
     if (e.attributes.containsKey("data-private") || e.attributes.containsKey("data-sensitive")) {
       return true;
     }

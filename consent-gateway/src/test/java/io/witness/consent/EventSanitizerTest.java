@@ -96,6 +96,19 @@ class EventSanitizerTest {
   }
 
   @Test
+  void inputAndAttributeEventsNamingATextNode_areMaskedWithoutError() throws IOException {
+    ArrayNode events = (ArrayNode) JSON.readTree("""
+        [{"type":2,"timestamp":1,"data":{"node":{"type":0,"id":1,"childNodes":[{"type":2,"id":2,"tagName":"p",
+           "attributes":{},"childNodes":[{"type":3,"id":3,"textContent":"hello"}]}]}}},
+         {"type":3,"timestamp":2,"data":{"source":5,"id":3,"text":"typed secret","isChecked":false}},
+         {"type":3,"timestamp":3,"data":{"source":0,"texts":[],"attributes":[{"id":3,"attributes":{"value":"x y"}}],
+           "removes":[],"adds":[]}}]""");
+    String after = sanitize(Policy.defaults(), events).toString();
+    assertFalse(after.contains("typed secret"));
+    assertTrue(after.contains("\"value\":\"* *\""), after);
+  }
+
+  @Test
   void outOfScopePage_isDroppedUntilAnInScopePage() throws IOException {
     Policy p = PolicyParser.parse("{\"capture\": {\"deny\": [\"/checkout/payment/**\"]}}");
     ArrayNode events = (ArrayNode) JSON.readTree("""
