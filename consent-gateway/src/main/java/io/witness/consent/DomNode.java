@@ -33,6 +33,8 @@ final class DomNode implements SelectorElement {
   boolean selectorMasked;
   boolean unmasked;
   boolean sensitive;
+  /** Added by a mutation under a parent unknown to a session whose DOM is unknown: treated as sensitive. */
+  boolean orphan;
   /** The text of a text node (kept for table headers only: see {@link EventSanitizer}). */
   String text = "";
 

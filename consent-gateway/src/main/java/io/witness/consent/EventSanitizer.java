@@ -144,6 +144,7 @@ public final class EventSanitizer {
 
   private void fullSnapshot(SanitizerSession s, ObjectNode d, Report report) {
     s.nodes.clear();
+    s.unknownDom = false;
     if (d.path("node") instanceof ObjectNode root) {
       insert(s, root, null, report);
       walk(s, root, report);
@@ -195,7 +196,8 @@ public final class EventSanitizer {
         attributes(node, a, report);
       }
     } else if (n.has("textContent")) {
-      n.put("textContent", text(node.parent, n.path("textContent").asText(""), report));
+      String text = n.path("textContent").asText("");
+      n.put("textContent", node.orphan ? mask(text, report) : text(node.parent, text, report));
     }
     if (n.path("childNodes") instanceof ArrayNode children) {
       for (JsonNode c : children) {
@@ -271,7 +273,9 @@ public final class EventSanitizer {
         if (node != null && node.parent != null && blocked(node.parent)) {
           it.remove();
         } else if (t instanceof ObjectNode o && o.path("value").isTextual()) {
-          o.put("value", text(node == null ? null : node.parent, o.path("value").asText(), report));
+          String value = o.path("value").asText();
+          o.put("value", s.unknownDom && (node == null || node.parent == null) ? mask(value, report)
+              : text(node == null ? null : node.parent, value, report));
         }
       }
     }
@@ -300,6 +304,13 @@ public final class EventSanitizer {
   private void insertBefore(SanitizerSession s, ObjectNode n, DomNode parent, int nextId, Report report) {
     int before = parent == null ? -1 : parent.children.size();
     insert(s, n, parent, report);
+    if (parent == null && s.unknownDom) {
+      // Added under a node this process never saw: whatever it is, its text and values are masked.
+      DomNode orphan = s.nodes.get(n.path("id").asInt(Integer.MIN_VALUE));
+      if (orphan != null) {
+        orphan.orphan = true;
+      }
+    }
     DomNode next = s.nodes.get(nextId);
     if (parent != null && next != null && next.parent == parent) {
       DomNode node = parent.children.remove(before);
@@ -371,7 +382,7 @@ public final class EventSanitizer {
     e.blocked = (p != null && p.blocked) || block.matches(e);
     e.selectorMasked = (p != null && p.selectorMasked) || maskText.matches(e);
     e.unmasked = (p != null && p.unmasked) || unmask.matches(e);
-    e.sensitive = (p != null && p.sensitive) || SensitiveNames.element(e)
+    e.sensitive = e.orphan || (p != null && p.sensitive) || SensitiveNames.element(e)
         || ("td".equals(e.tag) && SensitiveNames.matches(columnHeader(e)));
     e.inputType = switch (e.tag) {
       case "textarea" -> "textarea";

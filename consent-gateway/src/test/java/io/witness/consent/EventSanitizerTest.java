@@ -109,6 +109,35 @@ class EventSanitizerTest {
   }
 
   @Test
+  void sessionWhoseDomIsUnknown_failsClosed_untilItsNextFullSnapshot() throws IOException {
+    // Batch 4 of a recording whose earlier batches this process never saw (eviction, restart).
+    String mutations = """
+        [{"type":3,"timestamp":1,"data":{"source":0,"texts":[{"id":40,"value":"Balance 1,234.56"}],"attributes":[],
+           "removes":[],"adds":[{"parentId":41,"nextId":null,"node":{"type":2,"id":42,"tagName":"span",
+           "attributes":{},"childNodes":[{"type":3,"id":43,"textContent":"Jane Roe"}]}},
+           {"parentId":41,"nextId":null,"node":{"type":3,"id":44,"textContent":"Account 12"}}]}},
+         {"type":2,"timestamp":2,"data":{"node":{"type":0,"id":1,"childNodes":[{"type":2,"id":2,"tagName":"p",
+           "attributes":{},"childNodes":[{"type":3,"id":3,"textContent":"Welcome back"}]}]}}}]""";
+    EventSanitizer sanitizer = new EventSanitizer(Policy.defaults());
+    SanitizerSession unknown = SanitizerSession.startingAt(4);
+    ArrayNode events = (ArrayNode) JSON.readTree(mutations);
+    EventSanitizer.Report report = new EventSanitizer.Report();
+    for (JsonNode e : events) {
+      assertTrue(sanitizer.apply(unknown, (ObjectNode) e, report));
+    }
+    String after = events.toString();
+    for (String clear : List.of("Balance", "Jane Roe", "Account 12")) {
+      assertFalse(after.contains(clear), clear + " left in clear while the DOM is unknown: " + after);
+    }
+    assertTrue(after.contains("Welcome back"), "after the full snapshot, text is judged by the rules again");
+
+    SanitizerSession known = SanitizerSession.startingAt(0);
+    ArrayNode again = (ArrayNode) JSON.readTree(mutations);
+    sanitizer.apply(known, (ObjectNode) again.get(0), new EventSanitizer.Report());
+    assertTrue(again.toString().contains("Jane Roe"), "control: a session known from its start keeps plain text");
+  }
+
+  @Test
   void outOfScopePage_isDroppedUntilAnInScopePage() throws IOException {
     Policy p = PolicyParser.parse("{\"capture\": {\"deny\": [\"/checkout/payment/**\"]}}");
     ArrayNode events = (ArrayNode) JSON.readTree("""

@@ -24,14 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server-side admission of recorded events (issue 6): the site's current policy applied again, by
  * {@link EventSanitizer}, to every live batch and every import before anything is stored — scope, blocking,
- * masking, PII redaction. The DOM state a session's later mutations need is kept per session (up to
- * {@value #SESSIONS} sessions, then forgotten all at once; a session forgotten or lost in a restart is treated as
- * unknown DOM until its next full snapshot: its text is still scanned for PII and every input value of an unknown
- * element is masked).
+ * masking, PII redaction. The DOM state a session's later mutations need is kept per session, for the
+ * {@value #SESSIONS} sessions that sent a batch most recently (a session's DOM costs ≈100–300 KB; 20,000 of them,
+ * the bound until 2026-12-04, filled the heap under the ingest benchmark). A session forgotten, or lost in a
+ * restart, fails closed until its next full snapshot: text and values of nodes it cannot place are masked
+ * ({@link SanitizerSession#startingAt}).
  */
 @ApplicationScoped
 class Admission {
-  static final int SESSIONS = 20_000;
+  static final int SESSIONS = 2_000;
 
   @Inject PolicyService policies;
 
@@ -54,8 +55,13 @@ class Admission {
   }
 
   private final Map<String, BatchSanitizer> sanitizers = new ConcurrentHashMap<>();
-  /** No global lock on the ingest path: past the bound, the map is cleared (sessions then start as unknown DOM). */
-  private final Map<String, SanitizerSession> sessions = new ConcurrentHashMap<>();
+  /** Least recently used first out; the lock is held for a lookup only. */
+  private final Map<String, SanitizerSession> sessions = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, SanitizerSession> eldest) {
+      return size() > SESSIONS;
+    }
+  };
 
   /** The sanitizer of the site's current policy, and that policy's version. */
   SitePolicy current(String siteId) {
@@ -82,12 +88,9 @@ class Admission {
     BatchSanitizer.Head head = sanitizer.head(bytes, length);
     String sessionId = head.sessionId() == null ? "" : head.sessionId();
     String key = siteId + "/" + sessionId;
-    SanitizerSession session = sessions.get(key);
-    if (session == null) {
-      if (sessions.size() >= SESSIONS) {
-        sessions.clear();
-      }
-      session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
+    SanitizerSession session;
+    synchronized (sessions) {
+      session = sessions.computeIfAbsent(key, k -> SanitizerSession.startingAt(head.seq()));
     }
     EventSanitizer.Report report = new EventSanitizer.Report();
     Optional<BatchSanitizer.Output> json;

@@ -349,14 +349,35 @@ class KillDuringIngestIT {
     }
   }
 
-  /** JSON equality where numbers compare by value (the server may write 1.0 as 1.0 or 1.00 as 1.0). */
+  /**
+   * JSON equality where numbers compare by value (the server may write 1.0 as 1.0 or 1.00 as 1.0), and a stored
+   * string may be the sent one masked: a session resumed after the restart fails closed until its next full
+   * snapshot (the new process cannot place its nodes, so their text is masked: Admission).
+   */
   private static boolean sameJson(JsonNode a, JsonNode b) {
     return a.equals((x, y) -> {
       if (x.isNumber() && y.isNumber()) {
         return x.decimalValue().compareTo(y.decimalValue());
       }
+      if (x.isTextual() && y.isTextual() && masked(x.asText(), y.asText())) {
+        return 0;
+      }
       return x.equals(y) ? 0 : 1;
     }, b);
+  }
+
+  /** Whether {@code stored} is {@code sent} with every character but white space made {@code *}. */
+  private static boolean masked(String sent, String stored) {
+    if (sent.length() != stored.length()) {
+      return false;
+    }
+    for (int i = 0; i < sent.length(); i++) {
+      char c = sent.charAt(i);
+      if (stored.charAt(i) != (Character.isWhitespace(c) ? c : '*')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Path workDir(String db) throws IOException {

@@ -30,6 +30,31 @@ public final class EventAssertions {
     return out;
   }
 
+  /**
+   * The events of one session's batches (each an array, by seq) as the appliance admits them when they arrive in
+   * the order {@code arrival} (seqs): sanitized in that order in one session — which fails closed, masking more,
+   * when its first batch to arrive is not seq 0 —, stored in seq order.
+   */
+  public static JsonNode admittedInArrivalOrder(java.util.List<JsonNode> batchesBySeq, int[] arrival) {
+    io.witness.consent.EventSanitizer sanitizer =
+        new io.witness.consent.EventSanitizer(io.witness.policy.Policy.defaults());
+    io.witness.consent.SanitizerSession session = io.witness.consent.SanitizerSession.startingAt(arrival[0]);
+    io.witness.consent.EventSanitizer.Report report = new io.witness.consent.EventSanitizer.Report();
+    java.util.Map<Integer, java.util.List<JsonNode>> kept = new java.util.TreeMap<>();
+    for (int seq : arrival) {
+      java.util.List<JsonNode> out = kept.computeIfAbsent(seq, k -> new java.util.ArrayList<>());
+      for (JsonNode e : batchesBySeq.get(seq).deepCopy()) {
+        if (!(e instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || sanitizer.apply(session, o, report)) {
+          out.add(e);
+        }
+      }
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        .arrayNode();
+    kept.values().forEach(all::addAll);
+    return all;
+  }
+
   /** {@link #assertSameEvents} against {@link #admitted}{@code (recorded)}. */
   public static void assertAdmittedEvents(JsonNode recorded, JsonNode actual, String what) {
     assertSameEvents(admitted(recorded), actual, what);
