@@ -39,7 +39,14 @@ import java.util.stream.Collectors;
 public final class EventSanitizer {
   /** What a batch's sanitizing did, for the caller's counters and incidents. */
   public static final class Report {
+    /** At most this many quarantined values are kept per report (more are redacted and counted only). */
+    public static final int QUARANTINE_KEPT = 200;
+
+    /** A value the policy's quarantine action took out of the events (never a card number). */
+    public record Quarantined(PiiKind kind, String value) {}
+
     private final Map<PiiKind, Integer> redacted = new EnumMap<>(PiiKind.class);
+    private final List<Quarantined> quarantined = new ArrayList<>();
     int dropped;
     /** Events {@link BatchSanitizer} read as a tree (the rest it streamed). */
     int asTree;
@@ -48,6 +55,11 @@ public final class EventSanitizer {
     /** PII matches redacted, per kind. */
     public Map<PiiKind, Integer> redacted() {
       return redacted;
+    }
+
+    /** The values the quarantine action took out, in the order found (empty under the redact action). */
+    public List<Quarantined> quarantined() {
+      return java.util.Collections.unmodifiableList(quarantined);
     }
 
     /** Events dropped (out of scope, or console levels not captured). */
@@ -70,6 +82,8 @@ public final class EventSanitizer {
     void restore(Report from) {
       redacted.clear();
       redacted.putAll(from.redacted);
+      quarantined.clear();
+      quarantined.addAll(from.quarantined);
       dropped = from.dropped;
       asTree = from.asTree;
       masked = from.masked;
@@ -89,6 +103,8 @@ public final class EventSanitizer {
   private final SelectorList unmask;
   /** No selectors in the policy: elements need no attributes once their flags are known. */
   private final boolean slim;
+  /** The policy's PII action is quarantine: matched values are reported for sealing. */
+  private final boolean quarantine;
 
   public EventSanitizer(Policy policy) {
     this.policy = policy;
@@ -101,6 +117,7 @@ public final class EventSanitizer {
     this.maskText = SelectorList.parse(policy.masking().maskText());
     this.unmask = SelectorList.parse(policy.masking().unmask());
     this.slim = block.isEmpty() && maskText.isEmpty() && unmask.isEmpty();
+    this.quarantine = policy.pii().action() == Policy.PiiAction.QUARANTINE;
   }
 
   public Policy policy() {
@@ -479,7 +496,12 @@ public final class EventSanitizer {
     if (text.isEmpty() || !pii.contains(text)) {
       return text;
     }
-    pii.scan(text).forEach(m -> report.redacted.merge(m.kind(), 1, Integer::sum));
+    for (io.witness.policy.PiiMatch m : pii.scan(text)) {
+      report.redacted.merge(m.kind(), 1, Integer::sum);
+      if (quarantine && m.kind() != PiiKind.CARD && report.quarantined.size() < Report.QUARANTINE_KEPT) {
+        report.quarantined.add(new Report.Quarantined(m.kind(), text.substring(m.start(), m.end())));
+      }
+    }
     return pii.redact(text);
   }
 

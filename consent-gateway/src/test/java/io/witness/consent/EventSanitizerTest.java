@@ -138,6 +138,29 @@ class EventSanitizerTest {
   }
 
   @Test
+  void quarantineAction_redactsAndReportsTheValues_butNeverKeepsACardNumber() throws IOException {
+    Policy quarantine = PolicyParser.parse("{\"pii\": {\"action\": \"quarantine\"}}");
+    ArrayNode events = (ArrayNode) JSON.readTree("""
+        [{"type":2,"timestamp":1,"data":{"node":{"type":0,"id":1,"childNodes":[{"type":2,"id":2,"tagName":"p",
+           "attributes":{"title":"call +1 415 555 0100"},"childNodes":[{"type":3,"id":3,
+           "textContent":"Write to jane@example.com, card 4111 1111 1111 1111"}]}]}}}]""");
+    EventSanitizer.Report report = new EventSanitizer.Report();
+    String after = sanitize(quarantine, events, report).toString();
+    assertFalse(after.contains("jane@example.com") || after.contains("4111"), after);
+    assertTrue(after.contains("[email]"), "the stored text is redacted as under the redact action");
+    List<String> kept = report.quarantined().stream().map(q -> q.kind().wire() + "=" + q.value()).toList();
+    assertTrue(kept.contains("email=jane@example.com"), kept.toString());
+    assertTrue(kept.stream().anyMatch(k -> k.startsWith("phone=")), kept.toString());
+    assertFalse(kept.stream().anyMatch(k -> k.contains("4111")), "card numbers are never kept: " + kept);
+    assertEquals(1, report.redacted().get(PiiKind.CARD));
+
+    EventSanitizer.Report redactOnly = new EventSanitizer.Report();
+    sanitize(Policy.defaults(), (ArrayNode) JSON.readTree(events.toString().replace("[email]", "a@b.example")),
+        redactOnly);
+    assertTrue(redactOnly.quarantined().isEmpty(), "the default action keeps nothing");
+  }
+
+  @Test
   void outOfScopePage_isDroppedUntilAnInScopePage() throws IOException {
     Policy p = PolicyParser.parse("{\"capture\": {\"deny\": [\"/checkout/payment/**\"]}}");
     ArrayNode events = (ArrayNode) JSON.readTree("""

@@ -53,7 +53,10 @@ public record Policy(int version, Consent consent, Capture capture, Masking mask
   public enum PiiAction {
     /** Replace the match by a marker ("[email]") and store the rest. */
     REDACT("redact"),
-    /** Keep the batch sealed and not replayable, and raise an incident for an admin to review. */
+    /**
+     * Replace the match by its marker in what is stored, as redact does, and keep the matched value sealed (under
+     * the visitor's key, never replayable) in an incident an admin reviews. Card numbers are never kept.
+     */
     QUARANTINE("quarantine");
 
     private final String wire;

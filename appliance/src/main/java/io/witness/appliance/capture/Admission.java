@@ -82,7 +82,7 @@ class Admission {
     if (withoutAdmissionForBenchmark) {
       byte[] out = length <= into.length ? into : new byte[length];
       System.arraycopy(bytes, 0, out, 0, length);
-      return new Batch(Optional.of(new BatchSanitizer.Output(out, length)), "", -1);
+      return new Batch(Optional.of(new BatchSanitizer.Output(out, length)), "", -1, java.util.List.of());
     }
     BatchSanitizer sanitizer = sanitizer(current(siteId), mapper);
     BatchSanitizer.Head head = sanitizer.head(bytes, length);
@@ -97,18 +97,23 @@ class Admission {
     synchronized (session) {
       json = sanitizer.sanitize(session, bytes, length, into, report);
     }
-    return new Batch(json, sessionId, head.seq());
+    return new Batch(json, sessionId, head.seq(), report.quarantined());
   }
 
-  /** A sanitized batch: its JSON, or empty when every event was dropped; and its session id and seq. */
-  record Batch(Optional<BatchSanitizer.Output> json, String sessionId, int seq) {}
+  /**
+   * A sanitized batch: its JSON, or empty when every event was dropped; its session id and seq; the values the
+   * policy's quarantine action took out (for the incident).
+   */
+  record Batch(Optional<BatchSanitizer.Output> json, String sessionId, int seq,
+      java.util.List<EventSanitizer.Report.Quarantined> quarantined) {}
 
   /**
    * An import's event array, sanitized as it is read: one event at a time is parsed, sanitized and written out,
    * so memory stays at one event whatever the recording's size. A body that is not an array passes unchanged for
    * the import's own validation to refuse.
    */
-  InputStream importBody(ObjectMapper mapper, String siteId, InputStream body) throws IOException {
+  InputStream importBody(ObjectMapper mapper, String siteId, InputStream body, EventSanitizer.Report report)
+      throws IOException {
     EventSanitizer sanitizer = sanitizer(current(siteId), mapper).rules();
     SanitizerSession session = new SanitizerSession();
     JsonParser p = mapper.getFactory().createParser(body);
@@ -116,7 +121,6 @@ class Admission {
     if (first != JsonToken.START_ARRAY) {
       throw ProblemException.validation("body", "must be a JSON array of rrweb events");
     }
-    EventSanitizer.Report report = new EventSanitizer.Report();
     return new SequenceInputStream(new java.util.Enumeration<>() {
       private InputStream next = new java.io.ByteArrayInputStream(new byte[] {'['});
       private boolean firstEvent = true;

@@ -55,6 +55,7 @@ public class CaptureService {
   @Inject BatchWriter batchWriter;
   @Inject SubjectService subjects;
   @Inject Admission admission;
+  @Inject io.witness.appliance.incident.PiiIncidents incidents;
 
   private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000)
@@ -131,9 +132,14 @@ public class CaptureService {
         subjects.identify(site.id(), KeyService.SESSION, env.sessionId, env.identity);
       }
     }
+    int policyVersion = admission.current(site.id()).version();
+    if (!admitted.quarantined().isEmpty()) {
+      incidents.raise(site.id(), env.sessionId, env.seq, env.visitorId != null ? KeyService.VISITOR : KeyService.SESSION,
+          env.visitorId != null ? env.visitorId : env.sessionId, policyVersion, admitted.quarantined());
+    }
     LiveBatch.Origin origin = new LiveBatch.Origin(env.visitorId, ClientAddress.truncate(clientIp),
         userAgent == null || userAgent.isBlank() ? null : (userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512)),
-        consent.consentId(), admission.current(site.id()).version());
+        consent.consentId(), policyVersion);
     boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice, origin));
     return new BatchReceipt(env.sessionId, env.seq, duplicate);
   }
@@ -357,8 +363,10 @@ public class CaptureService {
     DomIndex dom = new DomIndex();
     EventReader reader = new EventReader(mapper, new EventInterpreter(dom), 5_000_000, "events");
     try {
-      InputStream admitted = admission.importBody(mapper, site.id(), body);
-      return store.importRecording(site.id(), consent.consentId(), admission.current(site.id()).version(), subjectId,
+      io.witness.consent.EventSanitizer.Report report = new io.witness.consent.EventSanitizer.Report();
+      InputStream admitted = admission.importBody(mapper, site.id(), body, report);
+      int policyVersion = admission.current(site.id()).version();
+      String id = store.importRecording(site.id(), consent.consentId(), policyVersion, subjectId,
           consumer -> {
         try (JsonParser p = mapper.getFactory().createParser(admitted)) {
           if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -370,6 +378,8 @@ public class CaptureService {
           }
         }
       });
+      incidents.raiseForImport(site.id(), id, policyVersion, report.quarantined());
+      return id;
     } catch (StreamConstraintsException e) {
       throw ProblemException.malformed("the JSON nests too deeply or has an oversized value");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -42,6 +42,9 @@ class ErasureSteps {
     }
     long traits = em.createNativeQuery("delete from subject_traits where site_id = :site and subject_ref = :ref")
         .setParameter("site", siteId).setParameter("ref", subjectRef).executeUpdate();
+    // PII incidents of the subject's recordings: their sealed values are shredded with the keys anyway.
+    em.createNativeQuery("delete from pii_incidents where site_id = :site and subject_ref in :refs")
+        .setParameter("site", siteId).setParameter("refs", refs).executeUpdate();
     long links = em.createNativeQuery("delete from subject_links where site_id = :site and subject_ref = :ref")
         .setParameter("site", siteId).setParameter("ref", subjectRef).executeUpdate();
     return new Deleted(ids, facts, chunks, traits, links);
