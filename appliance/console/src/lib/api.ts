@@ -12,6 +12,8 @@ import { API_HEADERS } from './prefetch';
 import type {
   ConsentPage,
   ConsentSummary,
+  PiiIncident,
+  PiiIncidentPage,
   PolicyValidation,
   PolicyVersion,
   Problem,
@@ -248,6 +250,16 @@ export class ApiClient {
   /** The latest consent records of a site, newest first (audited read). */
   consents(siteId: string, limit: number): Promise<ConsentPage> {
     return this.json<ConsentPage>('GET', '/api/v1/consents', { query: { site: siteId, limit: String(limit) } });
+  }
+
+  /** PII incidents of a site (the quarantine action's findings: kinds and counts, never a value; audited read). */
+  incidents(siteId: string, status: 'open' | 'purged' | 'all', limit: number): Promise<PiiIncidentPage> {
+    return this.json<PiiIncidentPage>('GET', '/api/v1/incidents', { query: { site: siteId, status, limit: String(limit) } });
+  }
+
+  /** Purges an open incident: its sealed values are deleted (audited). */
+  purgeIncident(siteId: string, id: string, note: string): Promise<PiiIncident> {
+    return this.json<PiiIncident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/purge`, { query: { site: siteId }, body: { note } });
   }
 
   /** The recording checked against its capture manifest in the audit log. */

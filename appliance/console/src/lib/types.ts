@@ -120,3 +120,26 @@ export interface ConsentPage {
   siteId: string;
   items: ConsentRecord[];
 }
+
+/** A PII incident: what the quarantine action took out of one batch (or import). Values are never sent. */
+export interface PiiIncident {
+  id: string;
+  siteId: string;
+  /** The live session, or the recording id of an import. */
+  sessionId: string;
+  seq: number;
+  kinds: Record<string, number>;
+  valueCount: number;
+  policyVersion: number;
+  raisedAt: string;
+  status: 'open' | 'purged';
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  note: string | null;
+  valuesSealed: boolean;
+}
+
+export interface PiiIncidentPage {
+  siteId: string;
+  items: PiiIncident[];
+}

@@ -12,6 +12,7 @@ import '../styles/console.css';
 import { mountHeader } from '../components/header';
 import { attachCodeEditor } from '../components/code-editor';
 import { createConsentLedger } from '../components/consent-ledger';
+import { createPiiIncidents } from '../components/pii-incidents';
 import { policyHelp } from '../components/policy-help';
 import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
@@ -158,6 +159,8 @@ main.append(
 
 const ledger = createConsentLedger((e) => reportError('ledger', e));
 main.append(ledger.element);
+const piiIncidents = createPiiIncidents((e) => reportError('incidents', e));
+main.append(piiIncidents.element);
 
 let current: SitePolicy | undefined;
 let viewed: SitePolicy | undefined;
@@ -405,6 +408,7 @@ function openSite(site: string): void {
   siteSelect.value = site;
   void loadPolicy(site);
   void ledger.load(site);
+  void piiIncidents.load(site);
 }
 
 siteSelect.addEventListener('change', () => {
