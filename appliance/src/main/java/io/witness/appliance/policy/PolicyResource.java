@@ -47,6 +47,8 @@ public class PolicyResource {
   @Inject PolicyService policies;
   @Inject SiteService sites;
   @Inject RequestOrigin origin;
+  @Inject io.witness.appliance.replay.ReplayService replay;
+  @Inject io.witness.appliance.audit.AuditTrail audit;
 
   @GET
   @Path("/sites/{siteId}/policy")
@@ -93,6 +95,62 @@ public class PolicyResource {
     out.put("normalised", PolicyWriter.document(p));
     return out;
   }
+
+  /**
+   * A recording's events as a policy document (the request body, JSON or YAML; not saved) would admit them: the
+   * admission's rules applied to the events as stored, so the preview shows what the document changes on top of the
+   * policy the recording was captured under (what that one masked stays masked). 400 lists the document's
+   * problems. Audited as a read of the recording's events ({@code recording.preview}). Held in memory: a preview is
+   * an admin's occasional request (a 30-minute recording is ≈13 MB of JSON).
+   *
+   * <pre>
+   * curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/yaml' \
+   *      --data-binary 'masking: { maskText: [table] }' "http://localhost:8080/api/v1/policies/previews?recording=$ID"
+   * </pre>
+   */
+  @POST
+  @Path("/policies/previews")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public jakarta.ws.rs.core.Response preview(
+      @jakarta.ws.rs.QueryParam("recording") @jakarta.validation.constraints.NotNull
+      @jakarta.validation.constraints.Pattern(regexp = "[0-9a-f-]{36}", message = "must be a recording id") String id,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body) throws IOException {
+    Policy p = PolicyService.validate(document(body, contentLength));
+    String siteId = replay.siteOf(id);
+    io.witness.appliance.recording.RecordingStore.EventStream stream = replay.events(id);
+    audit.record("recording.preview", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", id, siteId, null,
+        null, "policy preview");
+    java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+    stream.writeTo(stored);
+    io.witness.consent.EventSanitizer sanitizer = new io.witness.consent.EventSanitizer(p);
+    io.witness.consent.SanitizerSession session = new io.witness.consent.SanitizerSession();
+    io.witness.consent.EventSanitizer.Report report = new io.witness.consent.EventSanitizer.Report();
+    com.fasterxml.jackson.databind.node.ArrayNode events = JSON.createArrayNode();
+    int before = 0;
+    for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(stored.toByteArray())) {
+      before++;
+      if (!(e instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || sanitizer.apply(session, o, report)) {
+        events.add(e);
+      }
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("events", before);
+    summary.put("dropped", report.dropped());
+    summary.put("masked", report.masked());
+    Map<String, Integer> redacted = new LinkedHashMap<>();
+    report.redacted().forEach((k, n) -> redacted.put(k.wire(), n));
+    summary.put("redacted", redacted);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("recordingId", id);
+    out.put("summary", summary);
+    out.put("events", events);
+    // Jackson writes the events as they are (the JSON-B provider would not know a Jackson tree).
+    return jakarta.ws.rs.core.Response.ok(JSON.writeValueAsBytes(out), MediaType.APPLICATION_JSON).build();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private String site(String siteId) {
     return sites.byId(siteId).orElseThrow(() -> ProblemException.notFound("no site with this id")).id();
