@@ -14,6 +14,7 @@ import type {
   ConsentSummary,
   PiiIncident,
   PiiIncidentPage,
+  PolicyPreview,
   PolicyValidation,
   PolicyVersion,
   Problem,
@@ -238,6 +239,14 @@ export class ApiClient {
   /** Saves a policy document as the site's next version (audited); an invalid one rejects like a validation. */
   savePolicy(siteId: string, document: string, contentType: string): Promise<SitePolicy> {
     return this.json<SitePolicy>('PUT', `/api/v1/sites/${encodeURIComponent(siteId)}/policy`, {
+      text: { content: document, contentType },
+    });
+  }
+
+  /** A recording's events as a draft policy would admit them (nothing saved; audited as a read of the recording). */
+  previewPolicy(recordingId: string, document: string, contentType: string): Promise<PolicyPreview> {
+    return this.json<PolicyPreview>('POST', '/api/v1/policies/previews', {
+      query: { recording: recordingId },
       text: { content: document, contentType },
     });
   }

@@ -10,6 +10,7 @@ import {
   outdent,
   policyContentType,
   problemLocation,
+  readPreviewDraft,
   shortDigest,
   siteFromSearch,
   violationView,
@@ -165,5 +166,18 @@ describe('page helpers', () => {
     expect(siteFromSearch('?site=shop')).toBe('shop');
     expect(siteFromSearch('')).toBe('demo');
     expect(siteFromSearch('?site=%20')).toBe('demo');
+  });
+});
+
+describe('preview draft', () => {
+  it('readPreviewDraft_wellFormed_isRead', () => {
+    const d = { siteId: 'demo', document: 'pii: { action: quarantine }', contentType: 'application/yaml' };
+    expect(readPreviewDraft(JSON.stringify(d))).toEqual(d);
+  });
+
+  it('readPreviewDraft_missingOrBroken_isUndefined', () => {
+    expect(readPreviewDraft(null)).toBeUndefined();
+    expect(readPreviewDraft('{not json')).toBeUndefined();
+    expect(readPreviewDraft(JSON.stringify({ siteId: 'demo' }))).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@
  * the value). Lines and columns are 1-based, as the policy parser reports them (policy-rules/README.md); a column
  * counts characters, so one tab is one column.
  */
+import type { PreviewDraft } from './types';
 
 /** The site the page opens with when the URL names none. */
 export const DEFAULT_SITE = 'demo';
@@ -188,4 +189,20 @@ export function shortDigest(hex: string, length = 12): string {
 /** The site a page URL names (`?site=`), else {@link DEFAULT_SITE}. */
 export function siteFromSearch(search: string): string {
   return new URLSearchParams(search).get('site')?.trim() || DEFAULT_SITE;
+}
+
+/** Where the policy page leaves a draft for the replay page's preview (`replay.html?id=…&preview=1`). */
+export const PREVIEW_DRAFT_KEY = 'witness.policy-preview-draft';
+
+/** The draft left for a preview, if one is there and well-formed. */
+export function readPreviewDraft(stored: string | null): PreviewDraft | undefined {
+  if (!stored) return undefined;
+  try {
+    const d = JSON.parse(stored) as Partial<PreviewDraft>;
+    return typeof d.siteId === 'string' && typeof d.document === 'string' && typeof d.contentType === 'string'
+      ? { siteId: d.siteId, document: d.document, contentType: d.contentType }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -71,11 +71,11 @@ describe('recording filters', () => {
 
 describe('replay deep links', () => {
   it('parseReplayParams_full', () => {
-    expect(parseReplayParams('?id=rec-1&t=37&scale=1&chrome=0')).toEqual({ id: 'rec-1', startMs: 37_000, noScale: true, chrome: false });
+    expect(parseReplayParams('?id=rec-1&t=37&scale=1&chrome=0&preview=1')).toEqual({ id: 'rec-1', startMs: 37_000, noScale: true, chrome: false, preview: true });
   });
 
   it('parseReplayParams_defaults', () => {
-    expect(parseReplayParams('?id=rec-1')).toEqual({ id: 'rec-1', startMs: 0, noScale: false, chrome: true });
+    expect(parseReplayParams('?id=rec-1')).toEqual({ id: 'rec-1', startMs: 0, noScale: false, chrome: true, preview: false });
     expect(parseReplayParams('').id).toBe('');
   });
 

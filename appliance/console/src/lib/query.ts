@@ -111,6 +111,8 @@ export interface ReplayParams {
   noScale: boolean;
   /** `chrome=0`: only the replay frame, at the top-left corner. */
   chrome: boolean;
+  /** Replay as a draft policy (kept by the policy page) would admit the recording: `preview=1`. */
+  preview: boolean;
 }
 
 /** Reads `replay.html`'s query string; `id` is '' when missing (the page shows an error). */
@@ -122,6 +124,7 @@ export function parseReplayParams(search: string): ReplayParams {
     startMs: q.get('t') && Number.isFinite(t) && t > 0 ? Math.round(t * 1000) : 0,
     noScale: q.get('scale') === '1',
     chrome: q.get('chrome') !== '0',
+    preview: q.get('preview') === '1',
   };
 }
 

@@ -143,3 +143,17 @@ export interface PiiIncidentPage {
   siteId: string;
   items: PiiIncident[];
 }
+
+/** A recording's events as a draft policy would admit them (POST /api/v1/policies/previews). */
+export interface PolicyPreview {
+  recordingId: string;
+  summary: { events: number; dropped: number; masked: number; redacted: Record<string, number> };
+  events: unknown[];
+}
+
+/** The draft the policy page hands to the replay page for a preview (kept in localStorage). */
+export interface PreviewDraft {
+  siteId: string;
+  document: string;
+  contentType: string;
+}

@@ -16,10 +16,10 @@ import { createPiiIncidents } from '../components/pii-incidents';
 import { policyHelp } from '../components/policy-help';
 import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
-import { policyContentType, shortDigest, siteFromSearch, violationView } from '../lib/policy';
+import { PREVIEW_DRAFT_KEY, policyContentType, shortDigest, siteFromSearch, violationView } from '../lib/policy';
 import { api } from '../lib/session';
 import { formatDateTime } from '../lib/time';
-import type { PolicyVersion, Problem, SitePolicy } from '../lib/types';
+import type { PolicyVersion, PreviewDraft, Problem, SitePolicy } from '../lib/types';
 
 void mountHeader({ current: 'policy' }).catch(() => undefined);
 
@@ -89,6 +89,44 @@ const format = h('span', { class: 'muted' });
 const validateButton = h('button', { type: 'button', class: 'btn btn-secondary', disabled: true }, icon('check'), 'Validate');
 const saveButton = h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, icon('shield'), 'Save as new version');
 const results = h('div', { id: 'p-results', class: 'policy-results', 'aria-live': 'polite' });
+// ---- preview: the draft applied to a stored recording, replayed (nothing saved) ------------------------------------
+const previewSelect = h('select', { id: 'p-preview-recording' }, h('option', { value: '' }, 'Loading recordings…')) as HTMLSelectElement;
+const previewButton = h('button', { type: 'button', class: 'btn btn-secondary' }, icon('play'), 'Preview on this recording') as HTMLButtonElement;
+const previewPanel = h(
+  'div',
+  { class: 'preview-panel' },
+  h('label', { class: 'field-label', for: 'p-preview-recording' }, 'Preview the draft on a recording'),
+  h('div', { class: 'preview-row' }, previewSelect, previewButton),
+  h(
+    'p',
+    { class: 'muted' },
+    'Opens the replay with the draft applied to the recording as stored (nothing is saved). What the recording’s own policy already masked stays masked.',
+  ),
+);
+
+async function loadPreviewRecordings(site: string): Promise<void> {
+  try {
+    const page = await api.listRecordings({ site, limit: '20' });
+    previewSelect.replaceChildren(
+      ...(page.items.length
+        ? page.items.map((r) => h('option', { value: r.id }, `${formatDateTime(r.startedAt)} · ${r.firstUrl || r.id}`))
+        : [h('option', { value: '' }, 'No recordings on this site yet')]),
+    );
+  } catch (e) {
+    previewSelect.replaceChildren(h('option', { value: '' }, 'Recordings could not be loaded'));
+    reportError('preview', e);
+  }
+  previewButton.disabled = !previewSelect.value;
+}
+
+previewButton.addEventListener('click', () => {
+  const id = previewSelect.value;
+  if (!id) return;
+  const text = viewed ? draft : area.value;
+  const draftForPreview: PreviewDraft = { siteId, document: text, contentType: policyContentType(text) };
+  localStorage.setItem(PREVIEW_DRAFT_KEY, JSON.stringify(draftForPreview));
+  window.open(`replay.html?id=${encodeURIComponent(id)}&preview=1`, '_blank');
+});
 const normalisedNote = h('p', { class: 'muted' });
 const normalisedText = h('pre', { class: 'code-block', tabindex: '0', 'aria-label': 'Effective policy' });
 const normalised = h(
@@ -129,6 +167,7 @@ main.append(
       h('div', { class: 'editor-status' }, hint, h('span', { class: 'header-spacer' }), caret, format),
       h('div', { class: 'editor-actions' }, validateButton, saveButton),
       results,
+      previewPanel,
       normalised,
     ),
     h(
@@ -409,6 +448,7 @@ function openSite(site: string): void {
   void loadPolicy(site);
   void ledger.load(site);
   void piiIncidents.load(site);
+  void loadPreviewRecordings(site);
 }
 
 siteSelect.addEventListener('change', () => {

@@ -16,12 +16,13 @@ import { inactivePeriods } from '../lib/activity';
 import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
 import { FIRST_PAGE_EVENTS } from '../lib/prefetch';
+import { PREVIEW_DRAFT_KEY, readPreviewDraft } from '../lib/policy';
 import { parseReplayParams, replayLink } from '../lib/query';
 import { api, BASE, LIST } from '../lib/session';
 import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
 import { markerItems } from '../lib/timeline';
 import { WatchedIntervals } from '../lib/watched';
-import type { RecordingDetail } from '../lib/types';
+import type { PolicyPreview, RecordingDetail } from '../lib/types';
 import { mountHeader } from '../components/header';
 import { Player, afterNextPaint } from '../components/player';
 import { SidePanel } from '../components/side-panel';
@@ -410,10 +411,15 @@ async function start(): Promise<void> {
       showProgress();
     }, undefined, { offset, limit });
   };
-  let stream = page(0);
+  // A preview gets all its events in one answer (below): no stream of the stored events.
+  let stream: AsyncGenerator<unknown[]> | undefined = params.preview ? undefined : page(0);
   /** Reads the next batch of events into `events`; undefined at the end. */
   const more = async (): Promise<unknown[] | undefined> => {
     for (;;) {
+      if (!stream) {
+        complete = true;
+        return undefined;
+      }
       const next = await stream.next();
       if (!next.done) {
         received += next.value.length;
@@ -432,7 +438,19 @@ async function start(): Promise<void> {
   // 1. The first frame: as soon as the events include a full snapshot and reach the start time.
   const startMs = params.startMs;
   let snapshot = false;
+  let preview: PolicyPreview | undefined;
   try {
+    if (params.preview) {
+      // A draft policy applied by the appliance to the stored events: one answer, all the events.
+      const draft = readPreviewDraft(localStorage.getItem(PREVIEW_DRAFT_KEY));
+      if (!draft) {
+        fail('Open a preview from the Policy & consent page: it hands the draft policy to this page.', 'No draft to preview');
+        return;
+      }
+      preview = await api.previewPolicy(recordingId, draft.document, draft.contentType);
+      for (const e of preview.events) events.push(e);
+      complete = true;
+    }
     while (!complete) {
       const batch = (await more()) ?? [];
       snapshot ||= batch.some((e) => (e as { type?: unknown })?.type === FULL_SNAPSHOT);
@@ -500,7 +518,9 @@ async function start(): Promise<void> {
   document.body.dataset.replayReady = 'true';
   resolveReady(p);
   const ui = buildControls(p, detail, prefs);
-  head.replaceWith(renderHead(detail));
+  const newHead = renderHead(detail);
+  if (preview) newHead.append(previewNotice(preview));
+  head.replaceWith(newHead);
   controlsSlot.replaceWith(ui.controls);
   panelSlot.replaceWith(ui.panel);
   showLoaded = oncePerFrame(() => ui.loaded(p.loadedUntilMs));
@@ -532,6 +552,21 @@ function reportWatching(p: Player, recordingId: string): void {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') report();
   });
+}
+
+/** What the draft policy changed, above the player of a preview. */
+function previewNotice(p: PolicyPreview): HTMLElement {
+  const redacted = Object.entries(p.summary.redacted)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  return h(
+    'div',
+    { class: 'notice preview-notice', role: 'status' },
+    h('strong', {}, 'Preview of a draft policy. '),
+    `Of ${p.summary.events} events, ${p.summary.dropped} dropped; ${p.summary.masked} values or texts masked; `,
+    redacted ? `redacted: ${redacted}. ` : 'nothing redacted. ',
+    'Nothing was saved, and what the recording’s own policy masked stays masked.',
+  );
 }
 
 /** Milliseconds from the first event to event `i` (events are in timestamp order). */

@@ -283,7 +283,6 @@ public final class BatchSanitizer {
   private void fullSnapshot(SanitizerSession s, JsonParser p, Splice out, EventSanitizer.Report report)
       throws IOException, Unusual {
     s.nodes.clear();
-    s.unknownDom = false;
     boolean root = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();

@@ -33,7 +33,7 @@ final class DomNode implements SelectorElement {
   boolean selectorMasked;
   boolean unmasked;
   boolean sensitive;
-  /** Added by a mutation under a parent unknown to a session whose DOM is unknown: treated as sensitive. */
+  /** Added by a mutation under a parent the session does not know: treated as sensitive. */
   boolean orphan;
   /** The text of a text node (kept for table headers only: see {@link EventSanitizer}). */
   String text = "";

@@ -161,7 +161,6 @@ public final class EventSanitizer {
 
   private void fullSnapshot(SanitizerSession s, ObjectNode d, Report report) {
     s.nodes.clear();
-    s.unknownDom = false;
     if (d.path("node") instanceof ObjectNode root) {
       insert(s, root, null, report);
       walk(s, root, report);
@@ -264,18 +263,33 @@ public final class EventSanitizer {
       }
     }
     if (d.path("adds") instanceof ArrayNode adds) {
-      // First the structure of every add (rrweb may list children before their parents' siblings), then the rules.
-      // Nodes added under a blocked element are tracked (later mutations name them) but not recorded.
+      // First the structure of every add, then the rules. rrweb may list a node before the node it is added under
+      // (both new in this mutation): such an add waits until its parent is placed. Nodes under a blocked element are
+      // tracked (later mutations name them) but not recorded. A node whose parent stays unknown is an orphan: its
+      // text and values are masked (no replayer could place it either, and nothing says what it is).
       List<ObjectNode> added = new ArrayList<>();
-      for (Iterator<JsonNode> it = adds.iterator(); it.hasNext(); ) {
-        JsonNode a = it.next();
-        DomNode parent = s.nodes.get(a.path("parentId").asInt(Integer.MIN_VALUE));
-        if (a.path("node") instanceof ObjectNode n) {
-          insertBefore(s, n, parent, a.path("nextId").asInt(Integer.MIN_VALUE), report);
-          if (parent != null && blocked(parent)) {
+      Set<JsonNode> unrecorded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      List<JsonNode> waiting = new ArrayList<>();
+      for (JsonNode a : adds) {
+        if (!place(s, a, false, added, unrecorded, report)) {
+          waiting.add(a);
+        }
+      }
+      // Each pass places the adds whose parent an earlier pass placed (bounded: hostile input cannot make it square).
+      for (int pass = 0; !waiting.isEmpty() && pass < 16; pass++) {
+        int before = waiting.size();
+        waiting.removeIf(a -> place(s, a, false, added, unrecorded, report));
+        if (waiting.size() == before) {
+          break;
+        }
+      }
+      for (JsonNode a : waiting) {
+        place(s, a, true, added, unrecorded, report);
+      }
+      if (!unrecorded.isEmpty()) {
+        for (Iterator<JsonNode> it = adds.iterator(); it.hasNext(); ) {
+          if (unrecorded.contains(it.next())) {
             it.remove();
-          } else {
-            added.add(n);
           }
         }
       }
@@ -291,7 +305,7 @@ public final class EventSanitizer {
           it.remove();
         } else if (t instanceof ObjectNode o && o.path("value").isTextual()) {
           String value = o.path("value").asText();
-          o.put("value", s.unknownDom && (node == null || node.parent == null) ? mask(value, report)
+          o.put("value", node == null || node.orphan || node.parent == null ? mask(value, report)
               : text(node == null ? null : node.parent, value, report));
         }
       }
@@ -318,11 +332,33 @@ public final class EventSanitizer {
     }
   }
 
+  /**
+   * Adds one entry of a mutation's adds to the DOM when its parent is known (or, with {@code anyway}, as an orphan);
+   * false when it must wait for its parent.
+   */
+  private boolean place(SanitizerSession s, JsonNode a, boolean anyway, List<ObjectNode> added,
+      Set<JsonNode> unrecorded, Report report) {
+    if (!(a.path("node") instanceof ObjectNode n)) {
+      return true;
+    }
+    DomNode parent = s.nodes.get(a.path("parentId").asInt(Integer.MIN_VALUE));
+    if (parent == null && !anyway) {
+      return false;
+    }
+    insertBefore(s, n, parent, a.path("nextId").asInt(Integer.MIN_VALUE), report);
+    if (parent != null && blocked(parent)) {
+      unrecorded.add(a);
+    } else {
+      added.add(n);
+    }
+    return true;
+  }
+
   private void insertBefore(SanitizerSession s, ObjectNode n, DomNode parent, int nextId, Report report) {
     int before = parent == null ? -1 : parent.children.size();
     insert(s, n, parent, report);
-    if (parent == null && s.unknownDom) {
-      // Added under a node this process never saw: whatever it is, its text and values are masked.
+    if (parent == null) {
+      // Added under a node this session does not know (forgotten, or never sent): its text and values are masked.
       DomNode orphan = s.nodes.get(n.path("id").asInt(Integer.MIN_VALUE));
       if (orphan != null) {
         orphan.orphan = true;

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@value #SESSIONS} sessions that sent a batch most recently (a session's DOM costs ≈100–300 KB; 20,000 of them,
  * the bound until 2026-12-04, filled the heap under the ingest benchmark). A session forgotten, or lost in a
  * restart, fails closed until its next full snapshot: text and values of nodes it cannot place are masked
- * ({@link SanitizerSession#startingAt}).
+ * ({@link SanitizerSession}).
  */
 @ApplicationScoped
 class Admission {
@@ -90,7 +90,7 @@ class Admission {
     String key = siteId + "/" + sessionId;
     SanitizerSession session;
     synchronized (sessions) {
-      session = sessions.computeIfAbsent(key, k -> SanitizerSession.startingAt(head.seq()));
+      session = sessions.computeIfAbsent(key, k -> new SanitizerSession());
     }
     EventSanitizer.Report report = new EventSanitizer.Report();
     Optional<BatchSanitizer.Output> json;
