@@ -249,6 +249,11 @@ export class Player {
     return this.skipping;
   }
 
+  /** The replayed document's node with an rrweb node id; null when the current page has none. */
+  nodeById(id: number): Node | null {
+    return (this.replayer.getMirror().getNode(id) as Node | null) ?? null;
+  }
+
   currentTime(): number {
     const t = this.replayer.getCurrentTime();
     return Math.min(this.durationMs, Math.max(0, Number.isFinite(t) ? t : 0));

@@ -9,6 +9,8 @@ import {
   lineColumnAt,
   outdent,
   policyContentType,
+  matchesByPage,
+  pageAt,
   problemLocation,
   readPreviewDraft,
   shortDigest,
@@ -179,5 +181,25 @@ describe('preview draft', () => {
     expect(readPreviewDraft(null)).toBeUndefined();
     expect(readPreviewDraft('{not json')).toBeUndefined();
     expect(readPreviewDraft(JSON.stringify({ siteId: 'demo' }))).toBeUndefined();
+  });
+});
+
+describe('preview outlines', () => {
+  it('pageAt_picksTheLastSnapshotAtOrBeforeTheTime', () => {
+    expect(pageAt([100, 500], 50)).toBe(0);
+    expect(pageAt([100, 500], 100)).toBe(0);
+    expect(pageAt([100, 500], 499)).toBe(0);
+    expect(pageAt([100, 500], 500)).toBe(1);
+    expect(pageAt([], 10)).toBe(0);
+  });
+
+  it('matchesByPage_groups', () => {
+    const m = matchesByPage([
+      { page: 0, nodeId: 5, rules: ['mask-text table'] },
+      { page: 1, nodeId: 5, rules: ['block nav'] },
+      { page: 0, nodeId: 9, rules: ['sensitive name'] },
+    ]);
+    expect(m.get(0)?.map((x) => x.nodeId)).toEqual([5, 9]);
+    expect(m.get(1)?.[0].rules).toEqual(['block nav']);
   });
 });

@@ -6,7 +6,7 @@
  * the value). Lines and columns are 1-based, as the policy parser reports them (policy-rules/README.md); a column
  * counts characters, so one tab is one column.
  */
-import type { PreviewDraft } from './types';
+import type { PreviewDraft, PreviewMatch } from './types';
 
 /** The site the page opens with when the URL names none. */
 export const DEFAULT_SITE = 'demo';
@@ -205,4 +205,24 @@ export function readPreviewDraft(stored: string | null): PreviewDraft | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The index of the page (full snapshot) showing at `time` (epoch ms), given the snapshots' timestamps in order. */
+export function pageAt(snapshotTimes: number[], time: number): number {
+  let page = 0;
+  for (let i = 0; i < snapshotTimes.length; i++) {
+    if (snapshotTimes[i] <= time) page = i;
+  }
+  return page;
+}
+
+/** Preview matches grouped by page. */
+export function matchesByPage(matches: PreviewMatch[]): Map<number, PreviewMatch[]> {
+  const out = new Map<number, PreviewMatch[]>();
+  for (const m of matches) {
+    const list = out.get(m.page) ?? [];
+    list.push(m);
+    out.set(m.page, list);
+  }
+  return out;
 }

@@ -148,6 +148,8 @@ export interface PiiIncidentPage {
 export interface PolicyPreview {
   recordingId: string;
   summary: { events: number; dropped: number; masked: number; redacted: Record<string, number> };
+  /** Elements the draft's rules match themselves; `page`: index of the full snapshot they belong to. */
+  matches: PreviewMatch[];
   events: unknown[];
 }
 
@@ -156,4 +158,10 @@ export interface PreviewDraft {
   siteId: string;
   document: string;
   contentType: string;
+}
+
+export interface PreviewMatch {
+  page: number;
+  nodeId: number;
+  rules: string[];
 }

@@ -16,7 +16,7 @@ import { inactivePeriods } from '../lib/activity';
 import { ApiError } from '../lib/api';
 import { h, icon } from '../lib/dom';
 import { FIRST_PAGE_EVENTS } from '../lib/prefetch';
-import { PREVIEW_DRAFT_KEY, readPreviewDraft } from '../lib/policy';
+import { PREVIEW_DRAFT_KEY, matchesByPage, pageAt, readPreviewDraft } from '../lib/policy';
 import { parseReplayParams, replayLink } from '../lib/query';
 import { api, BASE, LIST } from '../lib/session';
 import { formatBytes, formatClock, formatDateTime, formatDuration } from '../lib/time';
@@ -474,6 +474,7 @@ async function start(): Promise<void> {
   }
   player = p;
   reportWatching(p, recordingId);
+  if (preview) outlineMatches(p, preview, events);
   if (complete) p.finish();
   await p.firstFrame(startMs);
   stageStatus.hidden = true;
@@ -554,6 +555,41 @@ function reportWatching(p: Player, recordingId: string): void {
   });
 }
 
+/**
+ * Outlines, in the replayed page, the elements the draft's rules match themselves, with the rules as their title
+ * (hover). rrweb rebuilds the page on a seek and on each new page, so the outlines are put back as the time moves.
+ */
+function outlineMatches(p: Player, preview: PolicyPreview, events: unknown[]): void {
+  const ts = (e: unknown) => (e as { timestamp?: number })?.timestamp ?? 0;
+  const snapshots = events.filter((e) => (e as { type?: unknown })?.type === FULL_SNAPSHOT).map(ts);
+  const first = events.length ? ts(events[0]) : 0;
+  const byPage = matchesByPage(preview.matches);
+  const run = (): void => {
+    for (const m of byPage.get(pageAt(snapshots, first + p.currentTime())) ?? []) {
+      const node = p.nodeById(m.nodeId);
+      // The replayed page is another document: test the node type, not instanceof.
+      const el = (node?.nodeType === 1 ? node : node?.parentElement) as HTMLElement | null | undefined;
+      if (!el || el.hasAttribute('data-witness-rule')) continue;
+      el.setAttribute('data-witness-rule', m.rules.join(', '));
+      el.setAttribute('title', `Policy: ${m.rules.join(', ')}`);
+      el.style.outline = '2px dashed #d97706';
+      el.style.outlineOffset = '-2px';
+    }
+  };
+  // At most one pass per 100 ms while playing, and always one after the last change (a seek while paused).
+  let pending = 0;
+  const schedule = (): void => {
+    if (pending) return;
+    pending = window.setTimeout(() => {
+      pending = 0;
+      run();
+    }, 100);
+  };
+  p.on('time', schedule);
+  p.on('state', schedule);
+  schedule();
+}
+
 /** What the draft policy changed, above the player of a preview. */
 function previewNotice(p: PolicyPreview): HTMLElement {
   const redacted = Object.entries(p.summary.redacted)
@@ -565,7 +601,8 @@ function previewNotice(p: PolicyPreview): HTMLElement {
     h('strong', {}, 'Preview of a draft policy. '),
     `Of ${p.summary.events} events, ${p.summary.dropped} dropped; ${p.summary.masked} values or texts masked; `,
     redacted ? `redacted: ${redacted}. ` : 'nothing redacted. ',
-    'Nothing was saved, and what the recording’s own policy masked stays masked.',
+    'Nothing was saved, and what the recording’s own policy masked stays masked. ',
+    p.matches.length ? `Dashed outlines mark the ${p.matches.length} elements its rules match (hover for the rule).` : '',
   );
 }
 

@@ -33,6 +33,8 @@ final class DomNode implements SelectorElement {
   boolean selectorMasked;
   boolean unmasked;
   boolean sensitive;
+  /** The rules this element matches itself ("mask-text table", "sensitive name"…); null when none. */
+  List<String> rules;
   /** Added by a mutation under a parent the session does not know: treated as sensitive. */
   boolean orphan;
   /** The text of a text node (kept for table headers only: see {@link EventSanitizer}). */

@@ -432,11 +432,18 @@ public final class EventSanitizer {
     if (p != null) {
       flags(p);
     }
-    e.blocked = (p != null && p.blocked) || block.matches(e);
-    e.selectorMasked = (p != null && p.selectorMasked) || maskText.matches(e);
-    e.unmasked = (p != null && p.unmasked) || unmask.matches(e);
-    e.sensitive = e.orphan || (p != null && p.sensitive) || SensitiveNames.element(e)
-        || ("td".equals(e.tag) && SensitiveNames.matches(columnHeader(e)));
+    boolean ownBlock = block.matches(e);
+    boolean ownMaskText = maskText.matches(e);
+    boolean ownUnmask = unmask.matches(e);
+    boolean sensitiveName = SensitiveNames.element(e);
+    boolean sensitiveColumn = !sensitiveName && "td".equals(e.tag) && SensitiveNames.matches(columnHeader(e));
+    e.blocked = (p != null && p.blocked) || ownBlock;
+    e.selectorMasked = (p != null && p.selectorMasked) || ownMaskText;
+    e.unmasked = (p != null && p.unmasked) || ownUnmask;
+    e.sensitive = e.orphan || (p != null && p.sensitive) || sensitiveName || sensitiveColumn;
+    if (ownBlock || ownMaskText || ownUnmask || sensitiveName || sensitiveColumn) {
+      e.rules = rulesOf(e, ownBlock, ownMaskText, ownUnmask, sensitiveName, sensitiveColumn);
+    }
     e.inputType = switch (e.tag) {
       case "textarea" -> "textarea";
       case "select" -> "select";
@@ -447,6 +454,36 @@ public final class EventSanitizer {
       e.attributes = null;
     }
     e.evaluated = true;
+  }
+
+  /** The rules an element matches itself (not through an ancestor), named for the policy preview. */
+  private List<String> rulesOf(DomNode e, boolean ownBlock, boolean ownMaskText, boolean ownUnmask,
+      boolean sensitiveName, boolean sensitiveColumn) {
+    List<String> rules = new ArrayList<>(2);
+    if (ownBlock) {
+      named(rules, "block", block, e);
+    }
+    if (ownMaskText) {
+      named(rules, "mask-text", maskText, e);
+    }
+    if (ownUnmask) {
+      named(rules, "unmask", unmask, e);
+    }
+    if (sensitiveName) {
+      rules.add("sensitive name");
+    }
+    if (sensitiveColumn) {
+      rules.add("sensitive column");
+    }
+    return List.copyOf(rules);
+  }
+
+  private static void named(List<String> rules, String kind, SelectorList list, DomNode e) {
+    for (io.witness.policy.Selector s : list.selectors()) {
+      if (s.matches(e)) {
+        rules.add(kind + " " + s.text());
+      }
+    }
   }
 
   /** The header text of a table cell's column ("" when there is none). */

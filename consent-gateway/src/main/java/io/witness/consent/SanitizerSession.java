@@ -1,6 +1,7 @@
 package io.witness.consent;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,21 @@ import java.util.Map;
 public final class SanitizerSession {
   final Map<Integer, DomNode> nodes = new HashMap<>();
   boolean outOfScope;
+  /**
+   * The rules matched so far by the nodes now in the DOM that {@code reported} does not hold yet, as node id →
+   * rule names ("mask-text table", "sensitive name"…); the nodes are added to {@code reported} (the policy preview
+   * calls this after each event).
+   */
+  public java.util.Map<Integer, List<String>> newMatches(java.util.Set<Object> reported) {
+    java.util.Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
+    for (DomNode n : nodes.values()) {
+      if (n.rules != null && reported.add(n)) {
+        out.put(n.id, n.rules);
+      }
+    }
+    return out;
+  }
+
   /** Nodes tracked now (for memory accounting and tests). */
   public int nodeCount() {
     return nodes.size();

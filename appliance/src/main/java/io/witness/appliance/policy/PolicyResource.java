@@ -128,10 +128,20 @@ public class PolicyResource {
     io.witness.consent.EventSanitizer.Report report = new io.witness.consent.EventSanitizer.Report();
     com.fasterxml.jackson.databind.node.ArrayNode events = JSON.createArrayNode();
     int before = 0;
+    // The elements the document's rules matched, per page (full snapshot) for the console to outline.
+    java.util.Set<Object> reported = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Map<String, Object>> matches = new java.util.ArrayList<>();
+    int page = -1;
     for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(stored.toByteArray())) {
       before++;
       if (!(e instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || sanitizer.apply(session, o, report)) {
         events.add(e);
+      }
+      page += e.path("type").asInt() == 2 ? 1 : 0;
+      for (Map.Entry<Integer, List<String>> m : session.newMatches(reported).entrySet()) {
+        if (matches.size() < MAX_MATCHES) {
+          matches.add(Map.of("page", Math.max(0, page), "nodeId", m.getKey(), "rules", m.getValue()));
+        }
       }
     }
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -144,10 +154,14 @@ public class PolicyResource {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("recordingId", id);
     out.put("summary", summary);
+    out.put("matches", matches);
     out.put("events", events);
     // Jackson writes the events as they are (the JSON-B provider would not know a Jackson tree).
     return jakarta.ws.rs.core.Response.ok(JSON.writeValueAsBytes(out), MediaType.APPLICATION_JSON).build();
   }
+
+  /** Matched elements a preview reports at most (the outlines are a guide, not a census). */
+  static final int MAX_MATCHES = 5_000;
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();

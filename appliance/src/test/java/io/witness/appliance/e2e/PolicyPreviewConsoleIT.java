@@ -72,6 +72,10 @@ class PolicyPreviewConsoleIT {
       assertFalse(cells.contains("Tiger Nixon") || cells.contains("Edinburgh"), "rows in clear: " + cells);
       Object heading = replay.inReplayedDocument("doc.body.innerText.includes('DataTables Example')");
       assertEquals(Boolean.TRUE, heading, "text outside tables stays readable");
+      // The element the draft's rule matched is outlined, the rule named on it.
+      browser.waitUpTo(Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(replay.inReplayedDocument(
+          "[...doc.querySelectorAll('[data-witness-rule]')].some(e => e.tagName === 'TABLE'"
+              + " && e.getAttribute('data-witness-rule') === 'mask-text table')")));
       Chromium.save(browser.stableScreenshot(5), OUT.resolve("preview-masked-table.png"));
     }
     assertEquals(version, api.get("api/v1/sites/demo/policy").get("version").asInt(), "nothing was saved");

@@ -47,6 +47,10 @@ class PolicyPreviewIT {
     assertTrue(events.contains("Your accounts"), "text outside the selector stays: " + events);
     assertEquals(2, preview.path("summary").path("events").asInt());
     assertTrue(preview.path("summary").path("masked").asInt() >= 1, preview.path("summary").toString());
+    assertEquals("[{\"nodeId\":5,\"page\":0,\"rules\":[\"mask-text table.balances\"]}]",
+        WitnessApi.JSON.writeValueAsString(WitnessApi.JSON.convertValue(preview.path("matches"),
+            new com.fasterxml.jackson.core.type.TypeReference<java.util.List<java.util.TreeMap<String, Object>>>() {})),
+        "the element the rule matched, for the console to outline");
 
     assertTrue(api.events(id).toString().contains("Balance 1200"), "the stored recording is unchanged");
     assertEquals(version, api.getJson("/api/v1/sites/demo/policy").path("version").asInt(), "nothing saved");
