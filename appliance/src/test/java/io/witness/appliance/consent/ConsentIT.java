@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.witness.appliance.recording.RecordingStore;
 import io.witness.appliance.testing.Batches;
 import io.witness.appliance.testing.Corpus;
@@ -69,7 +68,7 @@ class ConsentIT {
     String visitor = Batches.newSessionId();
     String receipt = api.grantConsent(visitor);
     String session = Batches.newSessionId();
-    api.ingest(withVisitor(Batches.envelope(session, 0, Corpus.events("todomvc-react")), visitor), true, receipt)
+    api.ingest(Batches.withVisitor(Batches.envelope(session, 0, Corpus.events("todomvc-react")), visitor), true, receipt)
         .assertStatus(200);
     JsonNode rec = recordingOf(session);
     String consentId = payload(receipt).path("id").asText();
@@ -91,7 +90,7 @@ class ConsentIT {
   void batchOrImport_withoutValidReceipt_is403AndStoresNothing() {
     String visitor = Batches.newSessionId();
     String receipt = api.grantConsent(visitor);
-    byte[] batch = withVisitor(Batches.envelope(Batches.newSessionId(), 0, Corpus.events("todomvc-react")), visitor);
+    byte[] batch = Batches.withVisitor(Batches.envelope(Batches.newSessionId(), 0, Corpus.events("todomvc-react")), visitor);
     String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
         payload(receipt).toString().replace("\"pv\":", "\"pv\":9").getBytes(java.nio.charset.StandardCharsets.UTF_8))
         + receipt.substring(receipt.indexOf('.'));
@@ -115,7 +114,7 @@ class ConsentIT {
     String receipt = api.grantConsent(visitor);
     String session = Batches.newSessionId();
     List<byte[]> batches = Batches.split(session, Corpus.events("todomvc-react"), 40);
-    api.ingest(withVisitor(batches.get(0), visitor), true, receipt).assertStatus(200);
+    api.ingest(Batches.withVisitor(batches.get(0), visitor), true, receipt).assertStatus(200);
     String recordingId = recordingOf(session).path("id").asText();
     api.get("/api/v1/recordings/" + recordingId + "/events").assertStatus(200);
     String body = "{\"receipt\":" + WitnessApi.quote(receipt) + ",\"visitorId\":" + WitnessApi.quote(visitor)
@@ -127,7 +126,7 @@ class ConsentIT {
     assertEquals("done", first.path("erasure").asText(), first.toString());
     api.get("/api/v1/recordings/" + recordingId + "/events").assertProblem(410, "gone");
     api.get("/api/v1/erasures/" + first.path("certificateId").asText()).assertStatus(200);
-    api.ingest(withVisitor(batches.get(1), visitor), true, receipt).assertProblem(403, "consent-required");
+    api.ingest(Batches.withVisitor(batches.get(1), visitor), true, receipt).assertProblem(403, "consent-required");
     JsonNode again = api.postJson("/consent/v1/sites/" + api.demoSiteKey() + "/withdrawals", body)
         .assertStatus(200).json();
     assertEquals(first.path("withdrawnAt").asText(), again.path("withdrawnAt").asText());
@@ -245,16 +244,6 @@ class ConsentIT {
   private static JsonNode payload(String receipt) {
     try {
       return WitnessApi.JSON.readTree(Base64.getUrlDecoder().decode(receipt.substring(0, receipt.indexOf('.'))));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] withVisitor(byte[] envelope, String visitorId) {
-    try {
-      ObjectNode o = (ObjectNode) WitnessApi.JSON.readTree(envelope);
-      o.put("visitorId", visitorId);
-      return WitnessApi.JSON.writeValueAsBytes(o);
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.witness.appliance.recording.RecordingStore;
 import io.witness.appliance.subject.ErasureService;
 import io.witness.appliance.testing.Batches;
@@ -72,7 +71,7 @@ class IncidentIT {
     String visitor = Batches.newSessionId();
     String receipt = api.grantConsent(visitor);
     String session = Batches.newSessionId();
-    byte[] batch = withVisitor(Batches.envelope(session, 0, page("Write to " + SECRET_MAIL + " or pay with " + CARD)),
+    byte[] batch = Batches.withVisitor(Batches.envelope(session, 0, page("Write to " + SECRET_MAIL + " or pay with " + CARD)),
         visitor);
     api.ingest(batch, true, receipt).assertStatus(200);
     api.ingest(batch, true, receipt).assertStatus(200); // a retry raises no second incident
@@ -116,7 +115,7 @@ class IncidentIT {
     String visitor = Batches.newSessionId();
     String receipt = api.grantConsent(visitor);
     String session = Batches.newSessionId();
-    api.ingest(withVisitor(Batches.envelope(session, 0, page("Call me at +1 415 555 0100")), visitor), true,
+    api.ingest(Batches.withVisitor(Batches.envelope(session, 0, page("Call me at +1 415 555 0100")), visitor), true,
         receipt).assertStatus(200);
     assertEquals(1, items(api.getJson("/api/v1/incidents?site=demo&status=all"), session).size());
     erasure.eraseVisitor("demo", visitor, "IncidentIT");
@@ -140,7 +139,7 @@ class IncidentIT {
     String visitor = Batches.newSessionId();
     String receipt = api.grantConsent(visitor);
     String session = Batches.newSessionId();
-    api.ingest(withVisitor(Batches.envelope(session, 0, page("Write to " + SECRET_MAIL)), visitor), true, receipt)
+    api.ingest(Batches.withVisitor(Batches.envelope(session, 0, page("Write to " + SECRET_MAIL)), visitor), true, receipt)
         .assertStatus(200);
     assertEquals(0, items(api.getJson("/api/v1/incidents?site=demo&status=all"), session).size());
   }
@@ -190,15 +189,5 @@ class IncidentIT {
   private Reply putPolicy(String yaml) {
     return api.send(api.authorized("/api/v1/sites/demo/policy").header("Content-Type", "application/yaml")
         .PUT(HttpRequest.BodyPublishers.ofString(yaml)).build());
-  }
-
-  private static byte[] withVisitor(byte[] envelope, String visitorId) {
-    try {
-      ObjectNode o = (ObjectNode) WitnessApi.JSON.readTree(envelope);
-      o.put("visitorId", visitorId);
-      return WitnessApi.JSON.writeValueAsBytes(o);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -53,4 +53,15 @@ public final class Batches {
     }
     return out;
   }
+
+  /** {@code envelope} with the SDK's {@code visitorId} added (as the recorder SDK sends it after consent). */
+  public static byte[] withVisitor(byte[] envelope, String visitorId) {
+    try {
+      ObjectNode o = (ObjectNode) WitnessApi.JSON.readTree(envelope);
+      o.put("visitorId", visitorId);
+      return WitnessApi.JSON.writeValueAsBytes(o);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
