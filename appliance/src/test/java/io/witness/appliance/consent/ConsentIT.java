@@ -102,6 +102,11 @@ class ConsentIT {
     }
     // Another visitor's receipt.
     api.ingest(batch, false, api.grantConsent(Batches.newSessionId())).assertProblem(403, "consent-required");
+    // The same visitor's receipt, validly signed, but from another site.
+    assertEquals(before, TableCounts.of(dataSource), "refused batches store nothing");
+    String otherReceipt = api.grantConsent(newSite("other") + "-key", visitor);
+    before = TableCounts.of(dataSource); // the other site's grant stored its policy and consent record
+    api.ingest(batch, false, otherReceipt).assertProblem(403, "consent-required");
     api.send(api.authorized("/api/v1/recordings").header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(Corpus.eventsJson("todomvc-react"))).build())
         .assertProblem(403, "consent-required");
@@ -181,14 +186,7 @@ class ConsentIT {
   /** Regression (session 7): the console's first requests for a new site raced to save its default policy (500). */
   @Test
   void policy_firstRequestsOfANewSite_allSucceed() throws Exception {
-    String site = "race-" + Long.toString(System.nanoTime(), 36);
-    try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
-        "INSERT INTO sites (id, name, site_key, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
-      s.setString(1, site);
-      s.setString(2, "Race test site");
-      s.setString(3, site + "-key");
-      s.executeUpdate();
-    }
+    String site = newSite("race");
     List<String> paths = List.of("/api/v1/sites/" + site + "/policy", "/api/v1/sites/" + site + "/policy/versions",
         "/api/v1/sites/" + site + "/policy", "/api/v1/sites/" + site + "/policy/versions");
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(paths.size());
@@ -204,6 +202,21 @@ class ConsentIT {
       pool.shutdown();
     }
     assertEquals(1, api.getJson("/api/v1/sites/" + site + "/policy/versions").size(), "one default version");
+  }
+
+  /** A new site (id {@code prefix-…}, key {@code id + "-key"}) inserted as an admin's tooling would. */
+  private String newSite(String prefix) {
+    String site = prefix + "-" + Long.toString(System.nanoTime(), 36);
+    try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
+        "INSERT INTO sites (id, name, site_key, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+      s.setString(1, site);
+      s.setString(2, "Test site " + prefix);
+      s.setString(3, site + "-key");
+      s.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return site;
   }
 
   private io.witness.appliance.testing.Reply put(String document) {

@@ -135,14 +135,19 @@ public final class WitnessApi {
    * granted through the public consent API, as the recorder SDK does (method "api").
    */
   public String grantConsent(String visitorId) {
-    JsonNode policy = send(request("/consent/v1/sites/" + demoSiteKey() + "/policy").GET().build())
+    return grantConsent(demoSiteKey(), visitorId);
+  }
+
+  /** {@link #grantConsent(String)} at the site whose key is {@code siteKey}. */
+  public String grantConsent(String siteKey, String visitorId) {
+    JsonNode policy = send(request("/consent/v1/sites/" + siteKey + "/policy").GET().build())
         .assertStatus(200).json();
     String body = "{\"visitorId\":" + quote(visitorId) + ",\"purposes\":[\"replay\"],\"method\":\"api\","
         + "\"policyVersion\":" + policy.path("version").asInt() + ",\"noticeVersion\":"
         + quote(policy.path("consent").path("notice").path("version").asText()) + ",\"noticeSha256\":"
         + quote(policy.path("consent").path("notice").path("sha256").asText())
         + ",\"signals\":{\"gpc\":false,\"dnt\":false}}";
-    return postJson("/consent/v1/sites/" + demoSiteKey() + "/receipts", body).assertStatus(201).json()
+    return postJson("/consent/v1/sites/" + siteKey + "/receipts", body).assertStatus(201).json()
         .path("receipt").asText();
   }
 
