@@ -436,7 +436,7 @@ public final class EventSanitizer {
     boolean ownMaskText = maskText.matches(e);
     boolean ownUnmask = unmask.matches(e);
     boolean sensitiveName = SensitiveNames.element(e);
-    boolean sensitiveColumn = !sensitiveName && "td".equals(e.tag) && SensitiveNames.matches(columnHeader(e));
+    boolean sensitiveColumn = !sensitiveName && "td".equals(e.tag) && SensitiveNames.matches(TableColumns.header(e));
     e.blocked = (p != null && p.blocked) || ownBlock;
     e.selectorMasked = (p != null && p.selectorMasked) || ownMaskText;
     e.unmasked = (p != null && p.unmasked) || ownUnmask;
@@ -484,43 +484,6 @@ public final class EventSanitizer {
         rules.add(kind + " " + s.text());
       }
     }
-  }
-
-  /** The header text of a table cell's column ("" when there is none). */
-  static String columnHeader(DomNode cell) {
-    DomNode row = cell.parent == null ? null : cell.parent.element();
-    if (row == null || !"tr".equals(row.tag)) {
-      return "";
-    }
-    int index = row.elementChildren().indexOf(cell);
-    DomNode table = row;
-    while (table != null && !"table".equals(table.tag)) {
-      table = table.parent == null ? null : table.parent.element();
-    }
-    if (table == null || index < 0) {
-      return "";
-    }
-    DomNode header = firstHeaderRow(table);
-    if (header == null || header == row) {
-      return "";
-    }
-    List<DomNode> cells = header.elementChildren();
-    return index < cells.size() ? cells.get(index).textContent() : "";
-  }
-
-  private static DomNode firstHeaderRow(DomNode n) {
-    for (DomNode c : n.elementChildren()) {
-      if ("tr".equals(c.tag) && !c.elementChildren().isEmpty() && "th".equals(c.elementChildren().get(0).tag)) {
-        return c;
-      }
-      if ("thead".equals(c.tag) || "tbody".equals(c.tag)) {
-        DomNode r = firstHeaderRow(c);
-        if (r != null) {
-          return r;
-        }
-      }
-    }
-    return null;
   }
 
   private boolean plugin(ObjectNode d, Report report) {
