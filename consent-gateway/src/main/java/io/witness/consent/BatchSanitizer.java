@@ -387,7 +387,7 @@ public final class BatchSanitizer {
       node = add(parent, n, write, out, report);
     }
     node.id = id == null ? Integer.MIN_VALUE : id;
-    s.nodes.put(node.id, node);
+    s.nodes.put(node);
     return node;
   }
 
@@ -420,7 +420,7 @@ public final class BatchSanitizer {
     node.text = type == 3 && parent != null && parent.isElement() && "th".equals(parent.tag) && n.text != null
         ? n.text : "";
     if (parent != null) {
-      parent.children.add(node);
+      parent.append(node);
     }
     if (!write) {
       return node;

@@ -6,9 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** One node of a recording's DOM as the sanitizer tracks it: enough to match selectors and find column headers. */
+/**
+ * One node of a recording's DOM as the sanitizer tracks it: enough to match selectors and find column headers.
+ *
+ * <p>Design: the DOMs of the live sessions are the appliance's largest long-lived data (thousands of nodes per page,
+ * up to {@code Admission}'s 2,000 sessions), and a young collection copies every new node that survives it, so a
+ * node is one object: its children are linked through {@link #firstChild} and {@link #next} (no list per node), the
+ * session finds it by id in a {@link NodeTable} (no boxed key, no map entry), and tag names are shared strings. With
+ * a list and a map entry per node, G1's young pauses under the ingest benchmark were 45–69 ms (docs/benchmarks.md).
+ */
 final class DomNode implements SelectorElement {
+  /** Distinct tag names shared by all sessions; beyond it (custom elements, hostile input) each is its own. */
+  private static final int SHARED_TAGS_MAX = 4_096;
+  private static final Map<String, String> SHARED_TAGS = new ConcurrentHashMap<>();
+
   /** Set once the node's "id" field is read (it follows the children in rrweb's serialization). */
   int id;
   final DomNode parent;
@@ -22,7 +35,11 @@ final class DomNode implements SelectorElement {
   Map<String, String> attributes;
   /** For input, textarea and select elements: the type whose value masking applies ("text" by default). */
   String inputType;
-  final List<DomNode> children = new ArrayList<>(2);
+  /** First and last child, and this node's siblings in its parent's child list. */
+  DomNode firstChild;
+  DomNode lastChild;
+  DomNode previous;
+  DomNode next;
   /**
    * Flags, computed once the node's place is known ({@link EventSanitizer#flags}): blocked (recorded as an empty
    * box, with everything under it), masked by a maskText selector, exempt by an unmask selector, sensitive (a
@@ -43,9 +60,21 @@ final class DomNode implements SelectorElement {
   DomNode(int id, DomNode parent, String tag, Map<String, String> attributes) {
     this.id = id;
     this.parent = parent;
-    this.tag = tag;
+    this.tag = shared(tag);
     // Text, comment and document nodes have none (and no selector asks for theirs).
     this.attributes = tag.isEmpty() ? null : attributes.isEmpty() ? new HashMap<>(2) : attributes;
+  }
+
+  private static String shared(String tag) {
+    String known = SHARED_TAGS.get(tag);
+    if (known != null) {
+      return known;
+    }
+    if (SHARED_TAGS.size() < SHARED_TAGS_MAX && tag.length() <= 64) {
+      known = SHARED_TAGS.putIfAbsent(tag, tag);
+      return known != null ? known : tag;
+    }
+    return tag;
   }
 
   boolean isElement() {
@@ -80,10 +109,57 @@ final class DomNode implements SelectorElement {
     return n;
   }
 
+  /** Adds a child at the end of this node's children. */
+  void append(DomNode child) {
+    child.previous = lastChild;
+    child.next = null;
+    if (lastChild == null) {
+      firstChild = child;
+    } else {
+      lastChild.next = child;
+    }
+    lastChild = child;
+  }
+
+  /** Moves a child of this node to just before {@code sibling}, another child of this node. */
+  void moveBefore(DomNode child, DomNode sibling) {
+    if (child == sibling) {
+      return;
+    }
+    unlink(child);
+    child.next = sibling;
+    child.previous = sibling.previous;
+    if (sibling.previous == null) {
+      firstChild = child;
+    } else {
+      sibling.previous.next = child;
+    }
+    sibling.previous = child;
+  }
+
+  /** Takes a child out of this node's children (nothing when it is not one of them). */
+  void unlink(DomNode child) {
+    if (child.previous == null ? firstChild != child : child.previous.next != child) {
+      return;
+    }
+    if (child.previous == null) {
+      firstChild = child.next;
+    } else {
+      child.previous.next = child.next;
+    }
+    if (child.next == null) {
+      lastChild = child.previous;
+    } else {
+      child.next.previous = child.previous;
+    }
+    child.previous = null;
+    child.next = null;
+  }
+
   /** Element children only. */
   List<DomNode> elementChildren() {
-    List<DomNode> out = new ArrayList<>(children.size());
-    for (DomNode c : children) {
+    List<DomNode> out = new ArrayList<>();
+    for (DomNode c = firstChild; c != null; c = c.next) {
       if (c.isElement()) {
         out.add(c);
       }
@@ -97,7 +173,7 @@ final class DomNode implements SelectorElement {
       return text;
     }
     StringBuilder b = new StringBuilder();
-    for (DomNode c : children) {
+    for (DomNode c = firstChild; c != null; c = c.next) {
       b.append(c.textContent());
       if (b.length() > 200) {
         break;

@@ -183,9 +183,9 @@ public final class EventSanitizer {
     node.text = n.path("type").asInt() == 3 && parent != null && parent.isElement() && "th".equals(parent.tag)
         ? n.path("textContent").asText("") : "";
     if (parent != null) {
-      parent.children.add(node);
+      parent.append(node);
     }
-    s.nodes.put(id, node);
+    s.nodes.put(node);
     if (n.path("childNodes") instanceof ArrayNode children) {
       for (JsonNode c : children) {
         if (c instanceof ObjectNode child) {
@@ -256,7 +256,7 @@ public final class EventSanitizer {
         DomNode gone = s.nodes.get(r.path("id").asInt(Integer.MIN_VALUE));
         if (gone != null) {
           if (gone.parent != null) {
-            gone.parent.children.remove(gone);
+            gone.parent.unlink(gone);
           }
           forget(s, gone);
         }
@@ -355,7 +355,6 @@ public final class EventSanitizer {
   }
 
   private void insertBefore(SanitizerSession s, ObjectNode n, DomNode parent, int nextId, Report report) {
-    int before = parent == null ? -1 : parent.children.size();
     insert(s, n, parent, report);
     if (parent == null) {
       // Added under a node this session does not know (forgotten, or never sent): its text and values are masked.
@@ -366,8 +365,7 @@ public final class EventSanitizer {
     }
     DomNode next = s.nodes.get(nextId);
     if (parent != null && next != null && next.parent == parent) {
-      DomNode node = parent.children.remove(before);
-      parent.children.add(Math.max(0, parent.children.indexOf(next)), node);
+      parent.moveBefore(parent.lastChild, next);
     }
   }
 
@@ -563,9 +561,10 @@ public final class EventSanitizer {
   }
 
   private static void forgetChildren(SanitizerSession s, DomNode n) {
-    for (DomNode c : n.children) {
+    for (DomNode c = n.firstChild; c != null; c = c.next) {
       forget(s, c);
     }
-    n.children.clear();
+    n.firstChild = null;
+    n.lastChild = null;
   }
 }

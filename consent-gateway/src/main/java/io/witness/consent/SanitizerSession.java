@@ -1,8 +1,6 @@
 package io.witness.consent;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the sanitizer remembers about one recording between its batches: the DOM (node id → node, from full
@@ -12,7 +10,7 @@ import java.util.Map;
  * a session at a time (the appliance sends a session's batches through one writer).
  */
 public final class SanitizerSession {
-  final Map<Integer, DomNode> nodes = new HashMap<>();
+  final NodeTable nodes = new NodeTable();
   boolean outOfScope;
   /**
    * The rules matched so far by the nodes now in the DOM that {@code reported} does not hold yet, as node id →
@@ -21,11 +19,11 @@ public final class SanitizerSession {
    */
   public java.util.Map<Integer, List<String>> newMatches(java.util.Set<Object> reported) {
     java.util.Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
-    for (DomNode n : nodes.values()) {
+    nodes.forEach(n -> {
       if (n.rules != null && reported.add(n)) {
         out.put(n.id, n.rules);
       }
-    }
+    });
     return out;
   }
 
