@@ -13,18 +13,28 @@ export interface BannerText {
   title: string;
   accept: string;
   reject: string;
+  /** Opt-out regions: the notice's buttons (recording has started; the visitor may refuse it). */
+  acknowledge: string;
+  optOut: string;
 }
 
-export const DEFAULT_BANNER_TEXT: BannerText = { title: 'Session recording', accept: 'Accept', reject: 'Reject' };
+export const DEFAULT_BANNER_TEXT: BannerText = {
+  title: 'Session recording', accept: 'Accept', reject: 'Reject', acknowledge: 'OK', optOut: 'Opt out',
+};
 
-/** Shows the banner (at DOMContentLoaded if there is no body yet); `onChoice` gets true for Accept. */
+/**
+ * Shows the banner (at DOMContentLoaded if there is no body yet); `onChoice` gets true for Accept (or, with
+ * `optOut`, for Acknowledge: the notice of a region where recording needs no prior grant, whose second button
+ * refuses it).
+ */
 export function showBanner(
   notice: { text: string; language?: string },
   text: BannerText,
   onChoice: (accepted: boolean) => void,
+  optOut = false,
 ): void {
   if (!document.body) {
-    document.addEventListener('DOMContentLoaded', () => showBanner(notice, text, onChoice), { once: true });
+    document.addEventListener('DOMContentLoaded', () => showBanner(notice, text, onChoice, optOut), { once: true });
     return;
   }
   removeBanner();
@@ -42,7 +52,7 @@ export function showBanner(
   if (notice.language) p.lang = notice.language;
   const previous = document.activeElement as HTMLElement | null;
   bar.append(title, p);
-  [text.accept, text.reject].forEach((label, i) => {
+  (optOut ? [text.acknowledge, text.optOut] : [text.accept, text.reject]).forEach((label, i) => {
     const button = element('button', 'margin-right:8px;padding:8px 20px;border:2px solid #fff;border-radius:4px;' +
       'background:#fff;color:#1f1f1f;font:inherit;cursor:pointer', label);
     button.type = 'button';

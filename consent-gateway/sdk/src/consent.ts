@@ -10,16 +10,24 @@
  * need a justification for consent-free storage. `withdraw()` discards capture synchronously, clears the
  * storage, then POSTs the withdrawal; other tabs of the site see the storage change and follow (both ways).
  *
+ * Opt-out regions (the policy's `mode`/`regions` for `options.region`): with its banner the SDK grants at once
+ * (method `opt-out`; the appliance refuses it where the region needs opt-in) and shows the notice with OK and
+ * Opt out. Opting out (the button, or `withdraw()` while the mode is opt-out) withdraws and stores
+ * `witness.optout`, so later pages neither record nor ask: a refusal of an opt-out must be remembered to be
+ * honoured. Sites with their own consent tool call `grant(purposes, 'opt-out')` and keep the refusal themselves.
+ *
  * Races: one grant at a time (a second call joins the first); a withdrawal counts as a new epoch, and a grant
  * answered after it neither stores nor starts anything but withdraws the receipt it got.
  */
 import { removeBanner, showBanner } from './banner';
 import type { ResolvedOptions } from './options';
-import { blockingSignal, type Signals, type SitePolicy } from './policy';
+import { blockingSignal, consentMode, type Signals, type SitePolicy } from './policy';
 import type { Recorder } from './recorder';
 import { ID_PATTERN, newSessionId, STORAGE_KEY } from './session';
 
 export const CONSENT_KEY = 'witness.consent';
+/** Stored when the visitor opts out where recording needs no prior grant (value `1`). */
+export const OPT_OUT_KEY = 'witness.optout';
 
 export type ConsentState = 'granted' | 'denied' | 'unknown' | 'blocked-by-signal';
 
@@ -47,6 +55,8 @@ export class ConsentGate {
   private policy: Promise<SitePolicy> | undefined;
   /** The signal that forbids recording under the policy, once the policy is known. */
   private blockedBy: string | undefined;
+  /** Whether the visitor's region records without a prior grant, once the policy is known. */
+  private optOutMode = false;
   private denied = false;
   private granting: Promise<void> | undefined;
   /** A receipt whose withdrawal has not reached the appliance yet: the next `withdraw()` tries again. */
@@ -61,11 +71,20 @@ export class ConsentGate {
     this.base = `${options.endpoint}/consent/v1/sites/${encodeURIComponent(options.siteKey)}/`;
     this.stored = readConsent(deps.local);
     if (this.stored) this.start();
+    else if (options.banner && readItem(deps.local, OPT_OUT_KEY) === '1') this.denied = true;
     else if (options.banner) {
       this.loadPolicy().then((policy) => {
         if (this.state() !== 'unknown') return;
+        const purposes = policy.consent.purposes;
+        if (this.optOutMode) {
+          // Recorded from now on; the notice says so and offers the refusal. A refused grant shows nothing.
+          this.grant(purposes, 'opt-out').then(() => {
+            showBanner(policy.consent.notice, options.bannerText, (ok) => ok || this.withdraw().catch(ignore), true);
+          }, ignore);
+          return;
+        }
         showBanner(policy.consent.notice, options.bannerText, (accepted) => {
-          if (accepted) this.grant(policy.consent.purposes, 'banner:accept').catch(ignore); // failed: records nothing
+          if (accepted) this.grant(purposes, 'banner:accept').catch(ignore); // failed: records nothing
           else this.denied = true;
         });
       }, ignore);
@@ -92,7 +111,11 @@ export class ConsentGate {
     }, ignore);
   }
 
-  /** Records the visitor's consent (POST receipts), stores it and starts capture; rejects with the reason. */
+  /**
+   * Records the visitor's consent (POST receipts), stores it and starts capture; rejects with the reason. The
+   * method is `api` (the site's consent tool asked), `banner:accept` or `opt-out` (no prior grant: the appliance
+   * accepts it only where the policy makes the visitor's region opt-out).
+   */
   grant(purposes = ['replay'], method = 'api'): Promise<void> {
     return (this.granting ??= this.doGrant(purposes, method).finally(() => (this.granting = undefined)));
   }
@@ -102,6 +125,7 @@ export class ConsentGate {
     const pending = this.stored ? { receipt: this.stored.receipt, visitorId: this.stored.visitorId }
       : this.unsentWithdrawal;
     this.forget();
+    if (this.optOutMode && this.options.banner) writeItem(this.deps.local, OPT_OUT_KEY, '1');
     if (!pending) return;
     this.unsentWithdrawal = pending;
     // The visitor id lets the appliance erase this visitor's recordings when the policy says so.
@@ -142,11 +166,9 @@ export class ConsentGate {
       }
       const { receipt, consentId, expiresAt } = answer;
       this.stored = { visitorId, receipt, consentId, expiresAt, policyVersion: policy.version };
-      try {
-        this.deps.local?.setItem(CONSENT_KEY, JSON.stringify(this.stored));
-      } catch {
-        // storage refused or full: the consent holds for this page only
-      }
+      // storage refused or full: the consent holds for this page only
+      writeItem(this.deps.local, CONSENT_KEY, JSON.stringify(this.stored));
+      if (method !== 'opt-out') removeItem(this.deps.local, OPT_OUT_KEY); // the visitor agreed after opting out
     }
     removeBanner();
     this.recorder.start(this.stored, policy);
@@ -161,6 +183,7 @@ export class ConsentGate {
     ).then(
       (policy: SitePolicy) => {
         this.blockedBy = blockingSignal(policy, this.deps.signals);
+        this.optOutMode = consentMode(policy, this.options.region) === 'opt-out';
         return policy;
       },
       (error) => {
@@ -190,13 +213,8 @@ export class ConsentGate {
     removeBanner();
     this.stored = undefined;
     this.denied = true;
-    for (const [storage, key] of [[this.deps.local, CONSENT_KEY], [this.deps.tab, STORAGE_KEY]] as const) {
-      try {
-        storage?.removeItem(key);
-      } catch {
-        // refused: nothing was stored there either
-      }
-    }
+    removeItem(this.deps.local, CONSENT_KEY);
+    removeItem(this.deps.tab, STORAGE_KEY);
   }
 
   /** Another tab of the site granted or withdrew. */
@@ -224,6 +242,30 @@ export function readConsent(storage: Storage | undefined): StoredConsent | undef
     // unreadable: as if nothing were stored
   }
   return undefined;
+}
+
+function readItem(storage: Storage | undefined, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null; // unreadable: as if nothing were stored
+  }
+}
+
+function removeItem(storage: Storage | undefined, key: string): void {
+  try {
+    storage?.removeItem(key);
+  } catch {
+    // refused: nothing was stored there either
+  }
+}
+
+function writeItem(storage: Storage | undefined, key: string, value: string): void {
+  try {
+    storage?.setItem(key, value);
+  } catch {
+    // refused or full: it holds for this page only
+  }
 }
 
 async function json(response: Response, what: string) {

@@ -68,9 +68,14 @@ export function stop(): void {
  * Records the visitor's consent for `purposes` (POST to the appliance, with a new visitor id), stores it and
  * starts capture. Rejects, recording nothing, when a privacy signal the policy honours is on, when the purposes
  * lack one the policy requires, or when the appliance refuses; resolves at once when a consent is stored.
+ * `method` `'opt-out'`: the visitor was told and did not refuse, in a region the policy makes opt-out (the
+ * appliance refuses it elsewhere); the site's consent tool then keeps the visitor's refusal itself.
  */
-export function grant(purposes?: string[]): Promise<void> {
-  return gate ? gate.grant(purposes) : notInitialised('grant');
+export function grant(purposes?: string[], method?: 'api' | 'opt-out'): Promise<void> {
+  if (method !== undefined && method !== 'api' && method !== 'opt-out') {
+    return Promise.reject(new TypeError("Witness.grant: method must be 'api' or 'opt-out'"));
+  }
+  return gate ? gate.grant(purposes, method) : notInitialised('grant');
 }
 
 /**

@@ -24,7 +24,10 @@ export interface WitnessOptions {
   bannerText?: Partial<BannerText>;
   /** The site policy; when given, the SDK does not fetch it from the appliance. */
   policy?: SitePolicy;
-  /** The visitor's region (e.g. `DE`, `US-TX`) when the page knows it; sent with a grant. */
+  /**
+   * The visitor's region (e.g. `DE`, `US-CA`) when the page knows it; sent with a grant. Where the policy makes
+   * it an opt-out region, the SDK's banner records at once and offers to opt out (the appliance checks the mode).
+   */
   region?: string;
   /** Record every input value as `*` even where the policy lists input types (the policy's default is all). */
   maskAllInputs?: boolean;

@@ -14,12 +14,25 @@ export interface SitePolicy {
     /** What a grant must include for capture to start (default `['replay']`). */
     purposes?: string[];
     notice: { version: string; language?: string; text: string; sha256: string };
-    [other: string]: unknown; // mode, regions, eraseOnWithdrawal: the appliance's business
+    /** Consent mode where `regions` names none for the visitor (default opt-in). */
+    mode?: ConsentMode;
+    /** Per-region modes (`DE`, `US-CA`, `EU`); the admin chooses opt-out only for some regions. */
+    regions?: Record<string, ConsentMode>;
+    [other: string]: unknown; // eraseOnWithdrawal, receiptDays: the appliance's business
   };
   capture?: { allow?: string[]; deny?: string[]; sampling?: number; keepQuery?: boolean };
   masking?: { inputs?: 'all' | string[]; maskText?: string[]; block?: string[]; unmask?: string[]; piiText?: boolean };
   console?: { capture?: boolean; levels?: string[] };
   [other: string]: unknown;
+}
+
+export type ConsentMode = 'opt-in' | 'opt-out';
+
+/** The consent mode for a visitor from `region` (unknown: the policy's mode); anything but opt-out is opt-in. */
+export function consentMode(policy: SitePolicy, region: string | undefined): ConsentMode {
+  const { mode, regions = {} } = policy.consent;
+  const chosen = region !== undefined && Object.prototype.hasOwnProperty.call(regions, region) ? regions[region] : mode;
+  return chosen === 'opt-out' ? 'opt-out' : 'opt-in';
 }
 
 /** The privacy signals the browser sends. */

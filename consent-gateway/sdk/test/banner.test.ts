@@ -56,9 +56,20 @@ describe('banner', () => {
   });
 
   it('showBanner_takesTheSitesLabelsAndShowsOnce', () => {
-    showBanner(NOTICE, { title: 'Sitzungsaufzeichnung', accept: 'Zustimmen', reject: 'Ablehnen' }, () => {});
-    showBanner(NOTICE, { title: 'Sitzungsaufzeichnung', accept: 'Zustimmen', reject: 'Ablehnen' }, () => {});
+    const german = { title: 'Sitzungsaufzeichnung', accept: 'Zustimmen', reject: 'Ablehnen', acknowledge: 'OK',
+      optOut: 'Widersprechen' };
+    showBanner(NOTICE, german, () => {});
+    showBanner(NOTICE, german, () => {});
     expect(document.querySelectorAll(`#${BANNER_ID}`)).toHaveLength(1);
     expect(buttons().map((b) => b.textContent)).toEqual(['Zustimmen', 'Ablehnen']);
+  });
+
+  it('showBanner_optOutNoticeOffersAcknowledgeAndOptOut', () => {
+    const choices: boolean[] = [];
+    showBanner(NOTICE, DEFAULT_BANNER_TEXT, (ok) => choices.push(ok), true);
+    expect(buttons().map((b) => b.textContent)).toEqual(['OK', 'Opt out']);
+    buttons()[1].click();
+    expect(choices).toEqual([false]);
+    expect(banner()).toBeNull();
   });
 });

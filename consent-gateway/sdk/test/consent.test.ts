@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BANNER_ID } from '../src/banner';
-import { CONSENT_KEY, ConsentGate, type StoredConsent } from '../src/consent';
+import { CONSENT_KEY, ConsentGate, OPT_OUT_KEY, type StoredConsent } from '../src/consent';
 import { resolveOptions, type WitnessOptions } from '../src/options';
 import type { Signals, SitePolicy } from '../src/policy';
 import { STORAGE_KEY } from '../src/session';
@@ -245,6 +245,88 @@ describe('ConsentGate', () => {
       expect(g.state()).toBe('blocked-by-signal');
       expect(rrweb.recording).toBe(false);
       expect(server.requests).toEqual([]);
+    });
+  });
+
+  describe('opt-out regions', () => {
+    const OPT_OUT_CA: SitePolicy = { ...POLICY, consent: { ...POLICY.consent, regions: { 'US-CA': 'opt-out' } } };
+
+    it('optOutRegion_recordsAtOnceWithTheNoticeAndOptOutStopsAndIsRemembered', async () => {
+      const { gate: g } = gate({ policy: OPT_OUT_CA, region: 'US-CA' });
+      await until(() => rrweb.recording && banner() !== null);
+      expect(server.consent('receipts')[0].body).toMatchObject({ method: 'opt-out', region: 'US-CA' });
+      expect(g.state()).toBe('granted');
+      expect([...banner()!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['OK', 'Opt out']);
+      click('Opt out');
+      expect(rrweb.recording).toBe(false); // synchronously
+      await until(() => server.consent('withdrawals').length === 1);
+      expect(local.getItem(CONSENT_KEY)).toBeNull();
+      expect(local.getItem(OPT_OUT_KEY)).toBe('1');
+      expect(g.state()).toBe('denied');
+      g.close();
+
+      // the next page: neither records nor asks, and sends nothing
+      const before = server.consentRequests.length;
+      const { gate: next } = gate({ policy: OPT_OUT_CA, region: 'US-CA' });
+      await idle();
+      expect(next.state()).toBe('denied');
+      expect(banner()).toBeNull();
+      expect(rrweb.recording).toBe(false);
+      expect(server.consentRequests.length).toBe(before);
+    });
+
+    it('optOutRegion_okKeepsRecording', async () => {
+      const { gate: g } = gate({ policy: OPT_OUT_CA, region: 'US-CA' });
+      await until(() => banner() !== null);
+      click('OK');
+      expect(banner()).toBeNull();
+      expect(rrweb.recording).toBe(true);
+      expect(g.state()).toBe('granted');
+      expect(local.getItem(OPT_OUT_KEY)).toBeNull();
+    });
+
+    it.each([['another region', 'DE'], ['an unknown region', undefined]])(
+      'optOutPolicy_%sStillAsksFirst',
+      async (_, region) => {
+        const { gate: g } = gate({ policy: OPT_OUT_CA, region });
+        await until(() => banner() !== null);
+        expect([...banner()!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Accept', 'Reject']);
+        expect(server.consent('receipts')).toEqual([]);
+        expect(rrweb.recording).toBe(false);
+        expect(g.state()).toBe('unknown');
+        nothingStored();
+      },
+    );
+
+    it('optOutRegion_withGpcRecordsNothingAndShowsNothing', async () => {
+      const { gate: g } = gate({ policy: OPT_OUT_CA, region: 'US-CA' }, { gpc: true, dnt: false });
+      await idle();
+      expect(g.state()).toBe('blocked-by-signal');
+      expect(banner()).toBeNull();
+      expect(server.consent('receipts')).toEqual([]);
+      expect(rrweb.recording).toBe(false);
+      nothingStored();
+    });
+
+    it('grantAfterOptingOut_recordsAgainAndForgetsTheRefusal', async () => {
+      local.setItem(OPT_OUT_KEY, '1');
+      const { gate: g } = gate({ policy: OPT_OUT_CA, region: 'US-CA' });
+      await idle();
+      expect(g.state()).toBe('denied');
+      await g.grant(['replay'], 'api');
+      expect(rrweb.recording).toBe(true);
+      expect(server.consent('receipts')[0].body).toMatchObject({ method: 'api' });
+      expect(local.getItem(OPT_OUT_KEY)).toBeNull();
+    });
+
+    it('ownConsentTool_grantsOptOutWithoutFetchingBeforehand', async () => {
+      const { gate: g } = gate({ banner: false, region: 'US-CA' });
+      await idle();
+      expect(server.consentRequests).toEqual([]);
+      await g.grant(['replay'], 'opt-out');
+      expect(server.consent('receipts')[0].body).toMatchObject({ method: 'opt-out', region: 'US-CA' });
+      await g.withdraw();
+      expect(local.getItem(OPT_OUT_KEY)).toBeNull(); // the site's consent tool keeps its own refusal
     });
   });
 

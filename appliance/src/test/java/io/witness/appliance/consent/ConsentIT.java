@@ -183,6 +183,37 @@ class ConsentIT {
     assertEquals(version + 2, put("{}").assertStatus(200).json().path("version").asInt());
   }
 
+  @Test
+  void optOutGrant_acceptedOnlyWhereThePolicyMakesTheVisitorsRegionOptOut() {
+    JsonNode saved = put("consent:\n  regions:\n    US-CA: opt-out\n").assertStatus(200).json();
+    int version = saved.path("version").asInt();
+    try {
+      JsonNode browser = get("/consent/v1/sites/" + api.demoSiteKey() + "/policy").reply.json();
+      assertEquals("opt-out", browser.path("consent").path("regions").path("US-CA").asText(), browser.toString());
+      assertEquals("opt-in", browser.path("consent").path("mode").asText());
+      String notice = browser.path("consent").path("notice").path("sha256").asText();
+
+      Map<String, Long> before = TableCounts.of(dataSource);
+      for (String region : new String[] {"DE", null}) {
+        JsonNode refused = grant(version, notice, "opt-out", region).assertProblem(403, "consent-required");
+        assertTrue(refused.path("detail").asText().contains("opt-in"), refused.toString());
+      }
+      assertEquals(before, TableCounts.of(dataSource), "a refused opt-out stores no consent record");
+
+      String consentId = grant(version, notice, "opt-out", "US-CA").assertStatus(201).json().path("consentId").asText();
+      JsonNode record = null;
+      for (JsonNode r : api.getJson("/api/v1/consents?site=demo&limit=500").path("items")) {
+        record = r.path("consentId").asText().equals(consentId) ? r : record;
+      }
+      assertTrue(record != null, "the ledger lists consent " + consentId);
+      assertEquals("opt-out", record.path("method").asText(), record.toString());
+      assertEquals("US-CA", record.path("region").asText(), record.toString());
+      grant(version, notice, "banner:accept", "DE").assertStatus(201);
+    } finally {
+      put("{}").assertStatus(200); // back to the defaults, as a new version: other tests expect them
+    }
+  }
+
   /** Regression (session 7): the console's first requests for a new site raced to save its default policy (500). */
   @Test
   void policy_firstRequestsOfANewSite_allSucceed() throws Exception {
@@ -225,11 +256,21 @@ class ConsentIT {
   }
 
   private io.witness.appliance.testing.Reply grant(int version, String noticeSha, boolean gpc, boolean dnt) {
+    return grant(version, noticeSha, "banner:accept", null, gpc, dnt);
+  }
+
+  private io.witness.appliance.testing.Reply grant(int version, String noticeSha, String method, String region) {
+    return grant(version, noticeSha, method, region, false, false);
+  }
+
+  private io.witness.appliance.testing.Reply grant(int version, String noticeSha, String method, String region,
+      boolean gpc, boolean dnt) {
     JsonNode policy = get("/consent/v1/sites/" + api.demoSiteKey() + "/policy").reply.json();
     String body = "{\"visitorId\":" + WitnessApi.quote(Batches.newSessionId()) + ",\"purposes\":[\"replay\"],"
-        + "\"method\":\"banner:accept\",\"policyVersion\":" + version + ",\"noticeVersion\":"
+        + "\"method\":" + WitnessApi.quote(method) + ",\"policyVersion\":" + version + ",\"noticeVersion\":"
         + WitnessApi.quote(policy.path("consent").path("notice").path("version").asText()) + ",\"noticeSha256\":"
-        + WitnessApi.quote(noticeSha) + ",\"signals\":{\"gpc\":" + gpc + ",\"dnt\":" + dnt + "}}";
+        + WitnessApi.quote(noticeSha) + ",\"signals\":{\"gpc\":" + gpc + ",\"dnt\":" + dnt + "}"
+        + (region == null ? "" : ",\"region\":" + WitnessApi.quote(region)) + "}";
     return api.postJson("/consent/v1/sites/" + api.demoSiteKey() + "/receipts", body);
   }
 

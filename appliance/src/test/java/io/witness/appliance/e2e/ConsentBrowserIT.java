@@ -24,7 +24,8 @@ import org.openqa.selenium.By;
  * Consent in Debian's Chromium on the demo page (consent-gateway/docs/consent-protocol.md): before consent the
  * page sends the appliance nothing but the policy request and stores nothing; after Accept it records and the
  * recording replays; after withdrawal capture stops at once and the stored consent is gone; a refusal stores
- * nothing; with Global Privacy Control on, no banner, nothing recorded.
+ * nothing; with Global Privacy Control on, no banner, nothing recorded; in a region the policy makes opt-out, it
+ * records at once and "Opt out" stops it for good.
  */
 @ExtendWith(ArquillianExtension.class)
 class ConsentBrowserIT {
@@ -132,6 +133,50 @@ class ConsentBrowserIT {
       assertFalse(kinds(seen).contains("ingest"), seen.toString());
       assertFalse(kinds(seen).contains("receipts"), seen.toString());
       assertEquals(0, seen.path("local").asInt());
+    }
+  }
+
+  @Test
+  void optOutRegion_recordsAtOnce_andOptingOutStopsItOnLaterPagesToo() throws Exception {
+    URI base = url.toURI();
+    WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
+    api.putDemoPolicy("consent:\n  regions:\n    US-CA: opt-out\n");
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      noteRequests(browser);
+      browser.driver().get(base.resolve("demo/?region=US-CA").toString());
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
+          "return document.body.dataset.witness || ''")));
+      awaitBanner(browser);
+      assertEquals(List.of("OK", "Opt out"), browser.driver().findElements(By.cssSelector("#witness-consent button"))
+          .stream().map(b -> b.getText()).toList());
+      assertEquals("granted", script(browser, "return Witness.consent()"));
+      browser.driver().findElement(By.id("calc")).click();
+      assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+          + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
+      assertTrue(kinds(observe(browser)).contains("ingest"), "recorded without a prior grant");
+      String consentId = script(browser, "return JSON.parse(localStorage.getItem('witness.consent')).consentId");
+      JsonNode item = api.awaitListed(Map.of("page", "/demo/index.html"),
+          i -> consentId.equals(api.recording(i.path("id").asText()).path("consentId").asText()),
+          Duration.ofSeconds(20));
+      assertTrue(api.eventsText(item.path("id").asText()).startsWith("["), "it replays");
+
+      browser.driver().findElements(By.cssSelector("#witness-consent button")).get(1).click(); // Opt out
+      browser.waitUpTo(Duration.ofSeconds(10)).until(d -> kinds(observe(browser)).contains("withdrawals"));
+      assertEquals("denied", script(browser, "return Witness.consent()"));
+      assertEquals("1", script(browser, "return localStorage.getItem('witness.optout')"));
+      assertEquals("", script(browser, "return localStorage.getItem('witness.consent')"));
+
+      // The next page: nothing recorded, nothing asked, nothing sent.
+      browser.driver().get(base.resolve("demo/?region=US-CA").toString());
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "denied".equals(script(browser,
+          "return window.Witness ? Witness.consent() : ''")));
+      browser.driver().findElement(By.id("calc")).click();
+      WitnessClient.sleep(6000);
+      assertTrue(browser.driver().findElements(By.cssSelector("#witness-consent")).isEmpty(), "no banner");
+      JsonNode seen = observe(browser);
+      assertEquals(List.of(), kinds(seen), seen.toString());
+    } finally {
+      api.putDemoPolicy("{}");
     }
   }
 
