@@ -12,6 +12,7 @@ import {
 import { identityJson, type Traits } from './identity';
 import { maskingOptions, type MaskingOptions } from './masking';
 import type { ResolvedOptions } from './options';
+import { networkPlugin } from './network-capture';
 import { maskPii } from './pii';
 import { sampled, scope, type SitePolicy, stripQuery } from './policy';
 import { Session } from './session';
@@ -181,11 +182,26 @@ export class Recorder {
         emit: (event) => this.onEvent(event),
         ...maskingOptions(this.policy!, this.options),
         sampling,
-        plugins:
-          captureConsole && capture
+        plugins: [
+          ...(captureConsole && capture
             ? [this.deps.consolePlugin(consolePluginOptions(levels, piiText === false ? undefined : maskPii))]
-            : [],
+            : []),
+          ...(this.policy!.network?.capture === true ? [networkPlugin(this.networkOptions())] : []),
+        ],
       }) ?? (() => {});
+  }
+
+  /** Request URLs as the policy keeps them: no query unless kept, PII masked; the SDK's own left out. */
+  private networkOptions() {
+    const keepQuery = this.policy!.capture?.keepQuery === true;
+    const pii = this.policy!.masking?.piiText !== false;
+    return {
+      ignorePrefixes: [`${this.options.endpoint}/ingest/`, `${this.options.endpoint}/consent/`],
+      url: (url: string) => {
+        const kept = keepQuery ? url : stripQuery(url);
+        return pii ? maskPii(kept) : kept;
+      },
+    };
   }
 
   /** Stops rrweb and closes the open batch (its events were recorded in scope, under the consent). */

@@ -274,6 +274,20 @@ describe('Recorder', () => {
     expect(other.options!.plugins).toEqual([]);
   });
 
+  it('start_capturesNetworkOnlyWhereThePolicySaysSo_withUrlsMinimised', () => {
+    newRecorder(server, rrweb).start(CONSENT, POLICY);
+    expect(rrweb.options!.plugins.map((p) => (p as { name: string }).name)).not.toContain('rrweb/network@1');
+    const other = new FakeRrweb();
+    newRecorder(server, other).start(CONSENT, { ...POLICY, network: { capture: true } });
+    const plugin = other.options!.plugins.find((p) => (p as { name: string }).name === 'rrweb/network@1') as {
+      options: { ignorePrefixes: string[]; url: (u: string) => string };
+    };
+    expect(plugin.options.ignorePrefixes).toEqual(['https://witness.test/ingest/', 'https://witness.test/consent/']);
+    expect(plugin.options.url('https://shop.test/api/users/alice@example.com?token=x#f')).toBe(
+      'https://shop.test/api/users/*****************',
+    );
+  });
+
   describe('discard (consent withdrawn)', () => {
     it('discard_stopsAtOnceAndSendsNothingRecordedBefore', async () => {
       const recorder = newRecorder(server, rrweb);

@@ -1,10 +1,12 @@
 /**
- * The replay side panel: tabs "Console errors", "Pages" and "Clicks" (WAI-ARIA tabs: arrow keys move between tabs). Each
- * entry shows its time and seeks there when chosen; the page being shown is marked as current.
+ * The replay side panel: tabs "Console errors", "Pages", "Clicks" and "Network" (WAI-ARIA tabs: arrow keys move between
+ * tabs). Each entry shows its time and seeks there when chosen; the page being shown is marked as current. The network
+ * requests come from the events themselves, so their tab is filled once all events are loaded ({@link setNetwork}).
  */
 import { h } from '../lib/dom';
 import { formatClock } from '../lib/time';
 import { currentIndex } from '../lib/timeline';
+import type { NetworkRequest } from '../lib/network';
 import type { Click, ConsoleError, PageVisit } from '../lib/types';
 
 export class SidePanel {
@@ -13,6 +15,8 @@ export class SidePanel {
   private readonly errorItems: HTMLElement[] = [];
   private currentPage = -2;
   private passedErrors = -2;
+  private readonly networkPanel: HTMLElement;
+  private readonly networkCount: HTMLElement;
 
   constructor(
     private readonly errors: ConsoleError[],
@@ -36,10 +40,11 @@ export class SidePanel {
         )
       : empty('No clicks were recorded.');
 
-    const tabs = [
+    const tabs: Array<{ id: string; label: string; count: number | string; panel: HTMLElement; tone: string }> = [
       { id: 'errors', label: 'Console errors', count: errors.length, panel: errorList, tone: errors.length ? 'error' : '' },
       { id: 'pages', label: 'Pages', count: pages.length, panel: pageList, tone: '' },
       { id: 'clicks', label: 'Clicks', count: clicks.length, panel: clickList, tone: '' },
+      { id: 'network', label: 'Network', count: '…', panel: empty('Loading the recorded requests…'), tone: '' },
     ];
     const tabButtons = tabs.map((t, i) =>
       h(
@@ -60,6 +65,9 @@ export class SidePanel {
     const panels = tabs.map((t, i) =>
       h('div', { role: 'tabpanel', id: `panel-${t.id}`, class: 'tab-panel', 'aria-labelledby': `tab-${t.id}`, hidden: i !== 0, tabindex: '0' }, t.panel),
     );
+    this.networkPanel = panels[3]!;
+    this.networkCount = tabButtons[3]!.querySelector('.tab-count')!;
+    this.onSeek = onSeek;
     const select = (i: number, focus: boolean) => {
       tabButtons.forEach((b, j) => {
         b.setAttribute('aria-selected', String(i === j));
@@ -79,6 +87,35 @@ export class SidePanel {
       });
     });
     this.el = h('aside', { class: 'side-panel', 'aria-label': 'Session events' }, h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Session events' }, ...tabButtons), ...panels);
+  }
+
+  private readonly onSeek: (ms: number) => void;
+
+  /** Fills the Network tab (all events loaded). */
+  setNetwork(requests: NetworkRequest[]): void {
+    this.networkCount.textContent = String(requests.length);
+    this.networkPanel.replaceChildren(
+      requests.length
+        ? h(
+            'ol',
+            { class: 'event-list' },
+            ...requests.map((r) =>
+              this.entry(
+                r.t,
+                r.status !== undefined && r.status >= 400 ? 'request event-request-failed' : 'request',
+                h(
+                  'span',
+                  { class: 'event-request' },
+                  url(r.url),
+                  h('span', { class: 'muted' }, [r.status ?? 'status unknown', r.kind, r.durationMs !== undefined ? `${r.durationMs} ms` : ''].filter((x) => x !== '').join(' · ')),
+                ),
+                this.onSeek,
+                [],
+              ),
+            ),
+          )
+        : empty('No network requests were recorded. The site policy records them only where it says network: capture: true (URLs and timings, never headers or bodies).'),
+    );
   }
 
   private entry(t: number, kind: string, body: Node, onSeek: (ms: number) => void, into: HTMLElement[]): HTMLElement {

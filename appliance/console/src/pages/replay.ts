@@ -26,6 +26,7 @@ import type { PolicyPreview, RecordingDetail } from '../lib/types';
 import { mountHeader } from '../components/header';
 import { Player, afterNextPaint } from '../components/player';
 import { SidePanel } from '../components/side-panel';
+import { networkRequests } from '../lib/network';
 import { LANES, Timeline } from '../components/timeline';
 
 export interface WitnessReplayHandle {
@@ -344,6 +345,7 @@ function buildControls(p: Player, detail: RecordingDetail, prefs: Prefs): Contro
       timeline.setDuration(p.durationMs);
       timeline.setLoaded(p.durationMs);
       timeline.setInactive(inactivePeriods(events, 10_000));
+      panel.setNetwork(networkRequests(events));
       clockTotal.textContent = formatClock(p.durationMs);
     },
   };

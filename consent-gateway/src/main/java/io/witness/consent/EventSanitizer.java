@@ -485,16 +485,36 @@ public final class EventSanitizer {
   }
 
   private boolean plugin(ObjectNode d, Report report) {
-    if (d.path("plugin").asText("").startsWith("rrweb/console")) {
+    String plugin = d.path("plugin").asText("");
+    if (plugin.startsWith("rrweb/console")) {
       String level = d.path("payload").path("level").asText("log");
       if (!policy.console().capture() || !policy.console().levels().contains(level)) {
         report.dropped++;
         return false;
       }
+    } else if (plugin.startsWith("rrweb/network")) {
+      // Request URLs and timings only, where the policy captures the network: never headers or bodies, and the
+      // URL minimised like a page's (no query unless the policy keeps it).
+      if (!policy.network().capture() || !(d.path("payload").path("requests") instanceof ArrayNode requests)) {
+        report.dropped++;
+        return false;
+      }
+      for (JsonNode r : requests) {
+        if (r instanceof ObjectNode request) {
+          request.retain(NETWORK_FIELDS);
+          if (request.path("url").isTextual()) {
+            request.put("url", evaluator.minimiseUrl(request.path("url").asText()));
+          }
+        }
+      }
     }
     redactAll(d, report);
     return true;
   }
+
+  /** What a recorded request may keep (rrweb's network plugin format, without headers and bodies). */
+  private static final List<String> NETWORK_FIELDS =
+      List.of("url", "method", "initiatorType", "status", "startTime", "endTime");
 
   /** Redacts every string in a JSON value, recursively. */
   private void redactAll(JsonNode n, Report report) {

@@ -203,6 +203,34 @@ class EventSanitizerTest {
   }
 
   @Test
+  void networkRequests_droppedByDefault_keptWhereCapturedWithoutQueryHeadersOrBodies() throws IOException {
+    String network = """
+        [{"type":6,"timestamp":1,"data":{"plugin":"rrweb/network@1","payload":{"requests":[
+          {"url":"https://shop.example/api/users/jane@example.com/orders?token=s3cret","initiatorType":"fetch",
+           "method":"GET","status":200,"startTime":10.5,"endTime":42.25,
+           "requestHeaders":{"Authorization":"Bearer abc"},"responseBody":"{\\"iban\\":\\"DE89370400440532013000\\"}"}]}}}]""";
+    assertEquals(List.of(), timestamps(sanitize(Policy.defaults(), (ArrayNode) JSON.readTree(network))),
+        "the default policy captures no network requests");
+
+    Policy captured = PolicyParser.parse("{\"network\": {\"capture\": true}}");
+    ArrayNode kept = sanitize(captured, (ArrayNode) JSON.readTree(network));
+    JsonNode request = kept.get(0).path("data").path("payload").path("requests").get(0);
+    assertEquals(List.of("url", "initiatorType", "method", "status", "startTime", "endTime"),
+        iterable(request.fieldNames()), request.toString());
+    String url = request.path("url").asText();
+    assertFalse(url.contains("token") || url.contains("s3cret"), "query stripped: " + url);
+    assertFalse(url.contains("jane@example.com"), "PII in the path redacted: " + url);
+    assertEquals(200, request.path("status").asInt());
+    assertFalse(kept.toString().contains("Bearer") || kept.toString().contains("DE89"), kept.toString());
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> names) {
+    List<String> out = new java.util.ArrayList<>();
+    names.forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
   void everyCorpusSession_isSanitizedWithoutLoss_ofItsEventsOrStructure() throws IOException {
     for (String session : List.of("todomvc-react", "todomvc-angularjs-rrweb1", "sb-admin-tables-charts",
         "jsoneditor-basic", "pgdocs-tutorial", "jqueryui-datepicker-tabs")) {

@@ -180,6 +180,34 @@ class ConsentBrowserIT {
     }
   }
 
+  @Test
+  void networkCapture_onlyWhereThePolicySaysSo_keepsUrlsWithoutQueryNorBodies() throws Exception {
+    URI base = url.toURI();
+    WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
+    api.putDemoPolicy("network:\n  capture: true\n");
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      browser.driver().get(base.resolve("demo/").toString());
+      awaitBanner(browser);
+      browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
+      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
+          "return document.body.dataset.witness || ''")));
+      assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+          + "fetch('/demo/site.json?token=s3cret-token', {method: 'POST', body: 'card=4111111111111111'})"
+          + ".catch(() => 0).then(() => new Promise(r => setTimeout(r, 500)))"
+          + ".then(() => Witness.flush()).then(() => done('ok'), e => done('error: ' + e));"));
+      String consentId = script(browser, "return JSON.parse(localStorage.getItem('witness.consent')).consentId");
+      JsonNode item = api.awaitListed(Map.of("page", "/demo/index.html"),
+          i -> consentId.equals(api.recording(i.path("id").asText()).path("consentId").asText()),
+          Duration.ofSeconds(20));
+      String events = api.eventsText(item.path("id").asText());
+      assertTrue(events.contains("rrweb/network@1") && events.contains("/demo/site.json"),
+          "the request is recorded: " + events.substring(0, Math.min(500, events.length())));
+      assertFalse(events.contains("s3cret-token") || events.contains("4111111111111111"), "no query, no body");
+    } finally {
+      api.putDemoPolicy("{}");
+    }
+  }
+
   private static void noteRequests(Chromium browser) {
     browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", NOTE_REQUESTS));
   }
