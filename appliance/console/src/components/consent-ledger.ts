@@ -3,11 +3,12 @@
  * withdrawals, those in force and the withdrawal rate, then the latest consent records, withdrawn ones marked.
  * Reading it is itself audited by the appliance. Failures go to the page's alert through `onError`.
  */
-import { h, icon } from '../lib/dom';
+import { h } from '../lib/dom';
 import { consentState, formatCount, formatRate, ledgerTotals, shortDigest } from '../lib/policy';
 import { api } from '../lib/session';
 import { formatDateTime } from '../lib/time';
 import type { ConsentNoticeStats, ConsentRecord } from '../lib/types';
+import { createDataCard, dataTable as table, emptyState, th } from './data-card';
 
 /** How many of the latest records the table shows. */
 const RECORDS = 50;
@@ -15,22 +16,6 @@ const RECORDS = 50;
 export interface ConsentLedger {
   element: HTMLElement;
   load(siteId: string): Promise<void>;
-}
-
-function th(text: string, numeric = false): HTMLTableCellElement {
-  return h('th', { scope: 'col', class: numeric ? 'num' : undefined }, text);
-}
-
-function table(caption: string, heads: HTMLTableCellElement[], body: HTMLTableSectionElement): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h('table', { class: 'data-table ledger' }, h('caption', { class: 'visually-hidden' }, caption), h('thead', {}, h('tr', {}, ...heads)), body),
-  );
-}
-
-function emptyState(title: string, text: string): HTMLElement {
-  return h('div', { class: 'state state-empty' }, icon('shield'), h('div', {}, h('p', { class: 'state-title' }, title), h('p', { class: 'state-text' }, text)));
 }
 
 function versionRow(v: ConsentNoticeStats): HTMLElement {
@@ -80,51 +65,23 @@ function recordRow(r: ConsentRecord, now: Date): HTMLElement {
 }
 
 export function createConsentLedger(onError: (e: unknown) => void): ConsentLedger {
-  const summary = h('p', { class: 'table-summary', 'aria-live': 'polite' });
-  const refresh = h('button', { type: 'button', class: 'btn btn-secondary btn-sm' }, icon('refresh'), 'Refresh');
-  const body = h('div', { class: 'ledger-body' }, h('p', { class: 'muted ledger-loading' }, 'Loading the consent ledger…'));
-  const element = h(
-    'section',
-    { class: 'card ledger-card', 'aria-labelledby': 'ledger-title' },
-    h(
-      'div',
-      { class: 'card-head' },
-      h(
-        'div',
-        {},
-        h('h2', { id: 'ledger-title', class: 'card-title' }, 'Consent ledger'),
-        h('p', { class: 'muted' }, 'Every consent given on this site, by notice version, as evidence of consent. Reading it is recorded in the audit log.'),
-        summary,
-      ),
-      refresh,
-    ),
-    body,
-  );
-
+  const card = createDataCard({
+    id: 'ledger',
+    title: 'Consent ledger',
+    description: 'Every consent given on this site, by notice version, as evidence of consent. Reading it is recorded in the audit log.',
+    loadingText: 'Loading the consent ledger…',
+    errorText: 'The consent ledger could not be loaded.',
+    onError,
+  });
+  const { summary, body } = card;
   let siteId = '';
-  let seq = 0;
 
-  async function load(site: string): Promise<void> {
+  function load(site: string): Promise<void> {
     siteId = site;
-    const mine = ++seq;
-    refresh.disabled = true;
-    body.setAttribute('aria-busy', 'true');
-    try {
-      const [s, page] = await Promise.all([api.consentSummary(site), api.consents(site, RECORDS)]);
-      if (mine !== seq) return;
-      onError(undefined);
-      render(s.versions, page.items);
-    } catch (e) {
-      if (mine !== seq) return;
-      summary.textContent = '';
-      body.replaceChildren(h('div', { class: 'state state-error' }, icon('alert'), h('div', {}, h('p', { class: 'state-title' }, 'The consent ledger could not be loaded.'))));
-      onError(e);
-    } finally {
-      if (mine === seq) {
-        refresh.disabled = false;
-        body.removeAttribute('aria-busy');
-      }
-    }
+    return card.load(
+      () => Promise.all([api.consentSummary(site), api.consents(site, RECORDS)]),
+      ([s, page]) => render(s.versions, page.items),
+    );
   }
 
   function render(versions: ConsentNoticeStats[], items: ConsentRecord[]): void {
@@ -161,6 +118,6 @@ export function createConsentLedger(onError: (e: unknown) => void): ConsentLedge
     );
   }
 
-  refresh.addEventListener('click', () => void load(siteId));
-  return { element, load };
+  card.onRefresh(() => void load(siteId));
+  return { element: card.element, load };
 }

@@ -4,10 +4,11 @@
  * (kinds and counts only). An admin purges an incident once reviewed: its sealed values are deleted, the incident
  * stays as the record. Listing and purging are audited by the appliance.
  */
-import { h, icon } from '../lib/dom';
+import { h } from '../lib/dom';
 import { api } from '../lib/session';
 import { formatDateTime } from '../lib/time';
 import type { PiiIncident } from '../lib/types';
+import { createDataCard, dataTable, emptyState, th } from './data-card';
 
 const SHOWN = 50;
 
@@ -24,56 +25,23 @@ export function kindsText(kinds: Record<string, number>): string {
 }
 
 export function createPiiIncidents(onError: (e: unknown) => void): PiiIncidents {
-  const summary = h('p', { class: 'table-summary', 'aria-live': 'polite' });
   const showAll = h('input', { type: 'checkbox', id: 'incidents-all' }) as HTMLInputElement;
-  const refresh = h('button', { type: 'button', class: 'btn btn-secondary btn-sm' }, icon('refresh'), 'Refresh');
-  const body = h('div', { class: 'ledger-body' }, h('p', { class: 'muted ledger-loading' }, 'Loading incidents…'));
-  const element = h(
-    'section',
-    { class: 'card ledger-card', 'aria-labelledby': 'incidents-title' },
-    h(
-      'div',
-      { class: 'card-head' },
-      h(
-        'div',
-        {},
-        h('h2', { id: 'incidents-title', class: 'card-title' }, 'PII incidents'),
-        h(
-          'p',
-          { class: 'muted' },
-          'Personal data the quarantine action took out of recordings (policy: pii.action quarantine). Replays show a marker; the values stay sealed and are never shown. Purge an incident once reviewed.',
-        ),
-        summary,
-      ),
-      h('div', { class: 'card-actions' }, h('label', { class: 'check' }, showAll, ' Show purged'), refresh),
-    ),
-    body,
-  );
-
+  const card = createDataCard({
+    id: 'incidents',
+    title: 'PII incidents',
+    description:
+      'Personal data the quarantine action took out of recordings (policy: pii.action quarantine). Replays show a marker; the values stay sealed and are never shown. Purge an incident once reviewed.',
+    loadingText: 'Loading incidents…',
+    errorText: 'The incidents could not be loaded.',
+    actions: [h('label', { class: 'check' }, showAll, ' Show purged')],
+    onError,
+  });
+  const { summary, body } = card;
   let siteId = '';
-  let seq = 0;
 
-  async function load(site: string): Promise<void> {
+  function load(site: string): Promise<void> {
     siteId = site;
-    const mine = ++seq;
-    refresh.disabled = true;
-    body.setAttribute('aria-busy', 'true');
-    try {
-      const page = await api.incidents(site, showAll.checked ? 'all' : 'open', SHOWN);
-      if (mine !== seq) return;
-      onError(undefined);
-      render(page.items);
-    } catch (e) {
-      if (mine !== seq) return;
-      summary.textContent = '';
-      body.replaceChildren(h('div', { class: 'state state-error' }, icon('alert'), h('div', {}, h('p', { class: 'state-title' }, 'The incidents could not be loaded.'))));
-      onError(e);
-    } finally {
-      if (mine === seq) {
-        refresh.disabled = false;
-        body.removeAttribute('aria-busy');
-      }
-    }
+    return card.load(() => api.incidents(site, showAll.checked ? 'all' : 'open', SHOWN), (page) => render(page.items));
   }
 
   async function purge(incident: PiiIncident, button: HTMLButtonElement): Promise<void> {
@@ -115,35 +83,14 @@ export function createPiiIncidents(onError: (e: unknown) => void): PiiIncidents 
     const open = items.filter((i) => i.status === 'open').length;
     summary.textContent = `${open} open ${open === 1 ? 'incident' : 'incidents'}${showAll.checked ? `, ${items.length - open} purged` : ''}.`;
     if (items.length === 0) {
-      body.replaceChildren(
-        h(
-          'div',
-          { class: 'state state-empty' },
-          icon('shield'),
-          h('div', {}, h('p', { class: 'state-title' }, 'No incidents'), h('p', { class: 'state-text' }, 'Under the redact action (the default) nothing is kept, so nothing is raised.')),
-        ),
-      );
+      body.replaceChildren(emptyState('No incidents', 'Under the redact action (the default) nothing is kept, so nothing is raised.'));
       return;
     }
-    const heads = ['Raised', 'Status', 'Kinds', 'Values', 'Session / batch', 'Policy', ''].map((t, k) =>
-      h('th', { scope: 'col', class: k === 3 || k === 5 ? 'num' : undefined }, t),
-    );
-    body.replaceChildren(
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'data-table ledger' },
-          h('caption', { class: 'visually-hidden' }, 'PII incidents, newest first.'),
-          h('thead', {}, h('tr', {}, ...heads)),
-          h('tbody', {}, ...items.map(row)),
-        ),
-      ),
-    );
+    const heads = ['Raised', 'Status', 'Kinds', 'Values', 'Session / batch', 'Policy', ''].map((t, k) => th(t, k === 3 || k === 5));
+    body.replaceChildren(dataTable('PII incidents, newest first.', heads, h('tbody', {}, ...items.map(row))));
   }
 
-  refresh.addEventListener('click', () => void load(siteId));
+  card.onRefresh(() => void load(siteId));
   showAll.addEventListener('change', () => void load(siteId));
-  return { element, load };
+  return { element: card.element, load };
 }
