@@ -42,6 +42,7 @@ class ConsentIT {
   @ArquillianResource URL url;
   @Inject @Named("witness") DataSource dataSource;
   @Inject RecordingStore store;
+  @Inject io.witness.appliance.crypto.SigningKeys signing;
   WitnessApi api;
 
   @BeforeEach
@@ -111,6 +112,22 @@ class ConsentIT {
         .POST(HttpRequest.BodyPublishers.ofByteArray(Corpus.eventsJson("todomvc-react"))).build())
         .assertProblem(403, "consent-required");
     assertEquals(before, TableCounts.of(dataSource), "refused batches and imports store nothing");
+  }
+
+  @Test
+  void expiredReceipt_validlySigned_is403AndStoresNothing() {
+    String visitor = Batches.newSessionId();
+    com.fasterxml.jackson.databind.node.ObjectNode p = (com.fasterxml.jackson.databind.node.ObjectNode)
+        payload(api.grantConsent(visitor));
+    long now = java.time.Instant.now().getEpochSecond();
+    p.put("iat", now - 200 * 86_400L).put("exp", now - 20 * 86_400L); // granted 200 days ago, ran out 20 days ago
+    byte[] signed = p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String expired = Receipt.token(signed, signing.sign(signed).signature());
+    byte[] batch = Batches.withVisitor(Batches.envelope(Batches.newSessionId(), 0, Corpus.events("todomvc-react")), visitor);
+    Map<String, Long> before = TableCounts.of(dataSource);
+    JsonNode problem = send(batch, expired).assertProblem(403, "consent-required");
+    assertTrue(problem.path("detail").asText().contains("expired"), problem.toString());
+    assertEquals(before, TableCounts.of(dataSource), "a batch under an expired receipt stores nothing");
   }
 
   @Test
