@@ -72,10 +72,7 @@ export function stop(): void {
  * appliance refuses it elsewhere); the site's consent tool then keeps the visitor's refusal itself.
  */
 export function grant(purposes?: string[], method?: 'api' | 'opt-out'): Promise<void> {
-  if (method !== undefined && method !== 'api' && method !== 'opt-out') {
-    return Promise.reject(new TypeError("Witness.grant: method must be 'api' or 'opt-out'"));
-  }
-  return gate ? gate.grant(purposes, method) : notInitialised('grant');
+  return gate ? gate.grant(purposes, method) : notInitialised('grant'); // the appliance refuses other methods (400)
 }
 
 /**

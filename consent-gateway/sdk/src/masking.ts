@@ -50,3 +50,54 @@ export function maskingOptions(policy: SitePolicy, options: ResolvedOptions): Ma
 function join(selectors: Array<string | undefined>): string {
   return selectors.filter(Boolean).join(',');
 }
+
+/**
+ * Attributes that carry words a person wrote or a link's target (`title`, `alt`, `placeholder`, `aria-label`,
+ * `value`, `content`, URLs such as `href` with `mailto:` or a query, and every `data-*`; not `data:` URIs): where
+ * `piiText` is on, their
+ * PII is masked in the browser too, since rrweb's masking hooks see text and input values only. Geometry and
+ * styling (`d`, `points`, `style`, `class`, stylesheets) are left alone: their digit runs are not personal data and
+ * masking them would break the replay.
+ */
+const TEXT_ATTRIBUTES = new Set(['title', 'alt', 'placeholder', 'aria-label', 'label', 'value', 'content', 'href',
+  'src', 'action']);
+
+interface SerializedLike {
+  attributes?: Record<string, unknown>;
+  childNodes?: SerializedLike[];
+}
+
+function maskAttributes(attributes: Record<string, unknown> | undefined): void {
+  if (!attributes) return;
+  for (const name in attributes) {
+    const value = attributes[name];
+    if (typeof value === 'string' && (TEXT_ATTRIBUTES.has(name) || name.startsWith('data-')) && !value.startsWith('data:')) {
+      const masked = maskPii(value);
+      if (masked !== value) attributes[name] = masked;
+    }
+  }
+}
+
+function maskTree(node: SerializedLike | undefined): void {
+  if (!node) return;
+  maskAttributes(node.attributes);
+  if (node.childNodes) for (const child of node.childNodes) maskTree(child);
+}
+
+/**
+ * Masks PII in the text attributes of a full snapshot's tree or a mutation's added nodes and attribute changes, in
+ * place (the event is rrweb's, about to be serialized).
+ */
+export function maskAttributePii(event: { type: number; data: unknown }): void {
+  const data = event.data as {
+    node?: SerializedLike;
+    source?: number;
+    adds?: Array<{ node?: SerializedLike }>;
+    attributes?: Array<{ attributes?: Record<string, unknown> }>;
+  };
+  if (event.type === 2) maskTree(data?.node);
+  else if (event.type === 3 && data?.source === 0) {
+    for (const add of data.adds ?? []) maskTree(add.node);
+    for (const change of data.attributes ?? []) maskAttributes(change.attributes);
+  }
+}

@@ -41,12 +41,6 @@ describe('Witness API (with the real rrweb)', () => {
     expect(Witness.consent()).toBe('unknown');
   });
 
-  it('grant_refusesAnUnknownMethod', async () => {
-    Witness.init({ endpoint: 'https://witness.test/', siteKey: 'site-key-1', banner: false });
-    // @ts-expect-error: a plain-JavaScript page may pass anything
-    await expect(Witness.grant(['replay'], 'banner:accept')).rejects.toThrow(/method must be 'api' or 'opt-out'/);
-  });
-
   it('init_requiresEndpointAndSiteKey', () => {
     expect(() => Witness.init({ endpoint: '', siteKey: 'k' })).toThrow(TypeError);
     expect(() => Witness.init({ endpoint: 'https://w.test', siteKey: '' })).toThrow(TypeError);

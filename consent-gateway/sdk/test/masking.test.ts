@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { maskingOptions } from '../src/masking';
+import { maskAttributePii, maskingOptions } from '../src/masking';
 import { resolveOptions, type WitnessOptions } from '../src/options';
 import type { SitePolicy } from '../src/policy';
 import { POLICY } from './fakes';
@@ -88,5 +88,46 @@ describe('maskingOptions', () => {
     expect(m.maskInputFn('Berlin', input('text'))).toBe('******');
     expect(m.maskTextSelector).toBe('*');
     expect(m.maskTextFn('+49 30 1234567', el('plain'))).toBe('*'.repeat(14));
+  });
+
+  it('maskAttributePii_masksTextAttributesOfSnapshotsAndMutations_notGeometryOrStyles', () => {
+    const snapshot = {
+      type: 2,
+      data: {
+        node: {
+          type: 0,
+          childNodes: [
+            {
+              type: 2,
+              tagName: 'a',
+              attributes: { href: 'mailto:jane@example.com', title: 'Card 4111 1111 1111 1111', class: 'x4111111111111111' },
+              childNodes: [
+                { type: 2, tagName: 'path', attributes: { d: 'M 4111 1111 1111 1111 L 0 0' }, childNodes: [] },
+                { type: 2, tagName: 'img', attributes: { src: 'data:image/png;base64,jane@example.com', 'data-user': 'jane@example.com' }, childNodes: [] },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    maskAttributePii(snapshot);
+    const a = snapshot.data.node.childNodes[0]!;
+    expect(a.attributes).toEqual({ href: 'mailto:****************', title: 'Card *******************', class: 'x4111111111111111' });
+    expect(a.childNodes[0]!.attributes).toEqual({ d: 'M 4111 1111 1111 1111 L 0 0' });
+    expect(a.childNodes[1]!.attributes).toEqual({ src: 'data:image/png;base64,jane@example.com', 'data-user': '****************' });
+
+    const mutation = {
+      type: 3,
+      data: {
+        source: 0,
+        adds: [{ parentId: 1, node: { type: 2, tagName: 'span', attributes: { 'aria-label': 'call +49 30 1234 5678' }, childNodes: [] } }],
+        attributes: [{ id: 5, attributes: { placeholder: 'e.g. jane@example.com', style: 'width: 4111111111111111px' } }],
+        texts: [],
+        removes: [],
+      },
+    };
+    maskAttributePii(mutation);
+    expect(mutation.data.adds[0]!.node.attributes['aria-label']).toBe('call ****************');
+    expect(mutation.data.attributes[0]!.attributes).toEqual({ placeholder: 'e.g. ****************', style: 'width: 4111111111111111px' });
   });
 });

@@ -274,6 +274,25 @@ describe('Recorder', () => {
     expect(other.options!.plugins).toEqual([]);
   });
 
+  it('events_piiInTextAttributesIsMaskedUnlessThePolicyTurnsPiiTextOff', async () => {
+    const snapshot = () => ({
+      type: 2,
+      data: { node: { type: 0, id: 1, childNodes: [{ type: 2, id: 2, tagName: 'a', attributes: { title: 'jane@example.com' }, childNodes: [] }] } },
+    });
+    const recorder = newRecorder(server, rrweb);
+    recorder.start(CONSENT, POLICY);
+    rrweb.emit(snapshot());
+    await recorder.flush();
+    expect(server.requests.map((r) => r.text).join()).not.toContain('jane@example.com');
+
+    const other = new FakeRrweb();
+    const plain = newRecorder(server, other);
+    plain.start(CONSENT, { ...POLICY, masking: { ...POLICY.masking, piiText: false } });
+    other.emit(snapshot());
+    await plain.flush();
+    expect(server.requests.map((r) => r.text).join()).toContain('jane@example.com');
+  });
+
   it('start_capturesNetworkOnlyWhereThePolicySaysSo_withUrlsMinimised', () => {
     newRecorder(server, rrweb).start(CONSENT, POLICY);
     expect(rrweb.options!.plugins.map((p) => (p as { name: string }).name)).not.toContain('rrweb/network@1');
