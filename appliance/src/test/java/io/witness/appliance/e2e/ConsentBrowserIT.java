@@ -70,8 +70,7 @@ class ConsentBrowserIT {
 
       // Accept: a receipt, then batches under it.
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
-      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
-          "return document.body.dataset.witness || ''")));
+      awaitRecording(browser);
       browser.driver().findElement(By.id("calc")).click();
       assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
           + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
@@ -139,13 +138,11 @@ class ConsentBrowserIT {
   @Test
   void optOutRegion_recordsAtOnce_andOptingOutStopsItOnLaterPagesToo() throws Exception {
     URI base = url.toURI();
-    WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
-    api.putDemoPolicy("consent:\n  regions:\n    US-CA: opt-out\n");
+    WitnessClient api = adminWithDemoPolicy("consent:\n  regions:\n    US-CA: opt-out\n");
     try (Chromium browser = Chromium.start(1280, 800)) {
       noteRequests(browser);
       browser.driver().get(base.resolve("demo/?region=US-CA").toString());
-      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
-          "return document.body.dataset.witness || ''")));
+      awaitRecording(browser);
       awaitBanner(browser);
       assertEquals(List.of("OK", "Opt out"), browser.driver().findElements(By.cssSelector("#witness-consent button"))
           .stream().map(b -> b.getText()).toList());
@@ -154,10 +151,7 @@ class ConsentBrowserIT {
       assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
           + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
       assertTrue(kinds(observe(browser)).contains("ingest"), "recorded without a prior grant");
-      String consentId = script(browser, "return JSON.parse(localStorage.getItem('witness.consent')).consentId");
-      JsonNode item = api.awaitListed(Map.of("page", "/demo/index.html"),
-          i -> consentId.equals(api.recording(i.path("id").asText()).path("consentId").asText()),
-          Duration.ofSeconds(20));
+      JsonNode item = recordingOfStoredConsent(api, browser);
       assertTrue(api.eventsText(item.path("id").asText()).startsWith("["), "it replays");
 
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(1).click(); // Opt out
@@ -183,22 +177,17 @@ class ConsentBrowserIT {
   @Test
   void networkCapture_onlyWhereThePolicySaysSo_keepsUrlsWithoutQueryNorBodies() throws Exception {
     URI base = url.toURI();
-    WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
-    api.putDemoPolicy("network:\n  capture: true\n");
+    WitnessClient api = adminWithDemoPolicy("network:\n  capture: true\n");
     try (Chromium browser = Chromium.start(1280, 800)) {
       browser.driver().get(base.resolve("demo/").toString());
       awaitBanner(browser);
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
-      browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
-          "return document.body.dataset.witness || ''")));
+      awaitRecording(browser);
       assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
           + "fetch('/demo/site.json?token=s3cret-token', {method: 'POST', body: 'card=4111111111111111'})"
           + ".catch(() => 0).then(() => new Promise(r => setTimeout(r, 500)))"
           + ".then(() => Witness.flush()).then(() => done('ok'), e => done('error: ' + e));"));
-      String consentId = script(browser, "return JSON.parse(localStorage.getItem('witness.consent')).consentId");
-      JsonNode item = api.awaitListed(Map.of("page", "/demo/index.html"),
-          i -> consentId.equals(api.recording(i.path("id").asText()).path("consentId").asText()),
-          Duration.ofSeconds(20));
+      JsonNode item = recordingOfStoredConsent(api, browser);
       String events = api.eventsText(item.path("id").asText());
       assertTrue(events.contains("rrweb/network@1") && events.contains("/demo/site.json"),
           "the request is recorded: " + events.substring(0, Math.min(500, events.length())));
@@ -206,6 +195,25 @@ class ConsentBrowserIT {
     } finally {
       api.putDemoPolicy("{}");
     }
+  }
+
+  /** Signs in as admin and gives the demo site this policy (the test puts the defaults back). */
+  private WitnessClient adminWithDemoPolicy(String yaml) throws java.net.URISyntaxException {
+    WitnessClient api = WitnessClient.signIn(url.toURI(), "admin", ADMIN_PASSWORD);
+    api.putDemoPolicy(yaml);
+    return api;
+  }
+
+  private static void awaitRecording(Chromium browser) {
+    browser.waitUpTo(Duration.ofSeconds(20)).until(d -> "recording".equals(script(browser,
+        "return document.body.dataset.witness || ''")));
+  }
+
+  /** The listed recording made under the consent this browser has stored. */
+  private static JsonNode recordingOfStoredConsent(WitnessClient api, Chromium browser) {
+    String consentId = script(browser, "return JSON.parse(localStorage.getItem('witness.consent')).consentId");
+    return api.awaitListed(Map.of("page", "/demo/index.html"),
+        i -> consentId.equals(api.recording(i.path("id").asText()).path("consentId").asText()), Duration.ofSeconds(20));
   }
 
   private static void noteRequests(Chromium browser) {
