@@ -1,7 +1,21 @@
+import { minify } from 'terser';
 import { defineConfig } from 'vitest/config';
 
 // Library build: dist/witness.js (IIFE, `window.Witness`) for <script> tags and dist/witness.mjs (ES module).
 export default defineConfig({
+  plugins: [
+    {
+      // terser over the minified bundle: ≈ 500 bytes (gzipped) less, which keeps the SDK, consent and masking
+      // included, within its 30 KB budget (README "Size"). Standard compress options only.
+      name: 'witness-terser-after-minify',
+      apply: 'build',
+      async generateBundle(_, bundle) {
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type === 'chunk') chunk.code = (await minify(chunk.code, { ecma: 2020, compress: { passes: 2 }, module: chunk.fileName.endsWith('.mjs') })).code!;
+        }
+      },
+    },
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -23,6 +23,8 @@ export interface SitePolicy {
   capture?: { allow?: string[]; deny?: string[]; sampling?: number; keepQuery?: boolean };
   masking?: { inputs?: 'all' | string[]; maskText?: string[]; block?: string[]; unmask?: string[]; piiText?: boolean };
   console?: { capture?: boolean; levels?: string[] };
+  /** SHA-256 hashes of stylesheets the appliance holds for the site: sent as references (stylesheets.ts). */
+  stylesheets?: string[];
   /** Request URLs and timings of the page's fetch/XHR/beacon requests (default off; never headers or bodies). */
   network?: { capture?: boolean };
   [other: string]: unknown;

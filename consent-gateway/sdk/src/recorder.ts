@@ -16,6 +16,7 @@ import { networkPlugin } from './network-capture';
 import { maskPii } from './pii';
 import { sampled, scope, type SitePolicy, stripQuery } from './policy';
 import { Session } from './session';
+import { Stylesheets } from './stylesheets';
 import { KEEPALIVE_LIMIT, Transport, type TransportStats } from './transport';
 
 /**
@@ -88,6 +89,7 @@ export class Recorder {
   private stopRecording: (() => void) | undefined;
   private awaitingSnapshot = false;
   private droppedEvents = 0;
+  private readonly stylesheets = new Stylesheets();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -100,6 +102,7 @@ export class Recorder {
       gzip: deps.gzip,
       fetch: deps.fetch,
       random: deps.random,
+      stylesheets: this.stylesheets,
     });
     this.batcher = new Batcher(options.batchIntervalMs, options.maxBatchBytes, (events) => this.close(events));
   }
@@ -123,6 +126,7 @@ export class Recorder {
     this.capturing = true;
     this.consent = consent;
     this.policy = policy;
+    this.stylesheets.learn(policy.stylesheets);
     this.inScope = scope(policy);
     const now = Date.now();
     if (!this.session) this.session = new Session(this.deps.storage, this.options.sessionIdleMs, now);

@@ -11,6 +11,8 @@
  * browser's 64 KiB budget; requests beyond it are sent normally.
  */
 
+import type { Stylesheets } from './stylesheets';
+
 export const KEEPALIVE_LIMIT = 64 * 1024;
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
@@ -37,6 +39,8 @@ interface Entry {
   state: 'queued' | 'sending' | 'waiting';
   attempts: number;
   timer?: ReturnType<typeof setTimeout>;
+  /** The JSON as recorded, while `body` refers to stylesheets by hash (sent again as it is on a 409). */
+  inline?: string;
   /** Waiting for CompressionStream: a page-hide flush sends the batch uncompressed instead. */
   compressing?: boolean;
   /** The server asked for this wait (Retry-After): not even a page-hide flush sends earlier. */
@@ -57,6 +61,8 @@ export interface TransportConfig {
   gzip: boolean;
   fetch: typeof fetch;
   random: () => number;
+  /** Stylesheets the appliance holds (none: every stylesheet is sent inline). */
+  stylesheets?: Stylesheets;
 }
 
 export class Transport {
@@ -114,13 +120,16 @@ export class Transport {
     entry.state = 'sending';
     if (!entry.body && compress) {
       entry.compressing = true;
-      const compressed = await gzip(entry.json).catch(() => undefined); // no gzip stream: send as is
+      const css = this.config.stylesheets;
+      const json = css ? await css.shrink(entry.json).catch(() => entry.json) : entry.json;
+      if (json !== entry.json) entry.inline = entry.json;
+      const compressed = await gzip(json).catch(() => undefined); // no gzip stream: send as is
       entry.compressing = false;
       if (entry.body || !this.queue.includes(entry)) return; // sendAllNow sent it, or clear() forgot it, meanwhile
       if (compressed) {
         entry.body = compressed;
         entry.gzip = true;
-      }
+      } else entry.inline = undefined;
     }
     if (!entry.body) {
       entry.body = new TextEncoder().encode(entry.json);
@@ -152,8 +161,16 @@ export class Transport {
       if (keepalive) this.keepaliveBytes -= body.byteLength;
     }
     if (!this.queue.includes(entry)) return; // cleared while in flight
-    if (response?.ok) this.remove(entry, 'sent');
-    else if (!response || response.status === 429 || response.status >= 500) this.retryLater(entry, response);
+    if (response?.ok) {
+      this.remove(entry, 'sent');
+      response.json().then((answer) => this.config.stylesheets?.learn(answer?.stylesheets), () => {});
+    } else if (response?.status === 409 && entry.inline) {
+      // The appliance no longer holds a stylesheet the batch refers to: the batch again, as recorded.
+      this.config.stylesheets?.forget();
+      entry.json = entry.inline;
+      entry.inline = entry.body = undefined;
+      entry.state = 'queued';
+    } else if (!response || response.status === 429 || response.status >= 500) this.retryLater(entry, response);
     else this.remove(entry, 'rejected');
     this.pump();
   }

@@ -67,6 +67,8 @@ export class FakeServer {
   readonly consentRequests: ConsentRequest[] = [];
   policy: SitePolicy | undefined = POLICY;
   receipts = 0;
+  /** The stylesheet hashes each 200 answer to a batch names. */
+  stylesheets: string[] = [];
   private readonly script: Array<number | 'network' | { status: number; retryAfter: string }> = [];
   private readonly consentScript: Array<number | 'network'> = [];
 
@@ -102,7 +104,8 @@ export class FakeServer {
     if (next === 'network') throw new TypeError('Failed to fetch');
     const status = typeof next === 'number' ? next : next.status;
     const responseHeaders = typeof next === 'number' ? undefined : { 'Retry-After': next.retryAfter };
-    return new Response(status === 200 ? '{}' : null, { status, headers: responseHeaders });
+    const answer = this.stylesheets.length ? JSON.stringify({ stylesheets: this.stylesheets }) : '{}';
+    return new Response(status === 200 ? answer : null, { status, headers: responseHeaders });
   }) as typeof fetch;
 
   seqs(): number[] {

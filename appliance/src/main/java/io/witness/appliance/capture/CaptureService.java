@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class CaptureService {
   /** The answer to a stored batch. */
-  public record BatchReceipt(String sessionId, int seq, boolean duplicate) {}
+  /** The answer to a batch; {@code stylesheets}: hashes the SDK may send instead of these stylesheets from now on. */
+  public record BatchReceipt(String sessionId, int seq, boolean duplicate, List<String> stylesheets) {}
 
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
@@ -55,6 +56,7 @@ public class CaptureService {
   @Inject BatchWriter batchWriter;
   @Inject SubjectService subjects;
   @Inject Admission admission;
+  @Inject io.witness.appliance.site.SiteStylesheets stylesheets;
   @Inject io.witness.appliance.incident.PiiIncidents incidents;
 
   private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
@@ -95,6 +97,18 @@ public class CaptureService {
   public BatchReceipt ingest(Site site, ConsentService.Admitted consent, InputStream body, String clientIp,
       String userAgent) throws IOException {
     Body read = Body.of(body);
+    int[] expandedLength = new int[1];
+    byte[] expanded;
+    try {
+      expanded = stylesheets.expand(site.id(), read.bytes(), read.length(), expandedLength, limits.maxDecompressed);
+    } catch (RuntimeException e) {
+      read.release();
+      throw e;
+    }
+    if (expanded != read.bytes()) {
+      read.release();
+      read = new Body(expanded, expandedLength[0]);
+    }
     Admission.Batch admitted;
     byte[] into = Body.buffer();
     try {
@@ -113,12 +127,14 @@ public class CaptureService {
       if (!SESSION_ID.matcher(admitted.sessionId()).matches() || admitted.seq() < 0) {
         throw ProblemException.validation("sessionId", "must be 16-64 characters of [A-Za-z0-9_-], with a seq");
       }
-      return new BatchReceipt(admitted.sessionId(), admitted.seq(), false);
+      return new BatchReceipt(admitted.sessionId(), admitted.seq(), false, List.of());
     }
     Body json = new Body(admitted.json().get().bytes(), admitted.json().get().length());
     Envelope env;
+    List<io.witness.appliance.site.SiteStylesheets.Found> found;
     try {
       env = parseEnvelope(site.id(), json);
+      found = stylesheets.find(json.bytes(), json.length());
     } finally {
       json.release();
     }
@@ -141,7 +157,7 @@ public class CaptureService {
         userAgent == null || userAgent.isBlank() ? null : (userAgent.length() <= 512 ? userAgent : userAgent.substring(0, 512)),
         consent.consentId(), policyVersion);
     boolean duplicate = batchWriter.append(LiveBatch.of(site.id(), env.sessionId, env.seq, env.slice, origin));
-    return new BatchReceipt(env.sessionId, env.seq, duplicate);
+    return new BatchReceipt(env.sessionId, env.seq, duplicate, stylesheets.remember(site.id(), found));
   }
 
   /**

@@ -87,8 +87,11 @@ class IngestRoute {
             req.headers().first(HeaderNames.USER_AGENT).orElse(null));
       }
       // sessionId is validated to [A-Za-z0-9_-]: nothing to escape.
+      // Stylesheet hashes are hex: nothing to escape either.
+      String css = receipt.stylesheets().isEmpty() ? ""
+          : ",\"stylesheets\":[\"" + String.join("\",\"", receipt.stylesheets()) + "\"]";
       byte[] body = ("{\"sessionId\":\"" + receipt.sessionId() + "\",\"seq\":" + receipt.seq()
-          + ",\"duplicate\":" + receipt.duplicate() + "}").getBytes(StandardCharsets.UTF_8);
+          + ",\"duplicate\":" + receipt.duplicate() + css + "}").getBytes(StandardCharsets.UTF_8);
       res.header(HeaderNames.CONTENT_TYPE, "application/json");
       res.send(body);
     } catch (ProblemException e) {

@@ -68,11 +68,15 @@ public class ConsentResource {
       @NotNull @Pattern(regexp = "banner:withdraw|api") String method) {}
 
   @Inject SiteService sites;
+  @Inject io.witness.appliance.site.SiteStylesheets stylesheets;
   @Inject PolicyService policies;
   @Inject ConsentService consent;
   @Inject RequestOrigin origin;
   @Inject ErasureService erasures;
   @Inject io.witness.appliance.audit.AuditTrail audit;
+
+  /** How many stylesheet hashes the browser's policy names (a page uses a handful). */
+  static final int BROWSER_STYLESHEETS = 32;
 
   @GET
   @Path("/policy")
@@ -80,8 +84,13 @@ public class ConsentResource {
   public Response policy(@PathParam("siteKey") String siteKey) {
     Site site = site(siteKey);
     SitePolicy p = policies.current(site.id());
-    return cors(Response.ok(PolicyWriter.browserView(p.policy(), site.id()))
-        .header(HttpHeaders.CACHE_CONTROL, "public, max-age=300"));
+    String view = PolicyWriter.browserView(p.policy(), site.id());
+    // The stylesheets the appliance holds for this site: the SDK sends a reference instead of these (hex: no escaping).
+    List<String> css = stylesheets.recent(site.id(), BROWSER_STYLESHEETS);
+    if (!css.isEmpty()) {
+      view = view.substring(0, view.lastIndexOf('}')) + ",\"stylesheets\":[\"" + String.join("\",\"", css) + "\"]}";
+    }
+    return cors(Response.ok(view).header(HttpHeaders.CACHE_CONTROL, "public, max-age=300"));
   }
 
   @POST

@@ -16,6 +16,7 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),
   NOT_ACCEPTABLE("not-acceptable", "Not acceptable"),
   CONFLICT("conflict", "Conflict"),
+  STYLESHEET_UNKNOWN("stylesheet-unknown", "Unknown stylesheet reference"),
   GONE("gone", "Gone"),
   INTEGRITY("integrity", "Stored data failed its integrity check"),
   UNAVAILABLE("unavailable", "Service unavailable"),

@@ -202,6 +202,49 @@ class IngestIT {
     }
   }
 
+  @Test
+  void stylesheets_sentOnceThenByReference_areStoredInFull_andUnknownReferencesAre409() throws Exception {
+    WitnessApi api = WitnessApi.of(url);
+    JsonNode events = Corpus.events("sb-admin-tables-charts");
+    String first = Batches.newSessionId();
+    byte[] inline = Batches.split(first, events, PER_BATCH).get(0);
+    JsonNode answer = api.ingest(inline, true).assertStatus(200).json();
+    List<String> held = new ArrayList<>();
+    answer.path("stylesheets").forEach(h -> held.add(h.asText()));
+    assertFalse(held.isEmpty(), "the answer names the stylesheets the appliance now holds: " + answer);
+    JsonNode policy = api.getJson("/consent/v1/sites/" + api.demoSiteKey() + "/policy");
+    for (String h : held) {
+      assertTrue(policy.path("stylesheets").toString().contains(h), "the browser's policy names them: " + policy);
+    }
+
+    // Another visitor's first batch of the same page, its stylesheets sent as references.
+    String second = Batches.newSessionId();
+    String json = new String(Batches.split(second, events, PER_BATCH).get(0), java.nio.charset.StandardCharsets.UTF_8);
+    String referenced = json;
+    Matcher m = Pattern.compile("\"_cssText\":(\"(?:[^\"\\\\]++|\\\\.)*+\")").matcher(json);
+    while (m.find()) {
+      String text = WitnessApi.JSON.readValue(m.group(1), String.class);
+      String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      if (held.contains(hash)) {
+        referenced = referenced.replace(m.group(), "\"_cssText\":\"\",\"rr_css\":\"" + hash + "\"");
+      }
+    }
+    assertTrue(referenced.length() < json.length() * 0.7, "the stylesheets are a large part of the first batch: "
+        + json.length() + " -> " + referenced.length());
+    api.ingest(referenced.getBytes(java.nio.charset.StandardCharsets.UTF_8), true).assertStatus(200);
+    assertEquals(api.events(recordingOf(first)).toString(), api.events(recordingOf(second)).toString(),
+        "stored and replayed as if sent inline");
+
+    // A reference the appliance does not hold: 409, nothing stored; the SDK then sends the batch inline.
+    String third = Batches.newSessionId();
+    String unknown = new String(Batches.split(third, events, PER_BATCH).get(0), java.nio.charset.StandardCharsets.UTF_8)
+        .replaceFirst("\"_cssText\":\"(?:[^\"\\\\]++|\\\\.)*+\"",
+            "\"_cssText\":\"\",\"rr_css\":\"" + "0".repeat(64) + "\"");
+    api.ingest(unknown.getBytes(java.nio.charset.StandardCharsets.UTF_8), true).assertProblem(409, "stylesheet-unknown");
+    assertTrue(store.liveRecordingId("demo", third).isEmpty(), "nothing stored for the refused batch");
+  }
+
   private String recordingOf(String sessionId) {
     return store.liveRecordingId("demo", sessionId)
         .orElseThrow(() -> new AssertionError("no recording for session " + sessionId));

@@ -1,0 +1,199 @@
+package io.witness.appliance.site;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.platform.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SiteStylesheets the SDK need not send again (capture-protocol.md, "SiteStylesheets sent once"). rrweb inlines every
+ * stylesheet of a page into its full snapshot ({@code _cssText}): on SB Admin 2 that is ≈ 260 KB per page load,
+ * most of a session's upload. The appliance remembers the stylesheets of admitted batches by the SHA-256 of their
+ * text and names them in its answer to the batch and in the site's policy for the browser (the most recently used);
+ * a later batch of any visitor of the site may then send
+ * {@code "_cssText":"","rr_css":"<sha-256>"} instead, and {@link #expand} puts the text back before admission, so
+ * what is sanitized, stored and replayed is the same as if it had been sent inline.
+ *
+ * <p>The hash is of the stylesheet as admitted (after the policy), so a stylesheet the policy changed (PII in it)
+ * never matches what the browser holds and keeps being sent inline. Poisoning is not possible: the appliance
+ * hashes what it stores itself. Memory only and bounded (least recently used out): a reference the appliance no
+ * longer knows (evicted, restarted) is answered 409 {@code stylesheet-unknown}, nothing stored, and the SDK sends
+ * the batch again with the stylesheet inline.
+ */
+@ApplicationScoped
+public class SiteStylesheets {
+  /** SiteStylesheets shorter than this (escaped JSON bytes) are not remembered: a reference would save little. */
+  static final int MIN_BYTES = 1_000;
+  static final long MAX_BYTES = 32L * 1024 * 1024;
+  private static final byte[] INLINE = "\"_cssText\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REFERENCE = "\"_cssText\":\"\",\"rr_css\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final int HASH_CHARS = 64;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Site id + ":" + hash → the stylesheet as escaped JSON string content (between the quotes). */
+  private final Map<String, byte[]> known = new LinkedHashMap<>(64, 0.75f, true);
+  private long bytes;
+
+  /** A stylesheet found in an admitted batch, remembered once the batch is stored ({@link #remember}). */
+  public record Found(String hash, byte[] escaped) {}
+
+  /**
+   * The body with every stylesheet reference replaced by the stylesheet's text; the same array when it has none.
+   * Throws 409 when a reference is unknown here and 413 when the expanded body is over {@code maxBytes}.
+   */
+  public byte[] expand(String siteId, byte[] body, int length, int[] newLength, long maxBytes) {
+    int at = indexOf(body, 0, length, REFERENCE);
+    if (at < 0) {
+      newLength[0] = length;
+      return body;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(length + 256 * 1024);
+    int from = 0;
+    List<String> missing = new ArrayList<>();
+    while (at >= 0) {
+      int hashStart = at + REFERENCE.length;
+      int hashEnd = hashStart + HASH_CHARS;
+      if (hashEnd >= length || body[hashEnd] != '"' || !hex(body, hashStart, hashEnd)) {
+        throw ProblemException.validation("rr_css", "a stylesheet reference is 64 lower-case hex digits");
+      }
+      String hash = new String(body, hashStart, HASH_CHARS, StandardCharsets.US_ASCII);
+      byte[] css;
+      synchronized (known) {
+        css = known.get(siteId + ":" + hash);
+      }
+      if (css == null) {
+        missing.add(hash); // the batch is refused below
+      } else {
+        out.write(body, from, at - from);
+        out.writeBytes(INLINE);
+        out.writeBytes(css);
+        out.write('"');
+        if (out.size() > maxBytes) {
+          throw ProblemException.tooLarge("the batch with its stylesheets is over " + maxBytes + " bytes");
+        }
+      }
+      from = hashEnd + 1;
+      at = indexOf(body, from, length, REFERENCE);
+    }
+    if (!missing.isEmpty()) {
+      throw new ProblemException(ProblemType.STYLESHEET_UNKNOWN, 409, "this batch refers to " + missing.size()
+          + " stylesheet(s) the appliance does not hold (any more): send them inline");
+    }
+    out.write(body, from, length - from);
+    newLength[0] = out.size();
+    return out.toByteArray();
+  }
+
+  /** The stylesheets (at least {@link #MIN_BYTES}) of an admitted batch's JSON, with their hashes. */
+  public List<Found> find(byte[] json, int length) {
+    List<Found> found = new ArrayList<>();
+    for (int at = indexOf(json, 0, length, INLINE); at >= 0; at = indexOf(json, at + 1, length, INLINE)) {
+      int start = at + INLINE.length;
+      int end = start;
+      while (end < length && json[end] != '"') {
+        end += json[end] == '\\' ? 2 : 1;
+      }
+      if (end >= length || end - start < MIN_BYTES) {
+        continue;
+      }
+      try (JsonParser p = JSON.getFactory().createParser(json, start - 1, end - start + 2)) {
+        if (p.nextToken() != JsonToken.VALUE_STRING) {
+          continue;
+        }
+        byte[] text = p.getText().getBytes(StandardCharsets.UTF_8);
+        found.add(new Found(HexFormat.of().formatHex(sha256().digest(text)),
+            java.util.Arrays.copyOfRange(json, start, end)));
+      } catch (IOException e) {
+        continue; // not a string after all: nothing to remember
+      }
+      at = end;
+    }
+    return found;
+  }
+
+  /** Remembers the stylesheets of a stored batch; returns the hashes the SDK may refer to from now on. */
+  public List<String> remember(String siteId, List<Found> found) {
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    List<String> hashes = new ArrayList<>(found.size());
+    synchronized (known) {
+      for (Found f : found) {
+        String key = siteId + ":" + f.hash();
+        if (known.get(key) == null) {
+          known.put(key, f.escaped());
+          bytes += f.escaped().length;
+        }
+        if (!hashes.contains(f.hash())) {
+          hashes.add(f.hash());
+        }
+      }
+      var it = known.entrySet().iterator();
+      while (bytes > MAX_BYTES && it.hasNext()) {
+        bytes -= it.next().getValue().length;
+        it.remove();
+      }
+      hashes.removeIf(h -> !known.containsKey(siteId + ":" + h));
+    }
+    return hashes;
+  }
+
+  /** The hashes of the site's most recently used stylesheets (at most {@code max}), for the browser's policy. */
+  public List<String> recent(String siteId, int max) {
+    String prefix = siteId + ":";
+    List<String> all = new ArrayList<>();
+    synchronized (known) {
+      for (String key : known.keySet()) {
+        if (key.startsWith(prefix)) {
+          all.add(key.substring(prefix.length()));
+        }
+      }
+    }
+    return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()).reversed());
+  }
+
+  private static boolean hex(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!(b[i] >= '0' && b[i] <= '9' || b[i] >= 'a' && b[i] <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static int indexOf(byte[] b, int from, int to, byte[] needle) {
+    outer:
+    for (int i = from; i <= to - needle.length; i++) {
+      if (b[i] != needle[0]) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (b[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}

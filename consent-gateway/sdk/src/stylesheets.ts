@@ -1,0 +1,56 @@
+/**
+ * Stylesheets sent once (capture-protocol.md): rrweb inlines every stylesheet of a page into its full snapshot
+ * (`_cssText`), often most of what a session uploads. The appliance names the stylesheets it holds for the site
+ * (by SHA-256 of their text) in the site policy and in its answers to batches; before a batch is compressed, each
+ * such stylesheet in it is replaced by `"_cssText":"","rr_css":"<sha-256>"` and the appliance puts the text back
+ * before admission. Hashing runs in `crypto.subtle` (off the main thread), only for stylesheets of 2,000
+ * characters or more and only when the appliance named at least one. A batch the appliance answers with 409
+ * (it no longer holds one) is sent again as it was.
+ */
+
+const MARKER = '"_cssText":"';
+const MIN_CHARS = 2_000;
+const MAX_KNOWN = 256;
+
+export class Stylesheets {
+  private readonly known = new Set<string>();
+
+  /** Adds hashes the appliance holds (a policy's or a batch answer's `stylesheets`; anything else is ignored). */
+  learn(hashes: unknown): void {
+    if (!Array.isArray(hashes)) return;
+    for (const h of hashes) if (typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) this.known.add(h);
+    for (const h of this.known) if (this.known.size > MAX_KNOWN) this.known.delete(h);
+  }
+
+  forget(): void {
+    this.known.clear();
+  }
+
+  /** The batch JSON with every stylesheet the appliance holds replaced by its reference. */
+  async shrink(json: string): Promise<string> {
+    if (this.known.size === 0 || !globalThis.crypto?.subtle) return json;
+    let out = '';
+    let from = 0;
+    for (let at = json.indexOf(MARKER); at >= 0; at = json.indexOf(MARKER, from)) {
+      const start = at + MARKER.length;
+      let end = start;
+      while (end < json.length && json.charCodeAt(end) !== 34) end += json.charCodeAt(end) === 92 ? 2 : 1;
+      if (end - start >= MIN_CHARS) {
+        const hash = await sha256(JSON.parse(json.slice(start - 1, end + 1)) as string);
+        if (this.known.has(hash)) {
+          out += `${json.slice(from, at)}"_cssText":"","rr_css":"${hash}"`;
+          from = end + 1;
+          continue;
+        }
+      }
+      out += json.slice(from, end + 1);
+      from = end + 1;
+    }
+    return out + json.slice(from);
+  }
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}

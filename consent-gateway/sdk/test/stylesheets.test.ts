@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildEnvelope, utf8Length } from '../src/envelope';
+import { Stylesheets } from '../src/stylesheets';
+import { Transport } from '../src/transport';
+import { FakeServer } from './fakes';
+
+const CSS = `.é::before{content:"q"}\n${'.row{margin:0 auto}'.repeat(120)}`;
+const HASH = createHash('sha256').update(CSS, 'utf8').digest('hex');
+const SHORT = 'b{x:1}';
+
+function snapshotBatch() {
+  const event = {
+    type: 2,
+    timestamp: 1,
+    data: { node: { type: 0, id: 1, childNodes: [
+      { type: 2, id: 2, tagName: 'style', attributes: { _cssText: CSS }, childNodes: [] },
+      { type: 2, id: 3, tagName: 'style', attributes: { _cssText: SHORT, media: 'print' }, childNodes: [] },
+      { type: 3, id: 4, textContent: '"_cssText":"' },
+    ] } },
+  };
+  const json = buildEnvelope({ sessionId: 'sessionForStylesheets1', seq: 0, sentAt: 1 }, [JSON.stringify(event)]);
+  return { json, bytes: utf8Length(json) };
+}
+
+describe('Stylesheets', () => {
+  it('shrink_replacesOnlyStylesheetsTheApplianceHolds', async () => {
+    const css = new Stylesheets();
+    const { json } = snapshotBatch();
+    expect(await css.shrink(json)).toBe(json); // none known: nothing to do, nothing hashed
+    css.learn([HASH, 'not a hash', 42]);
+    const shrunk = await css.shrink(json);
+    expect(shrunk.length).toBeLessThan(json.length - CSS.length + 100);
+    expect(shrunk).toContain(`"_cssText":"","rr_css":"${HASH}"`);
+    const parsed = JSON.parse(shrunk);
+    const [big, small, text] = parsed.events[0].data.node.childNodes;
+    expect(big.attributes).toEqual({ _cssText: '', rr_css: HASH });
+    expect(small.attributes).toEqual({ _cssText: SHORT, media: 'print' });
+    expect(text.textContent).toBe('"_cssText":"');
+  });
+});
+
+describe('Transport with stylesheets', () => {
+  let server: FakeServer;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    server = new FakeServer();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  function transport(css: Stylesheets) {
+    return new Transport({
+      url: 'https://witness.test/ingest/v1/batches',
+      siteKey: 'site-key-1',
+      maxQueueBytes: 5 * 1024 * 1024,
+      gzip: true,
+      fetch: server.fetch,
+      random: () => 1,
+      stylesheets: css,
+    });
+  }
+
+  it('send_learnsFromAnswers_thenSendsReferences', async () => {
+    const css = new Stylesheets();
+    const t = transport(css);
+    server.stylesheets = [HASH];
+    t.enqueue(snapshotBatch());
+    await t.idle();
+    await new Promise((resolve) => setImmediate(resolve)); // the answer's JSON
+    t.enqueue(snapshotBatch());
+    await t.idle();
+    expect(server.requests[0].text).toContain(JSON.stringify(CSS));
+    expect(server.requests[1].text).toContain(`"rr_css":"${HASH}"`);
+    expect(server.requests[1].text.length).toBeLessThan(server.requests[0].text.length / 2);
+  });
+
+  it('send_a409SendsTheBatchAgainAsRecorded_andForgetsTheHashes', async () => {
+    const css = new Stylesheets();
+    css.learn([HASH]);
+    const t = transport(css);
+    server.answer(409);
+    const batch = snapshotBatch();
+    t.enqueue(batch);
+    await t.idle();
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0].text).toContain('rr_css');
+    expect(server.requests[1].text).toBe(batch.json);
+    expect(t.stats).toMatchObject({ sent: 1, rejected: 0 });
+    expect(await css.shrink(batch.json)).toBe(batch.json);
+  });
+});
