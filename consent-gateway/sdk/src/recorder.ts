@@ -89,12 +89,13 @@ export class Recorder {
   private stopRecording: (() => void) | undefined;
   private awaitingSnapshot = false;
   private droppedEvents = 0;
-  private readonly stylesheets = new Stylesheets();
+  private readonly stylesheets: Stylesheets;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly deps: RecorderDeps,
   ) {
+    this.stylesheets = new Stylesheets(deps.storage);
     this.transport = new Transport({
       url: options.endpoint + INGEST_PATH,
       siteKey: options.siteKey,
@@ -157,6 +158,7 @@ export class Recorder {
     this.batcher.take();
     this.stop();
     this.transport.clear();
+    this.stylesheets.forget();
   }
 
   /** Closes the open batch; resolves once every batch had its request answered (or waits for a retry). */

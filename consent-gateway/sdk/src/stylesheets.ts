@@ -5,25 +5,52 @@
  * such stylesheet in it is replaced by `"_cssText":"","rr_css":"<sha-256>"` and the appliance puts the text back
  * before admission. Hashing runs in `crypto.subtle` (off the main thread), only for stylesheets of 2,000
  * characters or more and only when the appliance named at least one. A batch the appliance answers with 409
- * (it no longer holds one) is sent again as it was.
+ * (it no longer holds one) is sent again as it was. The hashes live in the tab's `sessionStorage`
+ * (`witness.css`, written only under a consent, removed with the session by a withdrawal), so the next page of
+ * the session knows them even when its policy came from the browser's cache.
  */
 
 const MARKER = '"_cssText":"';
 const MIN_CHARS = 2_000;
 const MAX_KNOWN = 256;
+export const CSS_KEY = 'witness.css';
 
 export class Stylesheets {
   private readonly known = new Set<string>();
 
-  /** Adds hashes the appliance holds (a policy's or a batch answer's `stylesheets`; anything else is ignored). */
-  learn(hashes: unknown): void {
-    if (!Array.isArray(hashes)) return;
-    for (const h of hashes) if (typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) this.known.add(h);
-    for (const h of this.known) if (this.known.size > MAX_KNOWN) this.known.delete(h);
+  constructor(private readonly storage?: Storage) {
+    try {
+      this.add(JSON.parse(storage?.getItem(CSS_KEY) ?? '[]'));
+    } catch {
+      // unreadable: none known
+    }
   }
 
+  /** Adds hashes the appliance holds (a policy's or a batch answer's `stylesheets`; anything else is ignored). */
+  learn(hashes: unknown): void {
+    if (this.add(hashes)) this.save([...this.known]);
+  }
+
+  /** Forgets every hash (a 409, or the consent withdrawn). */
   forget(): void {
     this.known.clear();
+    this.save(undefined);
+  }
+
+  private add(hashes: unknown): boolean {
+    const before = this.known.size;
+    if (Array.isArray(hashes)) for (const h of hashes) if (typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) this.known.add(h);
+    for (const h of this.known) if (this.known.size > MAX_KNOWN) this.known.delete(h);
+    return this.known.size !== before;
+  }
+
+  private save(hashes: string[] | undefined): void {
+    try {
+      if (hashes) this.storage?.setItem(CSS_KEY, JSON.stringify(hashes));
+      else this.storage?.removeItem(CSS_KEY);
+    } catch {
+      // refused or full: known for this page only
+    }
   }
 
   /** The batch JSON with every stylesheet the appliance holds replaced by its reference. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildEnvelope, utf8Length } from '../src/envelope';
-import { Stylesheets } from '../src/stylesheets';
+import { CSS_KEY, Stylesheets } from '../src/stylesheets';
 import { Transport } from '../src/transport';
-import { FakeServer } from './fakes';
+import { FakeServer, RecordingStorage } from './fakes';
 
 const CSS = `.é::before{content:"q"}\n${'.row{margin:0 auto}'.repeat(120)}`;
 const HASH = createHash('sha256').update(CSS, 'utf8').digest('hex');
@@ -37,6 +37,21 @@ describe('Stylesheets', () => {
     expect(big.attributes).toEqual({ _cssText: '', rr_css: HASH });
     expect(small.attributes).toEqual({ _cssText: SHORT, media: 'print' });
     expect(text.textContent).toBe('"_cssText":"');
+  });
+});
+
+describe('Stylesheets in the tab', () => {
+  it('learn_keepsTheHashesForTheNextPage_forgetRemovesThem', async () => {
+    const tab = new RecordingStorage();
+    await expect(new Stylesheets(tab).shrink('{}')).resolves.toBe('{}');
+    expect(tab.writes).toEqual([]); // nothing written before anything is learnt (before consent)
+    new Stylesheets(tab).learn([HASH]);
+    const nextPage = new Stylesheets(tab);
+    expect(await nextPage.shrink(snapshotBatch().json)).toContain(`"rr_css":"${HASH}"`);
+    nextPage.forget();
+    expect(tab.getItem(CSS_KEY)).toBeNull();
+    tab.setItem(CSS_KEY, 'not json');
+    expect(await new Stylesheets(tab).shrink(snapshotBatch().json)).toBe(snapshotBatch().json);
   });
 });
 
