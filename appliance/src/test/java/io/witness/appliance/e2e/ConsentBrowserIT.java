@@ -38,7 +38,9 @@ class ConsentBrowserIT {
   /** Runs before the page's scripts: notes every fetch, beacon and XHR the page makes (URL and time). */
   static final String NOTE_REQUESTS = "window.__requests = [];"
       + "const note = u => window.__requests.push({url: String(u && u.url ? u.url : u), at: performance.now()});"
-      + "const f = window.fetch; window.fetch = function (u, i) { note(u); return f.apply(this, arguments); };"
+      + "const f = window.fetch; window.fetch = function (u, i) { note(u);"
+      + " if (i && i.body && i.body.byteLength) window.__requests[window.__requests.length - 1].size = i.body.byteLength;"
+      + " return f.apply(this, arguments); };"
       + "const b = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);"
       + "if (b) navigator.sendBeacon = function (u, d) { note(u); return b(u, d); };"
       + "const o = XMLHttpRequest.prototype.open;"
@@ -195,6 +197,61 @@ class ConsentBrowserIT {
     } finally {
       api.putDemoPolicy("{}");
     }
+  }
+
+  @Test
+  void stylesheets_areSentOnce_theSessionsNextPageRefersToThem_andReplaysThemInFull() throws Exception {
+    URI base = url.toURI();
+    WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
+    // A stylesheet the size of a real one that gzip cannot shrink away (random class names), on every page load.
+    StringBuilder css = new StringBuilder();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 400; i++) {
+      css.append(".c").append(Long.toHexString(random.nextLong())).append("{margin:").append(i).append("px}");
+    }
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      noteRequests(browser);
+      browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+          "document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style');"
+              + " s.textContent = " + WitnessClient.JSON.writeValueAsString(css.toString()) + ";"
+              + " document.head.append(s); });"));
+      browser.driver().get(base.resolve("demo/").toString());
+      awaitBanner(browser);
+      browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
+      awaitRecording(browser);
+      flush(browser);
+      long firstPage = firstIngestSize(observe(browser));
+      assertTrue(!script(browser, "return sessionStorage.getItem('witness.css') || ''").isEmpty(),
+          "the appliance named the stylesheet: " + observe(browser));
+
+      browser.driver().get(base.resolve("demo/").toString()); // the session's next page
+      awaitRecording(browser);
+      flush(browser);
+      long nextPage = firstIngestSize(observe(browser));
+      assertTrue(nextPage < firstPage - 4_000, "the next page sends a reference, not the stylesheet again: "
+          + firstPage + " then " + nextPage + " bytes");
+      JsonNode item = recordingOfStoredConsent(api, browser);
+      String events = api.eventsText(item.path("id").asText());
+      String firstRule = css.substring(0, css.indexOf("{")); // rrweb writes the rules back in its own format
+      int at = events.indexOf(firstRule);
+      assertTrue(at >= 0 && events.indexOf(firstRule, at + 1) > at, "both pages replay the stylesheet");
+      assertFalse(events.contains("rr_css"), "no reference is stored");
+    }
+  }
+
+  private static void flush(Chromium browser) {
+    assertEquals("ok", browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
+  }
+
+  /** The body size of this page's first batch. */
+  private static long firstIngestSize(JsonNode observed) {
+    for (JsonNode r : observed.path("requests")) {
+      if (r.path("url").asText().contains("/ingest/")) {
+        return r.path("size").asLong();
+      }
+    }
+    throw new AssertionError("no batch sent: " + observed);
   }
 
   /** Signs in as admin and gives the demo site this policy (the test puts the defaults back). */
