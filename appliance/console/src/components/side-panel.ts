@@ -1,5 +1,5 @@
 /**
- * The replay side panel: tabs "Console errors", "Pages", "Clicks" and "Network" (WAI-ARIA tabs: arrow keys move between
+ * The replay side panel: tabs "Errors" (console errors), "Pages", "Clicks" and "Network" (WAI-ARIA tabs: arrow keys move between
  * tabs). Each entry shows its time and seeks there when chosen; the page being shown is marked as current. The network
  * requests come from the events themselves, so their tab is filled once all events are loaded ({@link setNetwork}).
  */
@@ -41,7 +41,7 @@ export class SidePanel {
       : empty('No clicks were recorded.');
 
     const tabs: Array<{ id: string; label: string; count: number | string; panel: HTMLElement; tone: string }> = [
-      { id: 'errors', label: 'Console errors', count: errors.length, panel: errorList, tone: errors.length ? 'error' : '' },
+      { id: 'errors', label: 'Errors', count: errors.length, panel: errorList, tone: errors.length ? 'error' : '' },
       { id: 'pages', label: 'Pages', count: pages.length, panel: pageList, tone: '' },
       { id: 'clicks', label: 'Clicks', count: clicks.length, panel: clickList, tone: '' },
       { id: 'network', label: 'Network', count: '…', panel: empty('Loading the recorded requests…'), tone: '' },
