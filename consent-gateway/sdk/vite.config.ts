@@ -5,6 +5,19 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [
     {
+      // rrweb's canvas worker (≈ 800 bytes gzipped) is a string, so it survives tree-shaking; it only runs with
+      // `recordCanvas`, which the SDK never sets (canvas pixels are not captured: README "Masking"). The build
+      // fails if @rrweb/record no longer has the string, so that an upgrade does not silently keep or break it.
+      name: 'witness-drop-canvas-worker',
+      apply: 'build',
+      transform(code, id) {
+        if (!/@rrweb[\\/]record[\\/]dist[\\/]record\.js$/.test(id)) return undefined;
+        const worker = /const jsContent = '\(function\(\) \{[^']*';/;
+        if (!worker.test(code)) this.error('@rrweb/record: the canvas worker source (jsContent) was not found');
+        return { code: code.replace(worker, "const jsContent = '';"), map: null };
+      },
+    },
+    {
       // terser over the minified bundle: ≈ 500 bytes (gzipped) less, which keeps the SDK, consent and masking
       // included, within its 30 KB budget (README "Size"). Standard compress options only.
       name: 'witness-terser-after-minify',

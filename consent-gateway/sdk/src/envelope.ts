@@ -54,7 +54,8 @@ export function envelopeOverhead(header: Omit<EnvelopeHeader, 'seq' | 'sentAt'>)
 /** UTF-8 length of a string without encoding it (lone surrogates count as the 3 bytes of U+FFFD). */
 export function utf8Length(s: string): number {
   let bytes = s.length;
-  for (let i = 0; i < s.length; i++) {
+  // Most events are ASCII: the regex (native) finds the first other character, the loop counts from there.
+  for (let i = s.search(/[^\0-\x7f]/); i >= 0 && i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) bytes += 1;

@@ -60,8 +60,11 @@ export class Stylesheets {
     let from = 0;
     for (let at = json.indexOf(MARKER); at >= 0; at = json.indexOf(MARKER, from)) {
       const start = at + MARKER.length;
-      let end = start;
-      while (end < json.length && json.charCodeAt(end) !== 34) end += json.charCodeAt(end) === 92 ? 2 : 1;
+      let end = start - 1;
+      let k;
+      do for (k = end = json.indexOf('"', end + 1); json.charCodeAt(k - 1) === 92; k--);
+      while (end > 0 && (end - k) % 2); // a quote after an odd number of backslashes is in the text
+      if (end < 0) end = json.length;
       if (end - start >= MIN_CHARS) {
         const hash = await sha256(JSON.parse(json.slice(start - 1, end + 1)) as string);
         if (this.known.has(hash)) {

@@ -5,8 +5,10 @@
  * jittered back-off (or the server's `Retry-After`); any other answer but 2xx drops it. The queue is bounded by
  * the batches' uncompressed bytes: over the bound the oldest batch not in flight is dropped and counted.
  *
- * When the page is hidden `sendAllNow` sends every waiting batch at once and synchronously (uncompressed unless
- * already compressed), because the page may be gone before a compression finishes. A request is sent with
+ * When the page is hidden `sendAllNow` sends every waiting batch at once, because the page may be gone at the next
+ * task. Where the browser's `CompressionStream` finishes within the same task (its promises settle as microtasks,
+ * as in Chromium; probed once at start) the batches are still gzipped, with their stylesheets inline (the hashing
+ * in `crypto.subtle` would take a task); elsewhere they are sent synchronously, uncompressed. A request is sent with
  * `keepalive` (so it outlives the page) whenever the in-flight keepalive bodies of this page stay within the
  * browser's 64 KiB budget; requests beyond it are sent normally.
  */
@@ -41,8 +43,8 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>;
   /** The JSON as recorded, while `body` refers to stylesheets by hash (sent again as it is on a 409). */
   inline?: string;
-  /** Waiting for CompressionStream: a page-hide flush sends the batch uncompressed instead. */
-  compressing?: boolean;
+  /** Being compressed for a batch (a page-hide flush sends it again) or for a page-hide flush. */
+  compressing?: 'batch' | 'hide';
   /** The server asked for this wait (Retry-After): not even a page-hide flush sends earlier. */
   serverWait?: boolean;
 }
@@ -70,8 +72,16 @@ export class Transport {
   private readonly queue: Entry[] = [];
   private keepaliveBytes = 0;
   private waiters: Array<() => void> = [];
+  /** Whether a gzip finishes within the task that starts it (so a page-hide flush may compress). */
+  private gzipInTask = false;
 
-  constructor(private readonly config: TransportConfig) {}
+  constructor(private readonly config: TransportConfig) {
+    if (config.gzip) {
+      let done = false;
+      gzip('').then(() => (done = true), () => {});
+      setTimeout(() => (this.gzipInTask = done));
+    }
+  }
 
   /** Queues a batch and sends it when the batches before it are through (`send` false: leave it to `sendAllNow`). */
   enqueue(batch: OutgoingBatch, send = true): void {
@@ -80,12 +90,12 @@ export class Transport {
     if (send) this.pump();
   }
 
-  /** Sends every batch not yet in a request now, uncompressed, except those the server asked to wait. */
+  /** Sends every batch not yet in a request now (within this task), except those the server asked to wait. */
   sendAllNow(): void {
     for (const entry of this.queue.slice()) {
-      if (entry.state === 'queued' || entry.compressing || (entry.state === 'waiting' && !entry.serverWait)) {
+      if (entry.state === 'queued' || entry.compressing === 'batch' || (entry.state === 'waiting' && !entry.serverWait)) {
         clearTimeout(entry.timer);
-        void this.send(entry, false);
+        void this.send(entry, this.gzipInTask, true);
       }
     }
   }
@@ -115,27 +125,30 @@ export class Transport {
     this.notifyIdle();
   }
 
-  /** Sends one batch; without compression everything up to the fetch call runs synchronously (page hide). */
-  private async send(entry: Entry, compress: boolean): Promise<void> {
+  /**
+   * Sends one batch; without compression everything up to the fetch call runs synchronously, and `hide` (page
+   * hide) leaves the stylesheets inline so that a compression finishes within the task.
+   */
+  private async send(entry: Entry, compress: boolean, hide = false): Promise<void> {
     entry.state = 'sending';
     if (!entry.body && compress) {
-      entry.compressing = true;
-      const css = this.config.stylesheets;
-      const json = css ? await css.shrink(entry.json).catch(() => entry.json) : entry.json;
-      if (json !== entry.json) entry.inline = entry.json;
+      entry.compressing = hide ? 'hide' : 'batch';
+      const recorded = entry.json;
+      const css = hide ? undefined : this.config.stylesheets;
+      const json = css ? await css.shrink(recorded).catch(() => recorded) : recorded;
       const compressed = await gzip(json).catch(() => undefined); // no gzip stream: send as is
-      entry.compressing = false;
-      if (entry.body || !this.queue.includes(entry)) return; // sendAllNow sent it, or clear() forgot it, meanwhile
+      if (entry.body || !this.queue.includes(entry)) return; // sent meanwhile (page hide), or clear() forgot it
       if (compressed) {
         entry.body = compressed;
         entry.gzip = true;
-      } else entry.inline = undefined;
+        if (json !== recorded) entry.inline = recorded;
+      }
     }
     if (!entry.body) {
       entry.body = new TextEncoder().encode(entry.json);
       entry.gzip = false;
-      entry.compressing = false; // a later sendAllNow must not send it again
     }
+    entry.compressing = undefined; // a later sendAllNow must not send it again
     entry.json = ''; // the encoded body is what retries send
     const body = entry.body;
     const keepalive = this.keepaliveBytes + body.byteLength <= KEEPALIVE_LIMIT;
@@ -235,7 +248,18 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
 }
 
+/** Gzip through the stream's own reader: in Chromium it settles in microtasks (`Response.arrayBuffer` takes tasks). */
 async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const stream = new CompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  void writer.write(new TextEncoder().encode(text)).catch(() => {});
+  void writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (let r; !(r = await reader.read()).done; length += r.value.length) parts.push(r.value);
+  const out = new Uint8Array(length);
+  length = 0;
+  for (const part of parts) out.set(part, (length += part.length) - part.length);
+  return out;
 }

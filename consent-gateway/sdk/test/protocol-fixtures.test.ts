@@ -50,7 +50,7 @@ describe('SDK envelopes', () => {
   });
 
   it('utf8Length_matchesTextEncoder', () => {
-    for (const s of ['', 'abc', 'ü', '€', '😀', 'a😀b€ü', '\ud800x']) {
+    for (const s of ['', 'abc', 'ü', '€', '😀', 'a😀b€ü', '\ud800x', `${'x'.repeat(500)}ü${'y'.repeat(9)}😀z`, '\u007f\u0080']) {
       expect(utf8Length(s)).toBe(new TextEncoder().encode(s).byteLength);
     }
   });

@@ -5,7 +5,8 @@ import { CSS_KEY, Stylesheets } from '../src/stylesheets';
 import { Transport } from '../src/transport';
 import { FakeServer, RecordingStorage } from './fakes';
 
-const CSS = `.é::before{content:"q"}\n${'.row{margin:0 auto}'.repeat(120)}`;
+// Quotes, backslashes and a backslash before a quote in the text: the JSON has \" \\ and \\\" in it.
+const CSS = `.é::before{content:"q\\"}.a::after{content:"\\\\"}\n${'.row{margin:0 auto}'.repeat(120)}`;
 const HASH = createHash('sha256').update(CSS, 'utf8').digest('hex');
 const SHORT = 'b{x:1}';
 

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildEnvelope, utf8Length } from '../src/envelope';
 import { backoffDelay, retryAfterMs, Transport, type TransportConfig } from '../src/transport';
@@ -161,7 +162,41 @@ describe('Transport', () => {
   });
 });
 
+/** A CompressionStream that settles in microtasks, as Chromium's does (Node's waits for its zlib thread pool). */
+class InTaskCompressionStream {
+  constructor() {
+    const chunks: Uint8Array[] = [];
+    return new TransformStream<Uint8Array, Uint8Array>({
+      transform: (chunk) => void chunks.push(chunk),
+      flush: (controller) => controller.enqueue(new Uint8Array(gzipSync(Buffer.concat(chunks)))),
+    });
+  }
+}
+
 describe('Transport with gzip', () => {
+  it('sendAllNow_gzipsWithinTheTaskWhereTheBrowserCompressesInMicrotasks', async () => {
+    vi.stubGlobal('CompressionStream', InTaskCompressionStream);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const server = new FakeServer();
+      const t = transport(server, { gzip: true });
+      await settle();
+      vi.advanceTimersByTime(0); // the probe at start: a gzip settled before the next task
+      const event = `{"type":3,"timestamp":1,"data":{"p":"${'x'.repeat(30_000)}"}}`;
+      [0, 1].forEach((seq) => t.enqueue(batch(seq, [event]), false));
+      t.sendAllNow(); // pagehide
+      t.sendAllNow(); // and visibilitychange=hidden: nothing twice
+      await settle(); // microtasks only: no timer, no I/O callback has run
+      expect(server.requests.map((r) => r.headers['Content-Encoding'])).toEqual(['gzip', 'gzip']);
+      expect(server.requests.map((r) => r.text)).toEqual([batch(0, [event]).json, batch(1, [event]).json]);
+      expect(server.requests.every((r) => r.keepalive && r.bodyBytes < 1_000)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    }
+  });
+
+
   it('sendAllNow_sendsABatchBeingCompressedOnceAndPlain', async () => {
     const server = new FakeServer();
     const t = transport(server, { gzip: true });

@@ -1,0 +1,44 @@
+// Builds the bench-only bundles into target/sdk/: one IIFE per competitor SDK (entries/*.js, Vite, minified like
+// the Witness SDK's own build) and a copy of the real Witness SDK (consent-gateway/sdk/dist/witness.js, built with
+// `npm run build` there when missing). Nothing here is shipped or committed.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const OUT = join(HERE, 'target', 'sdk');
+export const SDK_DIR = join(HERE, '..', 'sdk');
+export const COMPETITORS = ['rrweb', 'openreplay', 'sentry', 'posthog'];
+
+export async function buildAll({ log = console.error } = {}) {
+  mkdirSync(OUT, { recursive: true });
+  for (const name of COMPETITORS) {
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      root: HERE,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      build: {
+        outDir: OUT,
+        emptyOutDir: false,
+        target: 'es2020',
+        sourcemap: false,
+        minify: true,
+        copyPublicDir: false,
+        lib: { entry: join(HERE, 'entries', `${name}.js`), name: `Bench_${name}`, formats: ['iife'], fileName: () => `${name}.js` },
+      },
+    });
+    log(`built target/sdk/${name}.js`);
+  }
+  const witness = join(SDK_DIR, 'dist', 'witness.js');
+  if (!existsSync(witness)) {
+    log('consent-gateway/sdk/dist/witness.js is missing: npm run build in consent-gateway/sdk');
+    if (!existsSync(join(SDK_DIR, 'node_modules'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: SDK_DIR, stdio: 'inherit' });
+    execFileSync('npm', ['run', 'build'], { cwd: SDK_DIR, stdio: 'inherit' });
+  }
+  copyFileSync(witness, join(OUT, 'witness.js'));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildAll();
