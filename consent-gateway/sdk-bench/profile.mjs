@@ -1,7 +1,14 @@
-// Where an SDK's main-thread time goes: one session of a page's scripted interaction with the V8 sampling profiler
-// on, then self time per script and the heaviest functions of the SDK's bundle (bin/bench sdk-profile).
-//   node profile.mjs sdk=witness page=sb-admin [top=25]
-import { existsSync, readFileSync } from 'node:fs';
+// Where an SDK's main-thread time goes, measured by V8's sampling profiler instead of whole-renderer CPU time
+// (bin/bench sdk-profile). Each session runs a page's scripted interaction (lib/scenarios.mjs) with the profiler on
+// (restarted on every navigation) and counts the time of the samples that have a frame of the SDK's own script on
+// their stack: its callbacks (mutation observer, event listeners, timers), what they call (DOM reads,
+// JSON.stringify, regexes) and the page's calls to functions the SDK patched. Not counted: garbage collection (no
+// stack), work of the engine outside JavaScript the SDK causes (e.g. a style recalculation it forces later) and
+// work in microtasks without an SDK frame (e.g. a CompressionStream's zlib, which runs on the main thread in
+// Chromium). Unlike the trace's CPU time of all tasks (run.mjs), whose run-to-run spread on the same page is
+// ≈ 700 ms/min, this isolates the SDK's share to a few ms.
+//   node profile.mjs sdks=rrweb,witness pages=todomvc,sb-admin,jqueryui-modal-form runs=3 [top=15]
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,9 +18,75 @@ import { actions, SCENARIOS } from './lib/scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split(/=(.*)/s).slice(0, 2)));
-const SDK = args.sdk ?? 'witness';
-const PAGE = args.page ?? 'sb-admin';
-const TOP = Number(args.top ?? 25);
+const SDKS = (args.sdks ?? args.sdk ?? 'rrweb,witness').split(',');
+const PAGES = (args.pages ?? args.page ?? 'todomvc,sb-admin,jqueryui-modal-form').split(',');
+const RUNS = Number(args.runs ?? 3);
+const TOP = Number(args.top ?? 0);
+const CHROMIUM = args.chromium ?? '/usr/bin/chromium';
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/** Whether a script URL is the SDK's own code (its bundle; PostHog's recorder is lazy-loaded from its host). */
+const isSdkScript = (sdk, url) => url.includes(`/bench-sdk/${sdk}.js`) || (sdk === 'posthog' && url.includes('/ph/static/'));
+
+/** Adds one CPU profile's SDK time and per-function self time (SDK frames only) to `into`. */
+function attribute(profile, sdk, into) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const underSdk = new Map();
+  const isUnder = (id) => {
+    if (underSdk.has(id)) return underSdk.get(id);
+    const p = parent.get(id);
+    const v = isSdkScript(sdk, byId.get(id).callFrame.url) || (p !== undefined && isUnder(p));
+    underSdk.set(id, v);
+    return v;
+  };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    const ms = profile.timeDeltas[i] / 1000;
+    into.totalMs += ms;
+    if (!isUnder(id)) continue;
+    into.sdkMs += ms;
+    const f = byId.get(id).callFrame;
+    const key = isSdkScript(sdk, f.url) ? `${f.functionName || '(anon)'} ${f.lineNumber}:${f.columnNumber}` : `(native or page, called by the SDK) ${f.functionName || f.url}`;
+    into.functions.set(key, (into.functions.get(key) ?? 0) + ms);
+  }
+}
+
+async function session(collector, origin, sdk, pageName) {
+  const scenario = SCENARIOS[pageName];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const context = await browser.newContext({ viewport: scenario.viewport });
+    const page = await context.newPage();
+    collector.reset(sdk);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    const into = { sdkMs: 0, totalMs: 0, functions: new Map() };
+    const collect = async () => attribute((await cdp.send('Profiler.stop')).profile, sdk, into);
+    let pending = Promise.resolve();
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame()) return;
+      pending = pending.then(async () => {
+        try { await collect(); } catch { /* not running */ }
+        try { await cdp.send('Profiler.start'); } catch { /* closed */ }
+      });
+    });
+    await cdp.send('Profiler.start');
+    const t0 = Date.now();
+    await scenario.run(page, origin, actions(page));
+    const minutes = (Date.now() - t0) / 60_000;
+    await page.goto('about:blank'); // pagehide: the SDK's last flush is counted too
+    await new Promise((r) => setTimeout(r, 1000));
+    await pending;
+    await collect();
+    return { ...into, minutes };
+  } finally {
+    await browser.close();
+  }
+}
+
 await buildAll({ log: () => {} });
 const modules = join(HERE, 'node_modules');
 const collector = new Collector({
@@ -22,50 +95,42 @@ const collector = new Collector({
   sdkDir: SDK_OUT, posthogDist: join(modules, 'posthog-js', 'dist'),
 });
 const origin = await collector.listen();
-const scenario = SCENARIOS[PAGE];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-const context = await browser.newContext({ viewport: scenario.viewport });
-const page = await context.newPage();
-collector.reset(SDK);
-const cdp = await context.newCDPSession(page);
-await cdp.send('Profiler.enable');
-await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-const self = new Map(); // "url fn line:col" -> ms
-const byUrl = new Map();
-async function collect() {
-  const { profile } = await cdp.send('Profiler.stop');
-  const dt = new Map();
-  for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + profile.timeDeltas[i] / 1000);
-  for (const n of profile.nodes) {
-    const ms = dt.get(n.id) ?? 0;
-    if (!ms) continue;
-    const f = n.callFrame;
-    const url = f.url.replace(origin, '') || `(${f.functionName || 'program'})`;
-    byUrl.set(url, (byUrl.get(url) ?? 0) + ms);
-    const key = `${url} ${f.functionName || '(anon)'} ${f.lineNumber}:${f.columnNumber}`;
-    self.set(key, (self.get(key) ?? 0) + ms);
+console.log(`# ${new Date().toISOString()}, ${RUNS} runs; SDK time = samples with an SDK frame on the stack (200-µs sampling)`);
+const results = [];
+for (let run = 1; run <= RUNS; run++) {
+  for (const pageName of PAGES) {
+    for (const sdk of SDKS) {
+      const r = await session(collector, origin, sdk, pageName);
+      results.push({ run, sdk, page: pageName, ...r });
+      console.log(`run ${run} ${pageName.padEnd(19)} ${sdk.padEnd(10)} ${r.minutes.toFixed(2)} min: SDK ${(r.sdkMs / r.minutes).toFixed(1)} ms/min `
+        + `of ${(r.totalMs / r.minutes).toFixed(0)} ms/min sampled (idle included)`);
+    }
   }
 }
-// The profiler is per document: restart it after every navigation of the scenario.
-let docs = 1;
-page.on('framenavigated', async (frame) => {
-  if (frame !== page.mainFrame()) return;
-  docs++;
-  try { await collect(); } catch { /* nothing running */ }
-  try { await cdp.send('Profiler.start'); } catch { /* closed */ }
-});
-await cdp.send('Profiler.start');
-const t0 = Date.now();
-await scenario.run(page, origin, actions(page));
-await collect();
-console.log(`${SDK} on ${PAGE}: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${docs} documents`);
-console.log('self time by script (ms):');
-for (const [u, ms] of [...byUrl].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(6)}  ${u}`);
-console.log(`heaviest functions in /bench-sdk/${SDK}.js (self ms):`);
-const code = readFileSync(join(SDK_OUT, `${SDK}.js`), 'utf8').split('\n');
-for (const [k, ms] of [...self].filter(([k]) => k.startsWith(`/bench-sdk/${SDK}.js`)).sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-  const [line, col] = k.split(' ').at(-1).split(':').map(Number);
-  console.log(`  ${ms.toFixed(1).padStart(7)}  ${k.slice(k.indexOf(' ') + 1)}  ${(code[line] ?? '').slice(col, col + 90)}`);
+console.log('\nSDK main-thread time per minute (ms/min, median [min–max] over runs)');
+console.log(`| SDK | ${PAGES.join(' | ')} | all pages |`);
+console.log(`| --- | ${PAGES.map(() => '---').join(' | ')} | --- |`);
+for (const sdk of SDKS) {
+  const cell = (xs) => `${median(xs).toFixed(1)} [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]`;
+  const per = PAGES.map((p) => cell(results.filter((r) => r.sdk === sdk && r.page === p).map((r) => r.sdkMs / r.minutes)));
+  const all = Array.from({ length: RUNS }, (_, i) => {
+    const rs = results.filter((r) => r.sdk === sdk && r.run === i + 1);
+    return rs.reduce((n, r) => n + r.sdkMs, 0) / rs.reduce((n, r) => n + r.minutes, 0);
+  });
+  console.log(`| ${sdk} | ${per.join(' | ')} | ${cell(all)} |`);
 }
-await browser.close();
+if (TOP > 0) {
+  for (const sdk of SDKS) {
+    const code = readFileSync(join(SDK_OUT, `${sdk}.js`), 'utf8').split('\n');
+    const total = new Map();
+    for (const r of results.filter((x) => x.sdk === sdk)) for (const [k, ms] of r.functions) total.set(k, (total.get(k) ?? 0) + ms);
+    const minutes = results.filter((x) => x.sdk === sdk).reduce((n, r) => n + r.minutes, 0);
+    console.log(`\n${sdk}: heaviest functions (self ms/min, all pages and runs)`);
+    for (const [k, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
+      const m = /(\d+):(\d+)$/.exec(k);
+      const src = m && !k.startsWith('(native') ? (code[Number(m[1])] ?? '').slice(Number(m[2]), Number(m[2]) + 80) : '';
+      console.log(`  ${(ms / minutes).toFixed(2).padStart(7)}  ${k}  ${src}`);
+    }
+  }
+}
 await collector.close();

@@ -64,8 +64,10 @@ const POSTHOG_CONFIG = {
 
 export class Collector {
   /** @param roots {prefix: directory} for static files; sdkDir: the bench bundles; posthogDist: posthog-js/dist */
-  constructor({ roots, sdkDir, posthogDist }) {
+  constructor({ roots, sdkDir, posthogDist, warm = false }) {
     this.roots = roots;
+    this.warm = warm; // Witness: stylesheets kept across sessions (an appliance that has seen the site before)
+    this.stylesheets = new Map(); // Witness: hash -> stylesheet text the "appliance" holds
     this.sdkDir = sdkDir;
     this.posthogDist = posthogDist;
     this.sdk = 'none';
@@ -85,7 +87,7 @@ export class Collector {
   /** Starts a new run: what is logged from now on belongs to it. */
   reset(sdk = this.sdk) {
     this.sdk = sdk;
-    this.stylesheets = new Map(); // Witness: hash -> stylesheet text the "appliance" holds (a cold one per run)
+    if (!this.warm) this.stylesheets.clear();
     this.uploads = [];   // {path, query, bytes, encoding, type, body, t}
     this.assets = new Set(); // SDK files the page loaded (absolute paths)
     this.pageErrors = [];
@@ -140,8 +142,9 @@ export class Collector {
   /**
    * The appliance's "stylesheets sent once" (capture-protocol.md; appliance SiteStylesheets): a reference to a
    * stylesheet not held is refused with 409; every stylesheet of 1,000 escaped bytes or more in an accepted batch
-   * is remembered by the SHA-256 of its text and named in the answer (and in later policies). The collector starts
-   * each run empty, like an appliance that never saw the site: each session's first page sends its stylesheets.
+   * is remembered by the SHA-256 of its text and named in the answer (and in later policies). Cold (default), the
+   * collector starts each session empty, like an appliance that never saw the site: each session's first page
+   * sends its stylesheets; warm, it keeps them, like an appliance that earlier visitors of the site went through.
    */
   witnessBatch(req, res) {
     const upload = this.uploads.at(-1);

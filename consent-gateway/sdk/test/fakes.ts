@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../src/envelope';
 import { resolveOptions, type WitnessOptions } from '../src/options';
 import type { SitePolicy } from '../src/policy';
 import { type Consent, Recorder, type RecordFn, type RecorderDeps, type RrwebOptions } from '../src/recorder';
+import { Transport, type TransportConfig } from '../src/transport';
 
 /** The example policy of consent-protocol.md §1. */
 export const POLICY: SitePolicy = {
@@ -229,4 +230,17 @@ export class RecordingStorage implements Storage {
     if (this.refuse) throw new DOMException('The operation is insecure.', 'SecurityError');
     return this;
   }
+}
+
+/** A transport to `server` with the test defaults (no gzip, no jitter); `config` overrides them. */
+export function transportTo(server: FakeServer, config: Partial<TransportConfig> = {}): Transport {
+  return new Transport({
+    url: 'https://witness.test/ingest/v1/batches',
+    siteKey: 'site-key-1',
+    maxQueueBytes: 5 * 1024 * 1024,
+    gzip: false,
+    fetch: server.fetch,
+    random: () => 1,
+    ...config,
+  });
 }

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildEnvelope, utf8Length } from '../src/envelope';
 import { CSS_KEY, Stylesheets } from '../src/stylesheets';
-import { Transport } from '../src/transport';
-import { FakeServer, RecordingStorage } from './fakes';
+import { FakeServer, RecordingStorage, transportTo } from './fakes';
 
 // Quotes, backslashes and a backslash before a quote in the text: the JSON has \" \\ and \\\" in it.
 const CSS = `.é::before{content:"q\\"}.a::after{content:"\\\\"}\n${'.row{margin:0 auto}'.repeat(120)}`;
@@ -64,17 +63,7 @@ describe('Transport with stylesheets', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  function transport(css: Stylesheets) {
-    return new Transport({
-      url: 'https://witness.test/ingest/v1/batches',
-      siteKey: 'site-key-1',
-      maxQueueBytes: 5 * 1024 * 1024,
-      gzip: true,
-      fetch: server.fetch,
-      random: () => 1,
-      stylesheets: css,
-    });
-  }
+  const transport = (css: Stylesheets) => transportTo(server, { gzip: true, stylesheets: css });
 
   it('send_learnsFromAnswers_thenSendsReferences', async () => {
     const css = new Stylesheets();

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildEnvelope, utf8Length } from '../src/envelope';
-import { backoffDelay, retryAfterMs, Transport, type TransportConfig } from '../src/transport';
-import { FakeServer, settle } from './fakes';
+import { backoffDelay, retryAfterMs } from '../src/transport';
+import { FakeServer, settle, transportTo } from './fakes';
 
 function batch(seq: number, events = ['{"type":4,"timestamp":1,"data":{}}']) {
   const header = { sessionId: 'sessionForTransport01', seq, sentAt: 1_000 + seq };
@@ -10,17 +10,7 @@ function batch(seq: number, events = ['{"type":4,"timestamp":1,"data":{}}']) {
   return { json, bytes: utf8Length(json) };
 }
 
-function transport(server: FakeServer, config: Partial<TransportConfig> = {}): Transport {
-  return new Transport({
-    url: 'https://witness.test/ingest/v1/batches',
-    siteKey: 'site-key-1',
-    maxQueueBytes: 5 * 1024 * 1024,
-    gzip: false,
-    fetch: server.fetch,
-    random: () => 1,
-    ...config,
-  });
-}
+const transport = transportTo;
 
 describe('backoff', () => {
   it('backoffDelay_doublesFromOneSecondUpToThirtyWithJitter', () => {
