@@ -1,6 +1,6 @@
 // Where an SDK's main-thread time goes, measured by V8's sampling profiler instead of whole-renderer CPU time
-// (bin/bench sdk-profile). Each session runs a page's scripted interaction (lib/scenarios.mjs) with the profiler on
-// (restarted on every navigation) and counts the time of the samples that have a frame of the SDK's own script on
+// (bin/bench sdk-profile). Each session runs a page's scripted interaction (lib/scenarios.mjs) with V8's CPU
+// profiler on in a Chromium trace (every document of the session) and counts the time of the samples that have a frame of the SDK's own script on
 // their stack: its callbacks (mutation observer, event listeners, timers), what they call (DOM reads,
 // JSON.stringify, regexes) and the page's calls to functions the SDK patched. Not counted: garbage collection (no
 // stack), work of the engine outside JavaScript the SDK causes (e.g. a style recalculation it forces later) and
@@ -28,28 +28,45 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 /** Whether a script URL is the SDK's own code (its bundle; PostHog's recorder is lazy-loaded from its host). */
 const isSdkScript = (sdk, url) => url.includes(`/bench-sdk/${sdk}.js`) || (sdk === 'posthog' && url.includes('/ph/static/'));
 
-/** Adds one CPU profile's SDK time and per-function self time (SDK frames only) to `into`. */
-function attribute(profile, sdk, into) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const underSdk = new Map();
-  const isUnder = (id) => {
-    if (underSdk.has(id)) return underSdk.get(id);
-    const p = parent.get(id);
-    const v = isSdkScript(sdk, byId.get(id).callFrame.url) || (p !== undefined && isUnder(p));
-    underSdk.set(id, v);
-    return v;
-  };
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i];
-    const ms = profile.timeDeltas[i] / 1000;
-    into.totalMs += ms;
-    if (!isUnder(id)) continue;
-    into.sdkMs += ms;
-    const f = byId.get(id).callFrame;
-    const key = isSdkScript(sdk, f.url) ? `${f.functionName || '(anon)'} ${f.lineNumber}:${f.columnNumber}` : `(native or page, called by the SDK) ${f.functionName || f.url}`;
-    into.functions.set(key, (into.functions.get(key) ?? 0) + ms);
+/**
+ * Adds the SDK time of a Chromium trace's CPU profiles (category `disabled-by-default-v8.cpu_profiler`: a
+ * `Profile` event per profiled thread, then `ProfileChunk` events with new nodes, samples and time deltas) of the
+ * renderer main threads to `into`, with per-function time of the SDK frames. A trace covers every document of the
+ * session, across navigations, where CDP's Profiler domain loses the one a navigation leaves.
+ */
+function attribute(traceBuffer, sdk, into) {
+  const { traceEvents = [] } = JSON.parse(traceBuffer.toString('utf8'));
+  const mainThreads = new Set(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+    .map((e) => `${e.pid}:${e.tid}`));
+  // The chunks come from the profiler's own thread; the `Profile` event that opens a profile, from the thread profiled.
+  const mainProfiles = new Set(traceEvents.filter((e) => e.name === 'Profile' && mainThreads.has(`${e.pid}:${e.tid}`))
+    .map((e) => `${e.pid}:${e.id}`));
+  const profiles = new Map(); // pid:id -> {nodes: Map(id -> {frame, parent}), under: Map(id -> boolean)}
+  for (const e of traceEvents) {
+    if (e.name !== 'ProfileChunk' || !mainProfiles.has(`${e.pid}:${e.id}`)) continue;
+    const key = `${e.pid}:${e.id}`;
+    const p = profiles.get(key) ?? { nodes: new Map(), under: new Map() };
+    profiles.set(key, p);
+    const { cpuProfile = {}, timeDeltas = [] } = e.args?.data ?? {};
+    for (const n of cpuProfile.nodes ?? []) p.nodes.set(n.id, { frame: n.callFrame ?? {}, parent: n.parent });
+    const samples = cpuProfile.samples ?? [];
+    const isUnder = (id) => {
+      if (p.under.has(id)) return p.under.get(id);
+      const n = p.nodes.get(id);
+      const v = !!n && (isSdkScript(sdk, n.frame.url ?? '') || (n.parent !== undefined && isUnder(n.parent)));
+      p.under.set(id, v);
+      return v;
+    };
+    for (let i = 0; i < samples.length; i++) {
+      const ms = (timeDeltas[i] ?? 0) / 1000;
+      into.totalMs += ms;
+      if (!isUnder(samples[i])) continue;
+      into.sdkMs += ms;
+      const f = p.nodes.get(samples[i]).frame;
+      const name = f.functionName || '(anon)';
+      const k = isSdkScript(sdk, f.url ?? '') ? `${name} ${f.lineNumber}:${f.columnNumber}` : `(native or page, called by the SDK) ${name}`;
+      into.functions.set(k, (into.functions.get(k) ?? 0) + ms);
+    }
   }
 }
 
@@ -60,27 +77,14 @@ async function session(collector, origin, sdk, pageName) {
     const context = await browser.newContext({ viewport: scenario.viewport });
     const page = await context.newPage();
     collector.reset(sdk);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    const into = { sdkMs: 0, totalMs: 0, functions: new Map() };
-    const collect = async () => attribute((await cdp.send('Profiler.stop')).profile, sdk, into);
-    let pending = Promise.resolve();
-    page.on('framenavigated', (frame) => {
-      if (frame !== page.mainFrame()) return;
-      pending = pending.then(async () => {
-        try { await collect(); } catch { /* not running */ }
-        try { await cdp.send('Profiler.start'); } catch { /* closed */ }
-      });
-    });
-    await cdp.send('Profiler.start');
+    await browser.startTracing(page, { categories: ['disabled-by-default-v8.cpu_profiler'] });
     const t0 = Date.now();
     await scenario.run(page, origin, actions(page));
     const minutes = (Date.now() - t0) / 60_000;
     await page.goto('about:blank'); // pagehide: the SDK's last flush is counted too
     await new Promise((r) => setTimeout(r, 1000));
-    await pending;
-    await collect();
+    const into = { sdkMs: 0, totalMs: 0, functions: new Map() };
+    attribute(await browser.stopTracing(), sdk, into);
     return { ...into, minutes };
   } finally {
     await browser.close();
@@ -95,7 +99,7 @@ const collector = new Collector({
   sdkDir: SDK_OUT, posthogDist: join(modules, 'posthog-js', 'dist'),
 });
 const origin = await collector.listen();
-console.log(`# ${new Date().toISOString()}, ${RUNS} runs; SDK time = samples with an SDK frame on the stack (200-µs sampling)`);
+console.log(`# ${new Date().toISOString()}, ${RUNS} runs; SDK time = samples with an SDK frame on the stack (V8 CPU profiler in the trace)`);
 const results = [];
 for (let run = 1; run <= RUNS; run++) {
   for (const pageName of PAGES) {
