@@ -100,8 +100,8 @@ public class PolicyResource {
    * A recording's events as a policy document (the request body, JSON or YAML; not saved) would admit them: the
    * admission's rules applied to the events as stored, so the preview shows what the document changes on top of the
    * policy the recording was captured under (what that one masked stays masked). 400 lists the document's
-   * problems. Audited as a read of the recording's events ({@code recording.preview}). Held in memory: a preview is
-   * an admin's occasional request (a 30-minute recording is ≈13 MB of JSON).
+   * problems. Audited as a read of the recording's events ({@code recording.preview}). Streamed like the events
+   * themselves: the answer is {@code {"recordingId", "events", "summary", "matches"}}, the last two after the events.
    *
    * <pre>
    * curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/yaml' \
@@ -121,43 +121,55 @@ public class PolicyResource {
     io.witness.appliance.recording.RecordingStore.EventStream stream = replay.events(id);
     audit.record("recording.preview", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", id, siteId, null,
         null, "policy preview");
-    java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
-    stream.writeTo(stored);
+    // Streamed: one event at a time is parsed, sanitized and written (a 30-minute recording is ≈13 MB of JSON, its
+    // tree several times that); the summary and the matches follow the events, once they are known.
+    jakarta.ws.rs.core.StreamingOutput answer = out -> preview(p, stream, id, out);
+    return jakarta.ws.rs.core.Response.ok(answer, MediaType.APPLICATION_JSON).build();
+  }
+
+  private static void preview(Policy p, io.witness.appliance.recording.RecordingStore.EventStream stream, String id,
+      java.io.OutputStream out) throws IOException {
     io.witness.consent.EventSanitizer sanitizer = new io.witness.consent.EventSanitizer(p);
     io.witness.consent.SanitizerSession session = new io.witness.consent.SanitizerSession();
     io.witness.consent.EventSanitizer.Report report = new io.witness.consent.EventSanitizer.Report();
-    com.fasterxml.jackson.databind.node.ArrayNode events = JSON.createArrayNode();
     int before = 0;
     // The elements the document's rules matched, per page (full snapshot) for the console to outline.
     java.util.Set<Object> reported = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Map<String, Object>> matches = new java.util.ArrayList<>();
     int page = -1;
-    for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(stored.toByteArray())) {
-      before++;
-      if (!(e instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || sanitizer.apply(session, o, report)) {
-        events.add(e);
+    try (com.fasterxml.jackson.core.JsonParser in = JSON.createParser(stream.read());
+        com.fasterxml.jackson.core.JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("recordingId", id);
+      json.writeArrayFieldStart("events");
+      if (in.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+        throw new IOException("stored events are not a JSON array");
       }
-      page += e.path("type").asInt() == 2 ? 1 : 0;
-      for (Map.Entry<Integer, List<String>> m : session.newMatches(reported).entrySet()) {
-        if (matches.size() < MAX_MATCHES) {
-          matches.add(Map.of("page", Math.max(0, page), "nodeId", m.getKey(), "rules", m.getValue()));
+      while (in.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+        com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(in);
+        before++;
+        if (!(e instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || sanitizer.apply(session, o, report)) {
+          JSON.writeTree(json, e);
+        }
+        page += e.path("type").asInt() == 2 ? 1 : 0;
+        for (Map.Entry<Integer, List<String>> m : session.newMatches(reported).entrySet()) {
+          if (matches.size() < MAX_MATCHES) {
+            matches.add(Map.of("page", Math.max(0, page), "nodeId", m.getKey(), "rules", m.getValue()));
+          }
         }
       }
+      json.writeEndArray();
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("events", before);
+      summary.put("dropped", report.dropped());
+      summary.put("masked", report.masked());
+      Map<String, Integer> redacted = new LinkedHashMap<>();
+      report.redacted().forEach((k, n) -> redacted.put(k.wire(), n));
+      summary.put("redacted", redacted);
+      json.writeObjectField("summary", summary);
+      json.writeObjectField("matches", matches);
+      json.writeEndObject();
     }
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("events", before);
-    summary.put("dropped", report.dropped());
-    summary.put("masked", report.masked());
-    Map<String, Integer> redacted = new LinkedHashMap<>();
-    report.redacted().forEach((k, n) -> redacted.put(k.wire(), n));
-    summary.put("redacted", redacted);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("recordingId", id);
-    out.put("summary", summary);
-    out.put("matches", matches);
-    out.put("events", events);
-    // Jackson writes the events as they are (the JSON-B provider would not know a Jackson tree).
-    return jakarta.ws.rs.core.Response.ok(JSON.writeValueAsBytes(out), MediaType.APPLICATION_JSON).build();
   }
 
   /** Matched elements a preview reports at most (the outlines are a guide, not a census). */

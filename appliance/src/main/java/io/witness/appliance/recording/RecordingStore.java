@@ -421,6 +421,35 @@ public class RecordingStore {
       this.opened = opened;
     }
 
+    /**
+     * The events as one JSON array to read, each group of chunks opened only when the reader reaches it (memory:
+     * one chunk, as with {@link #writeTo}).
+     */
+    public InputStream read() {
+      List<java.util.function.Supplier<InputStream>> pieces = new ArrayList<>();
+      pieces.add(() -> new java.io.ByteArrayInputStream(new byte[] {'['}));
+      for (int i = 0; i < groups.size(); i++) {
+        List<ChunkEntity> group = groups.get(i);
+        if (i > 0) {
+          pieces.add(() -> new java.io.ByteArrayInputStream(new byte[] {','}));
+        }
+        pieces.add(() -> RecordingStore.this.open(group, key, opened));
+      }
+      pieces.add(() -> new java.io.ByteArrayInputStream(new byte[] {']'}));
+      java.util.Iterator<java.util.function.Supplier<InputStream>> next = pieces.iterator();
+      return new SequenceInputStream(new java.util.Enumeration<>() {
+        @Override
+        public boolean hasMoreElements() {
+          return next.hasNext();
+        }
+
+        @Override
+        public InputStream nextElement() {
+          return next.next().get();
+        }
+      });
+    }
+
     public void writeTo(OutputStream out) throws IOException {
       out.write('[');
       boolean first = true;
