@@ -57,19 +57,20 @@ export function splitBySize(
   overhead: number,
   limit: number,
   firstOverhead = overhead,
-): string[][] {
-  const parts: string[][] = [];
-  let part: string[] = [];
+): Array<{ events: string[]; sizes: number[] }> {
+  const parts: Array<{ events: string[]; sizes: number[] }> = [];
+  let part = { events: [] as string[], sizes: [] as number[] };
   let bytes = firstOverhead;
   events.forEach((event, i) => {
-    const added = (part.length > 0 ? 1 : 0) + sizes[i];
-    if (part.length > 0 && bytes + added > limit) {
+    const added = (part.events.length > 0 ? 1 : 0) + sizes[i];
+    if (part.events.length > 0 && bytes + added > limit) {
       parts.push(part);
-      part = [];
+      part = { events: [], sizes: [] };
       bytes = overhead + sizes[i];
     } else bytes += added;
-    part.push(event);
+    part.events.push(event);
+    part.sizes.push(sizes[i]);
   });
-  if (part.length > 0) parts.push(part);
+  if (part.events.length > 0) parts.push(part);
   return parts;
 }

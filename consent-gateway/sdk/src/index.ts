@@ -35,18 +35,19 @@ export function init(options: WitnessOptions): void {
   gate?.close();
   recorder?.stop();
   const fetchNow: typeof fetch = (input, requestInit) => fetch(input, requestInit); // the page's fetch, unbound
+  const tab = tabStorage(); // one lookup for both
   recorder = new Recorder(resolved, {
     record: record as unknown as RecordFn, // rrweb's generic signature, narrowed to what the recorder passes
     consolePlugin,
     fetch: fetchNow,
-    storage: tabStorage(),
+    storage: tab,
     random: Math.random,
     gzip: typeof CompressionStream === 'function',
   });
   gate = new ConsentGate(resolved, recorder, {
     fetch: fetchNow,
     local: localStore(),
-    tab: tabStorage(),
+    tab,
     signals: readSignals(navigator),
   });
 }

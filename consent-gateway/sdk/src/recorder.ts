@@ -105,7 +105,9 @@ export class Recorder {
       random: deps.random,
       stylesheets: this.stylesheets,
     });
-    this.batcher = new Batcher(options.batchIntervalMs, options.maxBatchBytes, (events) => this.close(events));
+    this.batcher = new Batcher(options.batchIntervalMs, options.maxBatchBytes, (events, sizes) =>
+      this.close(events, sizes),
+    );
   }
 
   /** The current session id; undefined before the first capture (nothing is stored before it). */
@@ -262,16 +264,22 @@ export class Recorder {
    * Closes a batch: it gets the session's next seq, the visitor id, the receipt and the waiting identity, and
    * goes to the transport. A batch that the identity would push over the server's 16 MiB leaves it to the next.
    */
-  private close(events: string[], send = true): void {
+  private close(events: string[], sizes: number[], send = true): void {
     const { session, consent } = this;
     if (!session || !consent) return; // discarded
     const { visitorId, receipt } = consent;
     const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now(), visitorId };
+    // The body's size from the events' sizes (known since they were recorded) and the envelope's: the batch's
+    // JSON is not scanned again.
+    const eventBytes = sizes.reduce((sum, n) => sum + n, Math.max(0, sizes.length - 1));
     let json = buildEnvelope({ ...header, identity: this.identity }, events);
-    let bytes = utf8Length(json);
+    let bytes = eventBytes + utf8Length(buildEnvelope({ ...header, identity: this.identity }, []));
     if (this.identity !== undefined) {
       if (bytes <= MAX_DECOMPRESSED_BYTES) this.identity = undefined; // this body (and its retries) carries it
-      else bytes = utf8Length((json = buildEnvelope(header, events)));
+      else {
+        json = buildEnvelope(header, events);
+        bytes = eventBytes + utf8Length(buildEnvelope(header, []));
+      }
     }
     this.transport.enqueue({ json, bytes, consent: receipt }, send);
   }
@@ -283,7 +291,9 @@ export class Recorder {
       const header = { sessionId: this.session!.id, visitorId: this.consent!.visitorId };
       const overhead = envelopeOverhead(header);
       const first = envelopeOverhead({ ...header, identity: this.identity }); // the first part carries it
-      for (const part of splitBySize(events, sizes, overhead, KEEPALIVE_LIMIT, first)) this.close(part, false);
+      for (const part of splitBySize(events, sizes, overhead, KEEPALIVE_LIMIT, first)) {
+        this.close(part.events, part.sizes, false);
+      }
     }
     this.transport.sendAllNow();
   };

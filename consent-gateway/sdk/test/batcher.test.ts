@@ -51,20 +51,26 @@ describe('Batcher', () => {
   });
 });
 
+/** The parts' events only (each part also carries its events' sizes). */
+function eventsOf(parts: Array<{ events: string[] }>): string[][] {
+  return parts.map((p) => p.events);
+}
+
 describe('splitBySize', () => {
   it('splitBySize_keepsOrderAndEachPartWithinTheLimit', () => {
     const events = ['aaaa', 'bbbb', 'cccc', 'dddd', 'eeee'];
     const parts = splitBySize(events, [4, 4, 4, 4, 4], 10, 20); // 10 + 4 + 1 + 4 = 19 per pair
-    expect(parts).toEqual([['aaaa', 'bbbb'], ['cccc', 'dddd'], ['eeee']]);
+    expect(eventsOf(parts)).toEqual([['aaaa', 'bbbb'], ['cccc', 'dddd'], ['eeee']]);
+    expect(parts.map((p) => p.sizes)).toEqual([[4, 4], [4, 4], [4]]);
   });
 
   it('splitBySize_firstPartHasItsOwnOverhead', () => {
     const events = ['aaaa', 'bbbb', 'cccc', 'dddd'];
-    expect(splitBySize(events, [4, 4, 4, 4], 10, 20, 15)).toEqual([['aaaa'], ['bbbb', 'cccc'], ['dddd']]);
-    expect(splitBySize(events, [4, 4, 4, 4], 10, 20, 50)).toEqual([['aaaa'], ['bbbb', 'cccc'], ['dddd']]);
+    expect(eventsOf(splitBySize(events, [4, 4, 4, 4], 10, 20, 15))).toEqual([['aaaa'], ['bbbb', 'cccc'], ['dddd']]);
+    expect(eventsOf(splitBySize(events, [4, 4, 4, 4], 10, 20, 50))).toEqual([['aaaa'], ['bbbb', 'cccc'], ['dddd']]);
   });
 
   it('splitBySize_oversizedEventStandsAlone', () => {
-    expect(splitBySize(['a', 'big', 'b'], [1, 100, 1], 10, 20)).toEqual([['a'], ['big'], ['b']]);
+    expect(eventsOf(splitBySize(['a', 'big', 'b'], [1, 100, 1], 10, 20))).toEqual([['a'], ['big'], ['b']]);
   });
 });

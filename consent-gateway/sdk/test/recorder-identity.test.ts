@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_DECOMPRESSED_BYTES } from '../src/envelope';
 import { STORAGE_KEY } from '../src/session';
+import { Transport } from '../src/transport';
 import { CONSENT, FakeRrweb, FakeServer, newRecorder, POLICY, RecordingStorage, settle } from './fakes';
 import { validateBody } from './protocol-validator';
 
@@ -61,6 +62,24 @@ describe('Recorder visitor id and identify', () => {
     const fields = ['v', 'sessionId', 'seq', 'sentAt', 'visitorId', 'identity', 'events'];
     expect(Object.keys(server.requests[0].json)).toEqual(fields);
     expect(validateBody(server.requests[0].text)).toEqual({ status: 200 });
+  });
+
+  it('close_countsTheBatchsUtf8BytesFromItsEventsSizes', async () => {
+    const enqueued = vi.spyOn(Transport.prototype, 'enqueue');
+    const recorder = newRecorder(server, rrweb);
+    recorder.identify('kunde-ß-4711', { stadt: 'Zürich 🏔' });
+    recorder.start(CONSENT, POLICY);
+    rrweb.emit({ type: 5, data: { tag: 'note', payload: { text: 'Grüße, 東京 😀' } } });
+    rrweb.mouseMove();
+    await recorder.flush();
+    rrweb.emit({ type: 5, data: { tag: 'note', payload: { text: 'ascii only' } } });
+    await recorder.flush();
+    expect(enqueued.mock.calls.length).toBe(2);
+    for (const [batch] of enqueued.mock.calls) {
+      expect(batch.bytes).toBe(new TextEncoder().encode(batch.json).byteLength);
+    }
+    expect(enqueued.mock.calls[0][0].json).toContain('"identity"');
+    enqueued.mockRestore();
   });
 
   it('identify_afterStartGoesOnTheNextBatchOnce', async () => {
