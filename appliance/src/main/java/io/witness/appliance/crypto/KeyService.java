@@ -111,6 +111,22 @@ public class KeyService {
     return derive(siteId, sk, rk, recordingId);
   }
 
+  /**
+   * The key of content a site's recordings share, kept apart from them (the stylesheets the SDK sends once):
+   * derived from the site's retention bucket key of {@code bucket} and the content's {@code name}, so it expires
+   * with the month it was stored in; the bucket key is made first when {@code forWrite}. {@link KeyGoneException}
+   * when that bucket was destroyed.
+   */
+  public SecretKey siteContentKey(String siteId, YearMonth bucket, String name, boolean forWrite) {
+    byte[] rk = key(siteId, KeyRing.BUCKET, bucket.toString(), forWrite);
+    if (rk == null) {
+      throw new KeyGoneException("the retention bucket " + bucket + " was destroyed (expired)");
+    }
+    byte[] k = Hkdf.derive(rk, name.getBytes(StandardCharsets.UTF_8),
+        ("witness-site-content-v1|" + siteId).getBytes(StandardCharsets.UTF_8), 32);
+    return KeyWrap.aes(k);
+  }
+
   /** A new key's row, for a caller that inserts it in its own transaction (see {@link #subjectKeysForWrite}). */
   @SuppressWarnings("ArrayRecordComponent") // handed over once
   public record NewKeyRow(String id, String kind, String siteId, String scope, int version, int wrappedBy,

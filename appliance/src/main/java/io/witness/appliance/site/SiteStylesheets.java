@@ -28,9 +28,10 @@ import java.util.Map;
  *
  * <p>The hash is of the stylesheet as admitted (after the policy), so a stylesheet the policy changed (PII in it)
  * never matches what the browser holds and keeps being sent inline. Poisoning is not possible: the appliance
- * hashes what it stores itself. Memory only and bounded (least recently used out): a reference the appliance no
- * longer knows (evicted, restarted) is answered 409 {@code stylesheet-unknown}, nothing stored, and the SDK sends
- * the batch again with the stylesheet inline.
+ * hashes what it stores itself. Held in memory (bounded, least recently used out) and in the database
+ * ({@link StylesheetStore}: sealed, expiring with the month's retention bucket), so references stay valid across
+ * restarts and evictions: a reference the appliance does not hold in either (expired, or never sent) is answered
+ * 409 {@code stylesheet-unknown}, nothing stored, and the SDK sends the batch again with the stylesheet inline.
  */
 @ApplicationScoped
 public class SiteStylesheets {
@@ -42,9 +43,19 @@ public class SiteStylesheets {
   private static final int HASH_CHARS = 64;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Database look-ups one batch may cause (a page has a handful of stylesheets); beyond them: unknown. */
+  static final int LOOKUPS_PER_BATCH = 32;
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(
+      SiteStylesheets.class.getName());
+
+  /** The database copy; null (memory only) where constructed without CDI, as in unit tests. */
+  @jakarta.inject.Inject StylesheetStore store;
+
   /** Site id + ":" + hash → the stylesheet as escaped JSON string content (between the quotes). */
   private final Map<String, byte[]> known = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
+  /** Sites whose most recent stylesheets were read from the database since the start. */
+  private final java.util.Set<String> loadedSites = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A stylesheet found in an admitted batch, remembered once the batch is stored ({@link #remember}). */
   public record Found(String hash, byte[] escaped) {}
@@ -62,6 +73,7 @@ public class SiteStylesheets {
     ByteArrayOutputStream out = new ByteArrayOutputStream(length + 256 * 1024);
     int from = 0;
     List<String> missing = new ArrayList<>();
+    int lookups = LOOKUPS_PER_BATCH;
     while (at >= 0) {
       int hashStart = at + REFERENCE.length;
       int hashEnd = hashStart + HASH_CHARS;
@@ -72,6 +84,9 @@ public class SiteStylesheets {
       byte[] css;
       synchronized (known) {
         css = known.get(siteId + ":" + hash);
+      }
+      if (css == null && lookups-- > 0) {
+        css = stored(siteId, hash);
       }
       if (css == null) {
         missing.add(hash); // the batch is refused below
@@ -129,29 +144,80 @@ public class SiteStylesheets {
       return List.of();
     }
     List<String> hashes = new ArrayList<>(found.size());
+    List<Found> added = new ArrayList<>();
     synchronized (known) {
       for (Found f : found) {
-        String key = siteId + ":" + f.hash();
-        if (known.get(key) == null) {
-          known.put(key, f.escaped());
-          bytes += f.escaped().length;
+        if (known.get(siteId + ":" + f.hash()) == null) {
+          hold(siteId, f.hash(), f.escaped());
+          added.add(f);
         }
         if (!hashes.contains(f.hash())) {
           hashes.add(f.hash());
         }
       }
-      var it = known.entrySet().iterator();
-      while (bytes > MAX_BYTES && it.hasNext()) {
-        bytes -= it.next().getValue().length;
-        it.remove();
-      }
       hashes.removeIf(h -> !known.containsKey(siteId + ":" + h));
+    }
+    if (store != null) {
+      for (Found f : added) {
+        try {
+          store.save(siteId, f.hash(), f.escaped());
+        } catch (RuntimeException e) {
+          // The batch is stored; the stylesheet stays in memory (after a restart: one 409, then inline again).
+          LOG.warning(() -> "a stylesheet of site " + siteId + " could not be stored: " + e.getClass().getName());
+        }
+      }
     }
     return hashes;
   }
 
+  /** Puts a stylesheet in memory, the least recently used out beyond {@link #MAX_BYTES}; holds {@code known}. */
+  private void hold(String siteId, String hash, byte[] escaped) {
+    if (known.put(siteId + ":" + hash, escaped) == null) {
+      bytes += escaped.length;
+    }
+    var it = known.entrySet().iterator();
+    while (bytes > MAX_BYTES && it.hasNext()) {
+      bytes -= it.next().getValue().length;
+      it.remove();
+    }
+  }
+
+  /** A stylesheet from the database (then held in memory too); null when it has none or cannot be asked. */
+  private byte[] stored(String siteId, String hash) {
+    if (store == null) {
+      return null;
+    }
+    synchronized (known) {
+      byte[] held = known.get(siteId + ":" + hash);
+      if (held != null) {
+        return held;
+      }
+    }
+    try {
+      byte[] css = store.load(siteId, hash).orElse(null);
+      if (css != null) {
+        synchronized (known) {
+          hold(siteId, hash, css);
+        }
+      }
+      return css;
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "stylesheets of site " + siteId + " could not be read: " + e.getClass().getName());
+      return null; // answered 409: the SDK sends it inline
+    }
+  }
+
   /** The hashes of the site's most recently used stylesheets (at most {@code max}), for the browser's policy. */
   public List<String> recent(String siteId, int max) {
+    if (store != null && loadedSites.add(siteId)) {
+      // First ask since the start: the site's most recent stylesheets from the database, the oldest first.
+      try {
+        store.recent(siteId, max).reversed().forEach(hash -> stored(siteId, hash));
+      } catch (RuntimeException e) {
+        loadedSites.remove(siteId);
+        LOG.warning(() -> "stylesheets of site " + siteId + " could not be read: " + e.getClass().getName());
+      }
+    }
     String prefix = siteId + ":";
     List<String> all = new ArrayList<>();
     synchronized (known) {

@@ -252,19 +252,8 @@ class ConsentIT {
     assertEquals(1, api.getJson("/api/v1/sites/" + site + "/policy/versions").size(), "one default version");
   }
 
-  /** A new site (id {@code prefix-…}, key {@code id + "-key"}) inserted as an admin's tooling would. */
   private String newSite(String prefix) {
-    String site = prefix + "-" + Long.toString(System.nanoTime(), 36);
-    try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
-        "INSERT INTO sites (id, name, site_key, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
-      s.setString(1, site);
-      s.setString(2, "Test site " + prefix);
-      s.setString(3, site + "-key");
-      s.executeUpdate();
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return site;
+    return io.witness.appliance.testing.TestSites.insert(dataSource, prefix);
   }
 
   private io.witness.appliance.testing.Reply put(String document) {

@@ -91,4 +91,26 @@ class SiteStylesheetsTest {
     assertEquals(409, assertThrows(ProblemException.class,
         () -> s.expand("site-1", reference, reference.length, new int[1], Long.MAX_VALUE)).problem().status());
   }
+
+  @Test
+  void expand_looksUpAtMost32UnknownReferencesOfABatchInTheDatabase() {
+    int[] lookups = new int[1];
+    SiteStylesheets s = new SiteStylesheets();
+    s.store = new StylesheetStore() {
+      @Override
+      public java.util.Optional<byte[]> load(String siteId, String hash) {
+        lookups[0]++;
+        return java.util.Optional.empty();
+      }
+    };
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < 1_000; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"_cssText\":\"\",\"rr_css\":\"")
+          .append(String.format("%064x", i)).append("\"}");
+    }
+    byte[] hostile = bytes(body.append(']').toString());
+    assertEquals(409, assertThrows(ProblemException.class,
+        () -> s.expand("site-1", hostile, hostile.length, new int[1], 1 << 20)).problem().status());
+    assertEquals(SiteStylesheets.LOOKUPS_PER_BATCH, lookups[0], "a batch of made-up references costs 32 look-ups");
+  }
 }
