@@ -422,8 +422,8 @@ public class RecordingStore {
     }
 
     /**
-     * The events as one JSON array to read, each group of chunks opened only when the reader reaches it (memory:
-     * one chunk, as with {@link #writeTo}).
+     * The events as one JSON array to read, each group of chunks opened only when the reader reaches it, so memory
+     * use is one chunk (what {@link #writeTo} sends, and what the policy preview parses).
      */
     public InputStream read() {
       List<java.util.function.Supplier<InputStream>> pieces = new ArrayList<>();
@@ -451,18 +451,9 @@ public class RecordingStore {
     }
 
     public void writeTo(OutputStream out) throws IOException {
-      out.write('[');
-      boolean first = true;
-      for (List<ChunkEntity> group : groups) {
-        if (!first) {
-          out.write(',');
-        }
-        first = false;
-        try (InputStream in = open(group, key, opened)) {
-          in.transferTo(out);
-        }
+      try (InputStream in = read()) {
+        in.transferTo(out);
       }
-      out.write(']');
     }
 
     /**
@@ -475,25 +466,11 @@ public class RecordingStore {
         return;
       }
       EventRangeOutputStream range = new EventRangeOutputStream(out, from, limit);
-      range.write('[');
       byte[] buffer = new byte[16 << 10];
-      boolean first = true;
-      for (List<ChunkEntity> group : groups) {
-        if (range.done()) {
-          break;
+      try (InputStream in = read()) {
+        for (int n = in.read(buffer); n >= 0 && !range.done(); n = in.read(buffer)) {
+          range.write(buffer, 0, n);
         }
-        if (!first) {
-          range.write(',');
-        }
-        first = false;
-        try (InputStream in = open(group, key, opened)) {
-          for (int n = in.read(buffer); n >= 0 && !range.done(); n = in.read(buffer)) {
-            range.write(buffer, 0, n);
-          }
-        }
-      }
-      if (!range.done()) {
-        range.write(']');
       }
       range.complete();
     }

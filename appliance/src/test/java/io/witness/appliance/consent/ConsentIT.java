@@ -105,7 +105,7 @@ class ConsentIT {
     api.ingest(batch, false, api.grantConsent(Batches.newSessionId())).assertProblem(403, "consent-required");
     // The same visitor's receipt, validly signed, but from another site.
     assertEquals(before, TableCounts.of(dataSource), "refused batches store nothing");
-    String otherReceipt = api.grantConsent(newSite("other") + "-key", visitor);
+    String otherReceipt = api.grantConsent(io.witness.appliance.testing.TestSites.insert(dataSource, "other") + "-key", visitor);
     before = TableCounts.of(dataSource); // the other site's grant stored its policy and consent record
     api.ingest(batch, false, otherReceipt).assertProblem(403, "consent-required");
     api.send(api.authorized("/api/v1/recordings").header("Content-Type", "application/json")
@@ -234,7 +234,7 @@ class ConsentIT {
   /** Regression (session 7): the console's first requests for a new site raced to save its default policy (500). */
   @Test
   void policy_firstRequestsOfANewSite_allSucceed() throws Exception {
-    String site = newSite("race");
+    String site = io.witness.appliance.testing.TestSites.insert(dataSource, "race");
     List<String> paths = List.of("/api/v1/sites/" + site + "/policy", "/api/v1/sites/" + site + "/policy/versions",
         "/api/v1/sites/" + site + "/policy", "/api/v1/sites/" + site + "/policy/versions");
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(paths.size());
@@ -250,10 +250,6 @@ class ConsentIT {
       pool.shutdown();
     }
     assertEquals(1, api.getJson("/api/v1/sites/" + site + "/policy/versions").size(), "one default version");
-  }
-
-  private String newSite(String prefix) {
-    return io.witness.appliance.testing.TestSites.insert(dataSource, prefix);
   }
 
   private io.witness.appliance.testing.Reply put(String document) {
