@@ -1,11 +1,11 @@
 /**
- * The batch envelope of capture protocol v1 (docs/capture-protocol.md).
+ * The batch envelope of capture protocol v2 (docs/capture-protocol.md): v1 plus packed nodes (packing.ts).
  *
  * Events are serialised once, when they are recorded; an envelope is assembled from those strings so that a
  * batch's size is known exactly without serialising it twice.
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const INGEST_PATH = '/ingest/v1/batches';
 /** Events per batch the server accepts. */
 export const MAX_EVENTS_PER_BATCH = 20_000;

@@ -13,6 +13,7 @@ import { identityJson, type Traits } from './identity';
 import { maskAttributePii, maskingOptions, type MaskingOptions } from './masking';
 import type { ResolvedOptions } from './options';
 import { networkPlugin } from './network-capture';
+import { packEvent } from './packing';
 import { maskPii } from './pii';
 import { sampled, scope, type SitePolicy, stripQuery } from './policy';
 import { Session } from './session';
@@ -240,7 +241,7 @@ export class Recorder {
       const data = event.data as { href?: unknown };
       if (typeof data?.href === 'string') event = { ...event, data: { ...data, href: stripQuery(data.href) } };
     }
-    const json = JSON.stringify(event);
+    const json = JSON.stringify(packEvent(event));
     const size = utf8Length(json);
     if (size > MAX_DECOMPRESSED_BYTES - 1024) {
       // the server would refuse any batch holding it (1 KiB: more than an envelope without identity needs)

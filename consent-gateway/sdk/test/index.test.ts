@@ -69,7 +69,7 @@ describe('Witness API (with the real rrweb)', () => {
     expect(request.url).toBe('https://witness.test/ingest/v1/batches');
     expect(request.headers['Content-Encoding']).toBe('gzip');
     expect(request.headers['Witness-Consent']).toBe(stored.receipt);
-    expect(request.json).toMatchObject({ v: 1, sessionId: Witness.sessionId(), seq: 0, visitorId: stored.visitorId });
+    expect(request.json).toMatchObject({ v: 2, sessionId: Witness.sessionId(), seq: 0, visitorId: stored.visitorId });
     expect(Witness.visitorId()).toBe(stored.visitorId);
     expect(request.json.identity).toEqual({ subject: 'customer-4711', traits: { plan: 'pro' } });
     expect(request.json.events.map((e) => e.type)).toEqual(expect.arrayContaining([4, 2]));

@@ -31,7 +31,7 @@ describe('SDK envelopes', () => {
     for (const seq of [0, 1, 2_147_483_647]) {
       const body = buildEnvelope({ sessionId: newSessionId(), seq, sentAt: Date.now() }, events);
       expect(validateBody(body)).toEqual({ status: 200 });
-      expect(JSON.parse(body)).toMatchObject({ v: 1, seq, events: events.map((e) => JSON.parse(e)) });
+      expect(JSON.parse(body)).toMatchObject({ v: 2, seq, events: events.map((e) => JSON.parse(e)) });
     }
   });
 

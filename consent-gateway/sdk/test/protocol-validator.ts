@@ -18,7 +18,7 @@ export function validateBody(text: string): Verdict {
     return bad('not JSON');
   }
   if (!isObject(body)) return bad('body is not an object');
-  if (body.v !== 1) return bad('v must be 1');
+  if (body.v !== 1 && body.v !== 2) return bad('v must be 1 or 2');
   if (typeof body.sessionId !== 'string' || !SESSION_ID.test(body.sessionId)) return bad('bad sessionId');
   if (!isInteger(body.seq) || body.seq < 0 || body.seq > MAX_SEQ) return bad('bad seq');
   if ('visitorId' in body && (typeof body.visitorId !== 'string' || !SESSION_ID.test(body.visitorId))) {

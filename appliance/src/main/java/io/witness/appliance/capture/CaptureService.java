@@ -109,6 +109,16 @@ public class CaptureService {
       read.release();
       read = new Body(expanded, expandedLength[0]);
     }
+    try {
+      expanded = new PackedNodes(mapper, limits.maxDecompressed).unpack(read.bytes(), read.length(), expandedLength);
+    } catch (RuntimeException e) {
+      read.release();
+      throw e;
+    }
+    if (expanded != read.bytes()) {
+      read.release();
+      read = new Body(expanded, expandedLength[0]);
+    }
     Admission.Batch admitted;
     byte[] into = Body.buffer();
     try {
@@ -248,8 +258,8 @@ public class CaptureService {
       throw ProblemException.malformed("the body is not valid JSON (line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr() + ")");
     }
-    if (env.v == null || env.v != 1) {
-      throw ProblemException.validation("v", "must be 1 (the protocol version)");
+    if (env.v == null || (env.v != 1 && env.v != PackedNodes.PACKED_VERSION)) {
+      throw ProblemException.validation("v", "must be 1 or 2 (the protocol version)");
     }
     if (env.sessionId == null || !SESSION_ID.matcher(env.sessionId).matches()) {
       throw ProblemException.validation("sessionId", "must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -");

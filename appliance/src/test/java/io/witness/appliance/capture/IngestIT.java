@@ -150,6 +150,29 @@ class IngestIT {
     assertEquals(2 * PER_BATCH, api.getJson("/api/v1/recordings/" + id).path("eventCount").asInt());
   }
 
+  /**
+   * Capture protocol v2: the shared fixture of packed nodes (as the SDK packs them) is stored exactly as the same
+   * events sent unpacked in a v1 batch.
+   */
+  @Test
+  void packedBatch_isStoredAsItsRrwebEvents() throws java.io.IOException {
+    WitnessApi api = WitnessApi.of(url);
+    var packed = (com.fasterxml.jackson.databind.node.ObjectNode) WitnessApi.JSON.readTree(
+        ProtocolFixturesIT.fixtures().resolve("valid-packed-nodes.json").toFile());
+    String packedSession = Batches.newSessionId();
+    packed.put("sessionId", packedSession);
+    api.ingest(WitnessApi.JSON.writeValueAsBytes(packed), true).assertStatus(200);
+    String plainSession = Batches.newSessionId();
+    JsonNode rrweb = WitnessApi.JSON.readTree(
+        ProtocolFixturesIT.fixtures().resolve("packing/rrweb-events.json").toFile());
+    api.ingest(Batches.envelope(plainSession, 0, rrweb), true).assertStatus(200);
+    JsonNode fromPacked = api.events(recordingOf(packedSession));
+    assertEquals(rrweb.size(), fromPacked.size());
+    assertEquals(api.events(recordingOf(plainSession)), fromPacked);
+    assertEquals("Hello, ünïcode 😀",
+        fromPacked.get(1).at("/data/node/childNodes/1/childNodes/1/childNodes/3/childNodes/0/textContent").asText());
+  }
+
   @Test
   void batch_withContentEncodingIdentity_isAccepted() {
     WitnessApi api = WitnessApi.of(url);
