@@ -37,8 +37,10 @@ export function maskingOptions(policy: SitePolicy, options: ResolvedOptions): Ma
         ? '*'.repeat(text.length)
         : pii(text),
     maskTextSelector: piiText ? '*' : join([pageMask, policyMask]),
+    // Whitespace stays whitespace either way: the indentation between table cells and list items (half the text
+    // nodes of such pages) then costs no ancestor walk.
     maskTextFn: (text, el) =>
-      !el ||
+      !/\S/.test(text) ? text : !el ||
       el.closest(pageMask) ||
       (policyMask && el.closest(policyMask) && !(unmaskSelector && el.closest(unmaskSelector)))
         ? text.replace(/\S/g, '*')

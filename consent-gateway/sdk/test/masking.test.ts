@@ -63,6 +63,18 @@ describe('maskingOptions', () => {
     expect(m.maskTextFn('1,234.00 EUR', el('balance'))).toBe('******** ***');
   });
 
+  it('maskingOptions_whitespaceIsKeptWithoutLookingAtAncestors', () => {
+    const m = masking({ maskText: ['.balance'], piiText: true });
+    const balance = el('balance');
+    let walked = 0;
+    balance.closest = ((s: string) => (walked++, Element.prototype.closest.call(balance, s))) as typeof balance.closest;
+    expect(m.maskTextFn('\n      \t ', balance)).toBe('\n      \t ');
+    expect(m.maskTextFn('', null)).toBe('');
+    expect(walked).toBe(0);
+    expect(m.maskTextFn(' 12 ', balance)).toBe(' ** ');
+    expect(walked).toBeGreaterThan(0);
+  });
+
   it('maskingOptions_unmaskExemptsFromThePolicysMaskTextOnly', () => {
     const m = masking({ maskText: ['.balance'], unmask: ['.public'], piiText: false });
     expect(m.maskTextSelector).toBe('.rr-mask,.balance');

@@ -25,8 +25,8 @@ import java.util.Map;
  * value of the wrong shape is a 400 naming the event; output over the decompressed limit is a 413 while it is
  * written, so a small body of empty text nodes cannot unfold into a large one.
  */
-final class PackedNodes {
-  static final int PACKED_VERSION = 2;
+public final class PackedNodes {
+  public static final int PACKED_VERSION = 2;
   private static final byte[] NODE = "\"node\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ADDS = "\"adds\":".getBytes(StandardCharsets.US_ASCII);
   private static final int TEXT = 3;
@@ -35,13 +35,13 @@ final class PackedNodes {
   private final ObjectMapper mapper;
   private final long maxBytes;
 
-  PackedNodes(ObjectMapper mapper, long maxBytes) {
+  public PackedNodes(ObjectMapper mapper, long maxBytes) {
     this.mapper = mapper;
     this.maxBytes = maxBytes;
   }
 
   /** The body with packed nodes written as rrweb's; the same array when there are none. */
-  byte[] unpack(byte[] body, int length, int[] newLength) {
+  public byte[] unpack(byte[] body, int length, int[] newLength) {
     newLength[0] = length;
     Output out = null;
     int copied = 0;
@@ -57,6 +57,9 @@ final class PackedNodes {
         if (field.equals("v")) {
           version = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
               ? p.getIntValue() : -1;
+          if (version != PACKED_VERSION) {
+            return body; // v1 (the SDK writes v first): nothing packed, no further pass
+          }
         } else if (field.equals("events") && value == JsonToken.START_ARRAY && version == null) {
           eventsBeforeVersion = true;
           p.skipChildren();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.witness.appliance.capture.PackedNodes;
+import io.witness.appliance.testing.NodePacker;
 import io.witness.consent.BatchSanitizer;
 import io.witness.consent.EventSanitizer;
 import io.witness.consent.SanitizerSession;
@@ -22,7 +24,9 @@ import java.util.List;
  * (parse the batch into a tree, {@link EventSanitizer} on every event, write the tree back); {@code
  * mode=parse-only}: tree parse and write, no rules. Batches of 50 events per session, in order, one
  * {@link SanitizerSession} per session. Reports MB/s of input JSON, median of 7 rounds after 3 warm-up rounds.
- * Run: {@code bin/bench admission [mode=stream|tree|parse-only]}.
+ * {@code packed=true}: the batches packed as the SDK sends them (capture protocol v2, {@link NodePacker}) and
+ * unpacked by {@link PackedNodes} first, as the appliance does; MB/s are still of the corpus's own JSON.
+ * Run: {@code bin/bench admission [mode=stream|tree|parse-only] [packed=true]}.
  * (Not JMH: the figure is a whole-pipeline rate per batch, as the appliance spends it.)
  */
 public final class AdmissionBench {
@@ -30,6 +34,9 @@ public final class AdmissionBench {
 
   public static void main(String[] args) throws IOException {
     ObjectMapper json = new ObjectMapper();
+    boolean packed = List.of(args).contains("packed=true");
+    PackedNodes unpacker = new PackedNodes(json, 16 << 20);
+    int[] unpackedLength = new int[1];
     List<List<byte[]>> sessions = new ArrayList<>();
     long bytes = 0;
     try (var dirs = Files.list(Paths.corpus())) {
@@ -48,8 +55,14 @@ public final class AdmissionBench {
           }
           byte[] b = json.writeValueAsBytes(json.createObjectNode().put("v", 1).put("sessionId", "s")
               .put("seq", i / 50).set("events", part));
+          bytes += b.length; // the corpus's own bytes: the same figure with and without packing
+          if (packed) {
+            ArrayNode packedPart = json.createArrayNode();
+            part.forEach(e -> packedPart.add(NodePacker.packEvent(e)));
+            b = json.writeValueAsBytes(json.createObjectNode().put("v", PackedNodes.PACKED_VERSION)
+                .put("sessionId", "s").put("seq", i / 50).set("events", packedPart));
+          }
           batches.add(b);
-          bytes += b.length;
         }
         sessions.add(batches);
       }
@@ -72,8 +85,10 @@ public final class AdmissionBench {
         EventSanitizer.Report report = new EventSanitizer.Report();
         for (byte[] b : batches) {
           if (mode.equals("stream")) {
-            var unused = streaming.head(b, b.length);
-            out += streaming.sanitize(session, b, b.length, buffer, report).map(o -> o.length()).orElse(0);
+            byte[] in = unpacker.unpack(b, b.length, unpackedLength); // as the appliance: v1 returns at "v"
+            var unused = streaming.head(in, unpackedLength[0]);
+            out += streaming.sanitize(session, in, unpackedLength[0], buffer, report).map(o -> o.length())
+                .orElse(0);
             continue;
           }
           JsonNode tree = json.readTree(b);
@@ -99,7 +114,8 @@ public final class AdmissionBench {
           case "stream" -> "one token pass, default policy, unchanged bytes copied: as the appliance runs it";
           case "tree" -> "tree parse + sanitize with the default policy + write (before 2026-12-04)";
           default -> "tree parse + write only, no sanitizing";
-        } + "), one thread, %d sessions,"
+        } + (packed ? ", batches packed as the SDK sends them (protocol v2), unpacking included" : "")
+        + "), one thread, %d sessions,"
         + " %.1f MB: median %.1f MB/s (min %.1f, max %.1f) — target >= 150 MB/s per core: %s%n", sessions.size(),
         bytes / 1e6, rates[3], rates[0], rates[6], rates[3] >= 150 ? "met" : "MISSED");
   }

@@ -99,7 +99,10 @@ class BadInputIT {
     cases.put("{\"v\":1,\"sessionId\":\"" + SESSION_ID + "\",\"seq\":1.5,\"events\":" + ok + "}", "seq");
     cases.put("{\"v\":1,\"sessionId\":\"" + SESSION_ID + "\",\"seq\":-1,\"events\":" + ok + "}", "seq");
     cases.put("{\"v\":\"1\",\"sessionId\":\"" + SESSION_ID + "\",\"seq\":0,\"events\":" + ok + "}", "v");
-    cases.put("{\"v\":2,\"sessionId\":\"" + SESSION_ID + "\",\"seq\":0,\"events\":" + ok + "}", "v");
+    cases.put("{\"v\":3,\"sessionId\":\"" + SESSION_ID + "\",\"seq\":0,\"events\":" + ok + "}", "v");
+    cases.put("{\"sessionId\":\"" + SESSION_ID + "\",\"seq\":0,\"events\":" + ok + ",\"v\":2}", "v");
+    cases.put("{\"v\":2,\"sessionId\":\"" + SESSION_ID + "\",\"seq\":0,\"events\":[{\"type\":2,\"timestamp\":1,"
+        + "\"data\":{\"n\":[\"p\",7]}}]}", "events[0].data.n");
     cases.put("{\"v\":1,\"sessionId\":\"short\",\"seq\":0,\"events\":" + ok + "}", "sessionId");
     cases.put("{\"v\":1,\"sessionId\":\"../../etc/passwd/xxxxxx\",\"seq\":0,\"events\":" + ok + "}", "sessionId");
     cases.put("{\"v\":1,\"sessionId\":12345678901234567,\"seq\":0,\"events\":" + ok + "}", "sessionId");

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.witness.appliance.platform.ProblemException;
+import io.witness.appliance.testing.Corpus;
+import io.witness.appliance.testing.NodePacker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +51,34 @@ class PackedNodesTest {
     assertEquals(rrweb, envelope.get("events"));
     assertEquals("fixture-packed-nodes-0001", envelope.get("sessionId").asText());
     assertEquals(2, envelope.get("v").asInt());
+  }
+
+  @Test
+  void theTestsPacker_packsTheSharedFixtureAsTheSdkDoes() throws IOException {
+    JsonNode rrweb = JSON.readTree(fixtures().resolve("packing/rrweb-events.json").toFile());
+    JsonNode packed = JSON.readTree(fixtures().resolve("packing/packed-events.json").toFile());
+    for (int i = 0; i < rrweb.size(); i++) {
+      assertEquals(packed.get(i), NodePacker.packEvent(rrweb.get(i)), "event " + i);
+    }
+  }
+
+  @Test
+  void everyCorpusRecording_packedAndUnpacked_isTheSameEvents() throws IOException {
+    for (String session : Corpus.sessions()) {
+      JsonNode events = Corpus.events(session);
+      ArrayNode packed = JSON.createArrayNode();
+      int changed = 0;
+      for (JsonNode e : events) {
+        JsonNode p = NodePacker.packEvent(e);
+        changed += p == e ? 0 : 1;
+        packed.add(p);
+      }
+      ObjectNode envelope = JSON.createObjectNode().put("v", 2).put("sessionId", "corpus-" + session);
+      envelope.set("events", packed);
+      JsonNode back = JSON.readTree(unpacked(JSON.writeValueAsString(envelope))).get("events");
+      assertTrue(changed > 0, session);
+      assertEquals(events, back, session);
+    }
   }
 
   @Test
