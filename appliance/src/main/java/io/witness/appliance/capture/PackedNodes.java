@@ -1,6 +1,5 @@
 package io.witness.appliance.capture;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.witness.appliance.platform.ProblemException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +48,7 @@ public final class PackedNodes {
         return body;
       }
       Integer version = null;
+      Where where = new Where();
       boolean eventsBeforeVersion = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
@@ -90,18 +89,17 @@ public final class PackedNodes {
                 }
                 out.write(body, copied, start - copied);
                 p.nextToken();
-                String where = "events[" + index + "].data." + key;
+                where.event = index;
+                where.key = key;
+                where.row = -1;
                 if (key.equals("n")) {
                   out.write(NODE, 0, NODE.length);
-                  try (JsonGenerator g = generator(out)) {
-                    node(p, g, new int[] {1}, out, where);
-                  }
+                  node(p, body, out, new int[] {1}, where);
                 } else {
                   out.write(ADDS, 0, ADDS.length);
-                  try (JsonGenerator g = generator(out)) {
-                    adds(p, g, out, where);
-                  }
+                  adds(p, body, out, where);
                 }
+                out.check();
                 copied = (int) p.currentLocation().getByteOffset();
               }
             }
@@ -126,46 +124,44 @@ public final class PackedNodes {
     return out.bytes();
   }
 
-  private JsonGenerator generator(Output out) throws IOException {
-    JsonGenerator g = mapper.getFactory().createGenerator(out);
-    g.setRootValueSeparator(null);
-    return g;
-  }
-
   /** {@code [idDelta, parentId - id, nextId - id or 0, node]} rows → rrweb's added-node objects. */
-  private void adds(JsonParser p, JsonGenerator g, Output out, String where) throws IOException {
+  private void adds(JsonParser p, byte[] body, Output out, Where where) throws IOException {
     require(p.currentToken() == JsonToken.START_ARRAY, where, "must be an array of rows");
-    g.writeStartArray();
+    out.write('[');
     long previous = 0;
     int row = 0;
+    int[] next = new int[1];
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      String at = where + "[" + row++ + "]";
-      require(p.currentToken() == JsonToken.START_ARRAY, at, "must be [idDelta, parent, next, node]");
-      long id = previous + integer(p, at);
-      requireId(id, at);
-      long parent = id + integer(p, at);
-      requireId(parent, at);
-      long next = integer(p, at);
-      requireId(next == 0 ? 1 : id + next, at);
+      where.row = row;
+      require(p.currentToken() == JsonToken.START_ARRAY, where, "must be [idDelta, parent, next, node]");
+      long id = previous + integer(p, where);
+      requireId(id, where);
+      long parent = id + integer(p, where);
+      requireId(parent, where);
+      long nextRel = integer(p, where);
+      requireId(nextRel == 0 ? 1 : id + nextRel, where);
       previous = id;
-      g.writeStartObject();
-      g.writeNumberField("parentId", parent);
-      g.writeFieldName("nextId");
-      if (next == 0) {
-        g.writeNull();
-      } else {
-        g.writeNumber(id + next);
+      if (row++ > 0) {
+        out.write(',');
       }
-      g.writeFieldName("node");
+      out.ascii("{\"parentId\":").number(parent).ascii(",\"nextId\":");
+      if (nextRel == 0) {
+        out.ascii("null");
+      } else {
+        out.number(id + nextRel);
+      }
+      out.ascii(",\"node\":");
       p.nextToken();
-      node(p, g, new int[] {(int) id}, out, at);
-      g.writeEndObject();
-      require(p.nextToken() == JsonToken.END_ARRAY, at, "must be [idDelta, parent, next, node]");
+      next[0] = (int) id;
+      node(p, body, out, next, where);
+      out.write('}');
+      require(p.nextToken() == JsonToken.END_ARRAY, where, "must be [idDelta, parent, next, node]");
     }
-    g.writeEndArray();
+    out.write(']');
+    where.row = -1;
   }
 
-  private static long integer(JsonParser p, String where) throws IOException {
+  private static long integer(JsonParser p, Where where) throws IOException {
     require(p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT,
         where, "must be [idDelta, parent, next, node] with integers");
     return p.getIntValue();
@@ -173,36 +169,32 @@ public final class PackedNodes {
 
   /**
    * One packed node at the parser's current token, written as rrweb's; {@code next[0]} is the implicit id, moved
-   * past the node's subtree.
+   * past the node's subtree. Strings, attributes and other values are copied as they are in the body (already
+   * JSON), not decoded and written again.
    */
-  private void node(JsonParser p, JsonGenerator g, int[] next, Output out, String where) throws IOException {
+  private void node(JsonParser p, byte[] body, Output out, int[] next, Where where) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_STRING) {
-      g.writeStartObject();
-      g.writeNumberField("type", TEXT);
-      g.writeStringField("textContent", p.getText());
-      g.writeNumberField("id", next[0]++);
-      g.writeEndObject();
+      out.ascii("{\"type\":3,\"textContent\":");
+      copyValue(p, body, out);
+      out.ascii(",\"id\":").number(next[0]++).write('}');
     } else if (t == JsonToken.START_ARRAY) {
-      element(p, g, next, out, where);
+      element(p, body, out, next, where);
     } else if (t == JsonToken.START_OBJECT) {
-      other(p, g, next, out, where);
+      other(p, body, out, next, where);
     } else {
-      throw ProblemException.validation(where, "a packed node is a string, an array or an object");
+      throw ProblemException.validation(where.toString(), "a packed node is a string, an array or an object");
     }
-    out.check();
   }
 
   /** {@code [tagName, attributes, extra?, children?]}. */
-  private void element(JsonParser p, JsonGenerator g, int[] next, Output out, String where) throws IOException {
+  private void element(JsonParser p, byte[] body, Output out, int[] next, Where where) throws IOException {
     require(p.nextToken() == JsonToken.VALUE_STRING, where, "an element starts with its tag name");
-    String tag = p.getText();
+    out.ascii("{\"type\":2,\"tagName\":");
+    copyValue(p, body, out);
     require(p.nextToken() == JsonToken.START_OBJECT, where, "an element's attributes are an object");
-    g.writeStartObject();
-    g.writeNumberField("type", ELEMENT);
-    g.writeStringField("tagName", tag);
-    g.writeFieldName("attributes");
-    g.copyCurrentStructure(p);
+    out.ascii(",\"attributes\":");
+    copyValue(p, body, out);
     JsonToken t = p.nextToken();
     ObjectNode extra = null;
     if (t == JsonToken.START_OBJECT) {
@@ -217,33 +209,39 @@ public final class PackedNodes {
       requireId(id, where);
     }
     next[0] = id + 1;
-    g.writeArrayFieldStart("childNodes");
+    out.ascii(",\"childNodes\":[");
     if (t == JsonToken.START_ARRAY) {
+      boolean first = true;
       while (p.nextToken() != JsonToken.END_ARRAY) {
-        node(p, g, next, out, where);
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        node(p, body, out, next, where);
       }
       t = p.nextToken();
     }
-    g.writeEndArray();
+    out.write(']');
     require(t == JsonToken.END_ARRAY, where, "an element is [tagName, attributes, extra?, children?]");
     if (extra != null) {
       for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        g.writeFieldName(e.getKey());
-        g.writeTree(e.getValue());
+        out.write(',');
+        out.bytes(mapper.writeValueAsBytes(e.getKey())).write(':').bytes(mapper.writeValueAsBytes(e.getValue()));
       }
     }
-    g.writeNumberField("id", id);
-    g.writeEndObject();
+    out.ascii(",\"id\":").number(id).write('}');
   }
 
   /** Any other node: rrweb's object without an implicit id, an explicit id first, children packed. */
-  private void other(JsonParser p, JsonGenerator g, int[] next, Output out, String where) throws IOException {
-    g.writeStartObject();
+  private void other(JsonParser p, byte[] body, Output out, int[] next, Where where) throws IOException {
+    out.write('{');
     int id = next[0];
     boolean first = true;
     boolean children = false;
+    boolean written = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
+      int nameStart = (int) p.currentTokenLocation().getByteOffset();
       String field = p.currentName();
       p.nextToken();
       if (field.equals("id")) {
@@ -251,44 +249,85 @@ public final class PackedNodes {
             && p.getNumberType() == JsonParser.NumberType.INT, where, "an explicit id is an integer and comes first");
         id = p.getIntValue();
         requireId(id, where);
-      } else if (field.equals("childNodes")) {
+        first = false;
+        continue;
+      }
+      first = false;
+      if (written) {
+        out.write(',');
+      }
+      written = true;
+      if (field.equals("childNodes")) {
         require(p.currentToken() == JsonToken.START_ARRAY, where, "childNodes must be an array");
         next[0] = id + 1;
         children = true;
-        g.writeArrayFieldStart("childNodes");
+        out.ascii("\"childNodes\":[");
+        boolean firstChild = true;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          node(p, g, next, out, where);
+          if (!firstChild) {
+            out.write(',');
+          }
+          firstChild = false;
+          node(p, body, out, next, where);
         }
-        g.writeEndArray();
+        out.write(']');
       } else {
-        g.writeFieldName(field);
-        g.copyCurrentStructure(p);
+        int valueStart = (int) p.currentTokenLocation().getByteOffset();
+        out.write(body, nameStart, valueStart - nameStart); // "name" : (as sent)
+        copyValue(p, body, out);
       }
-      first = false;
     }
     if (!children) {
       next[0] = id + 1;
     }
-    g.writeNumberField("id", id);
-    g.writeEndObject();
+    if (written) {
+      out.write(',');
+    }
+    out.ascii("\"id\":").number(id).write('}');
   }
 
-  private static void requireId(long id, String where) {
+  /** The value at the parser's current token, copied from the body as it is (a string still escaped). */
+  private static void copyValue(JsonParser p, byte[] body, Output out) throws IOException {
+    int start = (int) p.currentTokenLocation().getByteOffset();
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      p.skipChildren();
+    } else {
+      p.finishToken();
+    }
+    out.write(body, start, (int) p.currentLocation().getByteOffset() - start);
+  }
+
+  private static void requireId(long id, Where where) {
     require(id > 0 && id <= Integer.MAX_VALUE, where, "node ids are 1 to 2^31-1");
   }
 
-  private static void require(boolean ok, String where, String message) {
+  private static void require(boolean ok, Where where, String message) {
     if (!ok) {
-      throw ProblemException.validation(where, message);
+      throw ProblemException.validation(where.toString(), message);
+    }
+  }
+
+  /** Where in the batch the unpacking is, named only in an error (no string per row on the way). */
+  private static final class Where {
+    int event;
+    String key;
+    int row = -1;
+
+    @Override
+    public String toString() {
+      return "events[" + event + "].data." + key + (row >= 0 ? "[" + row + "]" : "");
     }
   }
 
   /** The unpacked body, refused (413) as soon as it is over the limit. */
-  private static final class Output extends ByteArrayOutputStream {
+  private static final class Output {
     private final long max;
+    private byte[] buf;
+    private int count;
 
     Output(int initial, long max) {
-      super(initial);
+      this.buf = new byte[initial];
       this.max = max;
     }
 
@@ -298,10 +337,44 @@ public final class PackedNodes {
       }
     }
 
-    @Override
-    public void write(byte[] b, int off, int len) {
-      super.write(b, off, len);
+    private void room(int more) {
+      if (count + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(count + more, buf.length * 2));
+      }
+    }
+
+    void write(byte[] b, int off, int len) {
+      room(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
       check();
+    }
+
+    Output write(int b) {
+      room(1);
+      buf[count++] = (byte) b;
+      return this;
+    }
+
+    Output ascii(String s) {
+      room(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        buf[count++] = (byte) s.charAt(i);
+      }
+      return this;
+    }
+
+    Output number(long n) {
+      return ascii(Long.toString(n));
+    }
+
+    Output bytes(byte[] b) {
+      write(b, 0, b.length);
+      return this;
+    }
+
+    int size() {
+      return count;
     }
 
     byte[] bytes() {

@@ -124,7 +124,12 @@ public final class CorpusBatches {
 
   /** The same with the SDK's visitor id ({@code visitorId} null: none, as from an SDK before visitor ids). */
   public static byte[] envelopeHead(String sessionId, String visitorId, int seq, long sentAt) {
-    return ("{\"v\":1,\"sessionId\":\"" + sessionId + "\",\"seq\":" + seq + ",\"sentAt\":" + sentAt
+    return envelopeHead(1, sessionId, visitorId, seq, sentAt);
+  }
+
+  /** The same in another protocol version (2: the events are packed, {@code NodePacker}). */
+  public static byte[] envelopeHead(int version, String sessionId, String visitorId, int seq, long sentAt) {
+    return ("{\"v\":" + version + ",\"sessionId\":\"" + sessionId + "\",\"seq\":" + seq + ",\"sentAt\":" + sentAt
         + (visitorId == null ? "" : ",\"visitorId\":\"" + visitorId + "\"")
         + ",\"events\":[").getBytes(StandardCharsets.UTF_8);
   }

@@ -1,6 +1,8 @@
 package io.witness.appliance.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.witness.appliance.capture.PackedNodes;
+import io.witness.appliance.testing.NodePacker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +42,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments ({@code key=value}): {@code warmup=60 seconds=15 connections=1,2,4,8,16,32 open-seconds=30
  * open-fraction=0.7 open-settle-seconds=5 open-connections=32 copies=8 batch-seconds=5 stagger=true jvm="..." jfr=true
- * keep-data=false}.
+ * keep-data=false packed=false}; {@code packed=true} sends the batches packed as the SDK does (capture protocol
+ * v2, {@code NodePacker}); raw MB/s stay those of the corpus's own JSON.
  * {@code batch-seconds} changes the SDK's 5-s batch window (the 512 KB cap stays) to see how throughput depends on
  * batch size.
  */
 public final class IngestBench {
+  /** {@code packed=true}: batches packed as the SDK sends them (capture protocol v2). */
+  private static boolean packed;
+
   /**
    * README "Running in production": transparent huge pages for the heap. On 2026-12-03's VM, whose kernel
    * samples page accesses every 500 ms (DAMON), they took p99 at 70 % from 53 to 23-32 ms (docs/benchmarks.md).
@@ -149,8 +155,8 @@ public final class IngestBench {
       String sessionId = "bench-" + run + "-" + s + "-" + generation[s];
       String visitorId = sessionsPerVisitor <= 0 ? null
           : "visitor-" + run + "-" + s + "-" + generation[s] / sessionsPerVisitor;
-      byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(sessionId, visitorId, seq,
-          System.currentTimeMillis()));
+      byte[] prefix = CorpusBatches.gzip(CorpusBatches.envelopeHead(packed ? PackedNodes.PACKED_VERSION : 1,
+          sessionId, visitorId, seq, System.currentTimeMillis()));
       // Every visitor grants consent once, when its first batch is built (ahead of its due time), as in production.
       String receipt = visitorId == null ? client.consentFor(siteKey)
           : receipts.computeIfAbsent(visitorId, v -> client.grantConsent(siteKey, v));
@@ -185,6 +191,7 @@ public final class IngestBench {
   public static void main(String[] argv) throws Exception {
     Bench bench = new Bench("ingest", argv);
     int copies = bench.intArg("copies", 8);
+    packed = Boolean.parseBoolean(bench.arg("packed", "false"));
     long batchMillis = Math.round(bench.doubleArg("batch-seconds", 5) * 1000);
     List<List<CorpusBatch>> corpus = new ArrayList<>();
     long rawTotal = 0;
@@ -194,11 +201,15 @@ public final class IngestBench {
       List<CorpusBatch> batches = new ArrayList<>();
       for (List<ObjectNode> events : CorpusBatches.cut(s.events(), batchMillis)) {
         byte[] joined = CorpusBatches.joined(events);
+        long rrwebBytes = joined.length; // MB/s stay those of the corpus's own JSON, packed or not
+        if (packed) {
+          joined = CorpusBatches.joined(events.stream().map(e -> (ObjectNode) NodePacker.packEvent(e)).toList());
+        }
         byte[] tail = new byte[joined.length + 2];
         System.arraycopy(joined, 0, tail, 0, joined.length);
         tail[joined.length] = ']';
         tail[joined.length + 1] = '}';
-        CorpusBatch b = new CorpusBatch(CorpusBatches.gzip(tail), joined.length, events.size());
+        CorpusBatch b = new CorpusBatch(CorpusBatches.gzip(tail), rrwebBytes, events.size());
         batches.add(b);
         rawTotal += b.rawBytes();
         gzTotal += b.eventsGz().length;
