@@ -97,28 +97,10 @@ public class CaptureService {
   public BatchReceipt ingest(Site site, ConsentService.Admitted consent, InputStream body, String clientIp,
       String userAgent) throws IOException {
     Body read = Body.of(body);
-    int[] expandedLength = new int[1];
-    byte[] expanded;
-    try {
-      expanded = stylesheets.expand(site.id(), read.bytes(), read.length(), expandedLength, limits.maxDecompressed);
-    } catch (RuntimeException e) {
-      read.release();
-      throw e;
-    }
-    if (expanded != read.bytes()) {
-      read.release();
-      read = new Body(expanded, expandedLength[0]);
-    }
-    try {
-      expanded = new PackedNodes(mapper, limits.maxDecompressed).unpack(read.bytes(), read.length(), expandedLength);
-    } catch (RuntimeException e) {
-      read.release();
-      throw e;
-    }
-    if (expanded != read.bytes()) {
-      read.release();
-      read = new Body(expanded, expandedLength[0]);
-    }
+    // Stylesheet references, then protocol v2's packed nodes, written out before admission reads the batch.
+    read = rewritten(read, (bytes, length, newLength) ->
+        stylesheets.expand(site.id(), bytes, length, newLength, limits.maxDecompressed));
+    read = rewritten(read, new PackedNodes(mapper, limits.maxDecompressed)::unpack);
     Admission.Batch admitted;
     byte[] into = Body.buffer();
     try {
@@ -284,6 +266,28 @@ public class CaptureService {
    * its bytes out): 64 KB per request was 10–15 % of the ingest path's allocation (docs/benchmarks.md).
    */
   @SuppressWarnings("ArrayRecordComponent") // internal, read once
+  /** A rewrite of a body's bytes: the same array when nothing changed, else a new one of {@code newLength[0]}. */
+  private interface Rewrite {
+    byte[] apply(byte[] bytes, int length, int[] newLength);
+  }
+
+  /** {@code body} through {@code rewrite}; the old body released when replaced, and on an error. */
+  private static Body rewritten(Body body, Rewrite rewrite) {
+    int[] newLength = new int[1];
+    byte[] out;
+    try {
+      out = rewrite.apply(body.bytes(), body.length(), newLength);
+    } catch (RuntimeException e) {
+      body.release();
+      throw e;
+    }
+    if (out == body.bytes()) {
+      return body;
+    }
+    body.release();
+    return new Body(out, newLength[0]);
+  }
+
   record Body(byte[] bytes, int length) {
     static final int INITIAL = 64 << 10;
     /** Larger arrays (a rare big batch) are left to the GC rather than kept. */

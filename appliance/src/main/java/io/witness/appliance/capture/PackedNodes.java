@@ -27,8 +27,6 @@ public final class PackedNodes {
   public static final int PACKED_VERSION = 2;
   private static final byte[] NODE = "\"node\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ADDS = "\"adds\":".getBytes(StandardCharsets.US_ASCII);
-  private static final int TEXT = 3;
-  private static final int ELEMENT = 2;
 
   private final ObjectMapper mapper;
   private final long maxBytes;
@@ -209,19 +207,13 @@ public final class PackedNodes {
       requireId(id, where);
     }
     next[0] = id + 1;
-    out.ascii(",\"childNodes\":[");
+    out.ascii(",\"childNodes\":");
     if (t == JsonToken.START_ARRAY) {
-      boolean first = true;
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        if (!first) {
-          out.write(',');
-        }
-        first = false;
-        node(p, body, out, next, where);
-      }
+      children(p, body, out, next, where);
       t = p.nextToken();
+    } else {
+      out.ascii("[]");
     }
-    out.write(']');
     require(t == JsonToken.END_ARRAY, where, "an element is [tagName, attributes, extra?, children?]");
     if (extra != null) {
       for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
@@ -261,16 +253,8 @@ public final class PackedNodes {
         require(p.currentToken() == JsonToken.START_ARRAY, where, "childNodes must be an array");
         next[0] = id + 1;
         children = true;
-        out.ascii("\"childNodes\":[");
-        boolean firstChild = true;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          if (!firstChild) {
-            out.write(',');
-          }
-          firstChild = false;
-          node(p, body, out, next, where);
-        }
-        out.write(']');
+        out.ascii("\"childNodes\":");
+        children(p, body, out, next, where);
       } else {
         int valueStart = (int) p.currentTokenLocation().getByteOffset();
         out.write(body, nameStart, valueStart - nameStart); // "name" : (as sent)
@@ -284,6 +268,18 @@ public final class PackedNodes {
       out.write(',');
     }
     out.ascii("\"id\":").number(id).write('}');
+  }
+
+  /** The packed children array at the parser's current token, written as an array of rrweb's nodes. */
+  private void children(JsonParser p, byte[] body, Output out, int[] next, Where where) throws IOException {
+    out.write('[');
+    for (boolean first = true; p.nextToken() != JsonToken.END_ARRAY; first = false) {
+      if (!first) {
+        out.write(',');
+      }
+      node(p, body, out, next, where);
+    }
+    out.write(']');
   }
 
   /** The value at the parser's current token, copied from the body as it is (a string still escaped). */
