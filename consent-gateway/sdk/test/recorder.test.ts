@@ -87,6 +87,22 @@ describe('Recorder', () => {
     for (const r of server.requests) expect(validateBody(r.text)).toEqual({ status: 200 });
   });
 
+  it('recording_sendsNodesPackedInAVersion2Batch', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start(CONSENT, POLICY); // Meta + FullSnapshot of an empty document
+    rrweb.emit({ type: 3, data: { source: 0, texts: [], attributes: [], removes: [],
+      adds: [{ parentId: 1, nextId: null, node: { type: 3, textContent: 'Hi', id: 2 } }] } });
+    await recorder.flush();
+    const [body] = server.requests.map((r) => r.json);
+    expect(body.v).toBe(2);
+    expect(body.events.map((e) => e.data)).toEqual([
+      { href: 'http://localhost:3000/', width: 1280, height: 720 },
+      { initialOffset: { left: 0, top: 0 }, n: { type: 0, childNodes: [] } },
+      { source: 0, texts: [], attributes: [], removes: [], a: [[2, -1, 0, 'Hi']] },
+    ]);
+    expect(validateBody(server.requests[0].text)).toEqual({ status: 200 });
+  });
+
   it('recording_closesABatchAtTheSizeLimit', async () => {
     const recorder = newRecorder(server, rrweb, { maxBatchBytes: 2_000 });
     recorder.start(CONSENT, POLICY);
