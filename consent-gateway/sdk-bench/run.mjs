@@ -6,7 +6,7 @@
 //   privacy  whether typed input values or PII text (e-mail, card number) appear in any upload, decompressed
 // Every (SDK, page) pair runs `runs` times in a fresh Chromium; results: median and range. Options (key=value):
 //   runs=3 seconds=60 sdks=none,rrweb,openreplay,sentry,posthog,witness pages=todomvc,sb-admin,jqueryui-modal-form
-//   chromium=/usr/bin/chromium out=target/results.json appliance=cold
+//   chromium=/usr/bin/chromium out=target/results.json appliance=cold dump=<path prefix, optional>
 // appliance=cold: the Witness collector starts every session knowing no stylesheet (the site's first visitor);
 // appliance=warm: it keeps them across sessions, after one unmeasured Witness session per page (later visitors).
 import { execFileSync } from 'node:child_process';
@@ -117,6 +117,8 @@ function measure(s) {
   const texts = s.uploads.map((u) => decodedText(s.sdk, u));
   const replayTexts = s.uploads.map((u, i) => (isReplay(s.sdk, u) ? texts[i] : null)).filter((t) => t !== null);
   const events = replayTexts.flatMap((t) => rrwebEvents(s.sdk, t));
+  // dump=<prefix>: the session's uploaded events, one array per request, for offline analysis
+  if (args.dump) writeFileSync(`${args.dump}-${s.sdk}-${s.page}.json`, JSON.stringify(replayTexts.map((t) => rrwebEvents(s.sdk, t))));
   const all = texts.join('\n');
   const found = (probe) => all.includes(probe) || all.includes(probe.replace(/ /g, ''));
   const r = {
