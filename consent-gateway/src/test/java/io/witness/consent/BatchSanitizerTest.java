@@ -117,6 +117,29 @@ class BatchSanitizerTest {
     assertEquals(new BatchSanitizer.Head("abcdefghijklmnop", 3), s.head(head, head.length));
   }
 
+  /**
+   * A key sent twice (a client's own doing; also what a protocol-v2 batch with both {@code n} and {@code node}
+   * becomes once unpacked): one snapshot and one text survive, and what survives is sanitized; no PII slips through
+   * in the copy the policy did not look at.
+   */
+  @Test
+  void duplicateKeys_leaveOneSanitizedCopy() throws IOException {
+    BatchSanitizer s = new BatchSanitizer(new EventSanitizer(Policy.defaults()), JSON);
+    String batch = "{\"v\":1,\"sessionId\":\"abcdefghijklmnop\",\"seq\":0,\"events\":["
+        + "{\"type\":4,\"timestamp\":1,\"data\":{\"href\":\"https://a.example/\",\"width\":1,\"height\":1}},"
+        + "{\"type\":2,\"timestamp\":2,\"data\":{\"node\":{\"type\":0,\"childNodes\":[{\"type\":2,"
+        + "\"tagName\":\"p\",\"attributes\":{},\"childNodes\":[{\"type\":3,\"textContent\":\"ok\","
+        + "\"textContent\":\"4111 1111 1111 1111 x@y.example\",\"id\":3}],\"id\":2}],\"id\":1},"
+        + "\"node\":{\"type\":0,\"childNodes\":[{\"type\":3,\"textContent\":\"4111 1111 1111 1111\",\"id\":5}],"
+        + "\"id\":4},\"initialOffset\":{}}}]}";
+    String out = new String(run(s, new SanitizerSession(), batch, new EventSanitizer.Report()).orElseThrow(),
+        StandardCharsets.UTF_8);
+    assertFalse(out.contains("4111"), out);
+    assertFalse(out.contains("x@y.example"), out);
+    JsonNode data = JSON.readTree(out).path("events").path(1).path("data");
+    assertEquals(1, data.path("node").path("childNodes").size(), out);
+  }
+
   /** The events through the streaming pass, cut into batches of {@code perBatch} events of one session. */
   static ArrayNode streamed(Policy policy, ArrayNode events, int perBatch) throws IOException {
     return streamed(policy, events, perBatch, new EventSanitizer.Report());

@@ -67,10 +67,12 @@ public class CaptureService {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private RateLimiter rateLimiter;
+  private PackedNodes packedNodes;
 
   @PostConstruct
   void init() {
     rateLimiter = new RateLimiter(limits.batchesPerSecond, limits.batchBurst);
+    packedNodes = new PackedNodes(mapper, limits.maxDecompressed);
   }
 
   public Site siteFor(String siteKey) {
@@ -100,7 +102,7 @@ public class CaptureService {
     // Stylesheet references, then protocol v2's packed nodes, written out before admission reads the batch.
     read = rewritten(read, (bytes, length, newLength) ->
         stylesheets.expand(site.id(), bytes, length, newLength, limits.maxDecompressed));
-    read = rewritten(read, new PackedNodes(mapper, limits.maxDecompressed)::unpack);
+    read = rewritten(read, packedNodes::unpack);
     Admission.Batch admitted;
     byte[] into = Body.buffer();
     try {
@@ -259,13 +261,6 @@ public class CaptureService {
     return env;
   }
 
-  /**
-   * A request body read into one array: {@code bytes[0..length)}. InputStream.readAllBytes collects pieces and
-   * copies them (three times the body in garbage); an SDK batch (≈36 KB of JSON) fits the first 64 KB here. The
-   * arrays come from a small pool and go back with {@link #release()} once the batch is parsed (every slice copies
-   * its bytes out): 64 KB per request was 10–15 % of the ingest path's allocation (docs/benchmarks.md).
-   */
-  @SuppressWarnings("ArrayRecordComponent") // internal, read once
   /** A rewrite of a body's bytes: the same array when nothing changed, else a new one of {@code newLength[0]}. */
   private interface Rewrite {
     byte[] apply(byte[] bytes, int length, int[] newLength);
@@ -288,6 +283,13 @@ public class CaptureService {
     return new Body(out, newLength[0]);
   }
 
+  /**
+   * A request body read into one array: {@code bytes[0..length)}. InputStream.readAllBytes collects pieces and
+   * copies them (three times the body in garbage); an SDK batch (≈36 KB of JSON) fits the first 64 KB here. The
+   * arrays come from a small pool and go back with {@link #release()} once the batch is parsed (every slice copies
+   * its bytes out): 64 KB per request was 10–15 % of the ingest path's allocation (docs/benchmarks.md).
+   */
+  @SuppressWarnings("ArrayRecordComponent") // internal, read once
   record Body(byte[] bytes, int length) {
     static final int INITIAL = 64 << 10;
     /** Larger arrays (a rare big batch) are left to the GC rather than kept. */
