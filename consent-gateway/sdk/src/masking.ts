@@ -2,11 +2,13 @@
  * The rrweb masking options for a site policy (`masking`) and the page's own options, which can only add to it.
  *
  * rrweb 2.1.6 has no "unmask" selector and calls `maskTextFn` only for text it already decided to mask, and
- * `maskInputFn` only for input types it already masks. So every input type is handed to `maskInputFn`, and when
- * `piiText` needs to see ordinary text too, every text node goes to `maskTextFn` (selector `*`); the two
- * functions then decide: fully masked (`*` for every non-space character, as rrweb does), PII masked, or kept.
- * `unmask` is applied in `maskTextFn`: text under an unmask selector is exempt from the policy's `maskText`,
- * never from the page's own `rr-mask` / `maskTextSelector`, input masking or PII masking.
+ * `maskInputFn` only for input types it already masks. So every input type is handed to `maskInputFn`, which
+ * decides: fully masked (`*` for every non-space character, as rrweb does), PII masked, or kept. Text goes to
+ * `maskTextFn` only under the page's and the policy's mask selectors; `unmask` is applied there: text under an
+ * unmask selector is exempt from the policy's `maskText`, never from the page's own `rr-mask` /
+ * `maskTextSelector`, input masking or PII masking. PII in ordinary text (`piiText`) is masked in the recorded
+ * event instead (`maskEventPii`): handing every text node to `maskTextFn` made rrweb look up each node's parent
+ * and walk its ancestors, which cost more main-thread time than the PII check itself (docs/benchmarks.md).
  */
 import { BANNER_ID } from './banner';
 import type { ResolvedOptions } from './options';
@@ -36,15 +38,10 @@ export function maskingOptions(policy: SitePolicy, options: ResolvedOptions): Ma
       maskedTypes.some((t) => t === (el as HTMLInputElement).type || t === el.localName)
         ? '*'.repeat(text.length)
         : pii(text),
-    maskTextSelector: piiText ? '*' : join([pageMask, policyMask]),
-    // Whitespace stays whitespace either way: the indentation between table cells and list items (half the text
-    // nodes of such pages) then costs no ancestor walk.
+    maskTextSelector: join([pageMask, policyMask]),
+    // Called under one of the two only: the page's masks always, the policy's unless unmasked.
     maskTextFn: (text, el) =>
-      !/\S/.test(text) ? text : !el ||
-      el.closest(pageMask) ||
-      (policyMask && el.closest(policyMask) && !(unmaskSelector && el.closest(unmaskSelector)))
-        ? text.replace(/\S/g, '*')
-        : pii(text),
+      el && !el.closest(pageMask) && unmaskSelector && el.closest(unmaskSelector) ? text : text.replace(/\S/g, '*'),
     blockSelector: join([`#${BANNER_ID}`, ...block, options.blockSelector]),
   };
 }
@@ -56,15 +53,17 @@ function join(selectors: Array<string | undefined>): string {
 /**
  * Attributes that carry words a person wrote or a link's target (`title`, `alt`, `placeholder`, `aria-label`,
  * `value`, `content`, URLs such as `href` with `mailto:` or a query, and every `data-*`; not `data:` URIs): where
- * `piiText` is on, their
- * PII is masked in the browser too, since rrweb's masking hooks see text and input values only. Geometry and
- * styling (`d`, `points`, `style`, `class`, stylesheets) are left alone: their digit runs are not personal data and
- * masking them would break the replay.
+ * `piiText` is on, their PII is masked in the browser too, since rrweb's masking hooks see text and input values
+ * only. Geometry and styling (`d`, `points`, `style`, `class`, stylesheets) are left alone: their digit runs are not
+ * personal data and masking them would break the replay.
  */
 const TEXT_ATTRIBUTES = new Set(['title', 'alt', 'placeholder', 'aria-label', 'label', 'value', 'content', 'href',
   'src', 'action']);
 
 interface SerializedLike {
+  type?: number;
+  textContent?: unknown;
+  isStyle?: unknown;
   attributes?: Record<string, unknown>;
   childNodes?: SerializedLike[];
 }
@@ -80,26 +79,31 @@ function maskAttributes(attributes: Record<string, unknown> | undefined): void {
   }
 }
 
+/** A node's text (rrweb's text node, not a stylesheet's) and text attributes, and those of its children. */
 function maskTree(node: SerializedLike | undefined): void {
   if (!node) return;
+  if (node.type === 3 && typeof node.textContent === 'string' && !node.isStyle) node.textContent = maskPii(node.textContent);
   maskAttributes(node.attributes);
   if (node.childNodes) for (const child of node.childNodes) maskTree(child);
 }
 
 /**
- * Masks PII in the text attributes of a full snapshot's tree or a mutation's added nodes and attribute changes, in
- * place (the event is rrweb's, about to be serialized).
+ * Masks PII in a recorded event, in place (the event is rrweb's, about to be serialized): the text nodes and text
+ * attributes of a full snapshot's tree or a mutation's added nodes, a mutation's text and attribute changes.
+ * Text rrweb already masked is only `*` and whitespace by then; stylesheet text is left alone, as rrweb does.
  */
-export function maskAttributePii(event: { type: number; data: unknown }): void {
+export function maskEventPii(event: { type: number; data: unknown }): void {
   const data = event.data as {
     node?: SerializedLike;
     source?: number;
     adds?: Array<{ node?: SerializedLike }>;
+    texts?: Array<{ value?: unknown }>;
     attributes?: Array<{ attributes?: Record<string, unknown> }>;
   };
   if (event.type === 2) maskTree(data?.node);
   else if (event.type === 3 && data?.source === 0) {
     for (const add of data.adds ?? []) maskTree(add.node);
+    for (const text of data.texts ?? []) if (typeof text.value === 'string') text.value = maskPii(text.value);
     for (const change of data.attributes ?? []) maskAttributes(change.attributes);
   }
 }

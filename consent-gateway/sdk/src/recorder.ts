@@ -10,7 +10,7 @@ import {
   utf8Length,
 } from './envelope';
 import { identityJson, type Traits } from './identity';
-import { maskAttributePii, maskingOptions, type MaskingOptions } from './masking';
+import { maskEventPii, maskingOptions, type MaskingOptions } from './masking';
 import type { ResolvedOptions } from './options';
 import { networkPlugin } from './network-capture';
 import { packEvent } from './packing';
@@ -236,7 +236,7 @@ export class Recorder {
       if (event.type === EventType.FullSnapshot) this.awaitingSnapshot = false;
       else if (event.type === EventType.IncrementalSnapshot) return;
     }
-    if (this.policy!.masking?.piiText !== false) maskAttributePii(event);
+    if (this.policy!.masking?.piiText !== false) maskEventPii(event);
     if (event.type === EventType.Meta && !this.policy!.capture?.keepQuery) {
       const data = event.data as { href?: unknown };
       if (typeof data?.href === 'string') event = { ...event, data: { ...data, href: stripQuery(data.href) } };

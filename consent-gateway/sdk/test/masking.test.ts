@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { maskAttributePii, maskingOptions } from '../src/masking';
+import { maskEventPii, maskingOptions } from '../src/masking';
 import { resolveOptions, type WitnessOptions } from '../src/options';
 import type { SitePolicy } from '../src/policy';
 import { POLICY } from './fakes';
@@ -55,24 +55,12 @@ describe('maskingOptions', () => {
     expect(masking({ inputs: ['email'] }, { maskAllInputs: true }).maskInputFn('Berlin', input('text'))).toBe('******');
   });
 
-  it('maskingOptions_piiTextSendsEveryTextToMaskTextFn', () => {
+  it('maskingOptions_onlyMaskedTextGoesToMaskTextFn_piiIsMaskedInTheEvent', () => {
     const m = masking({ maskText: ['.balance'], piiText: true });
-    expect(m.maskTextSelector).toBe('*');
-    expect(m.maskTextFn('mail alice@example.com', el('plain'))).toBe(`mail ${'*'.repeat(17)}`);
-    expect(m.maskTextFn('plain', el('plain'))).toBe('plain');
+    expect(m.maskTextSelector).toBe('.rr-mask,.balance'); // ordinary text: no ancestor walk, no parent lookup
     expect(m.maskTextFn('1,234.00 EUR', el('balance'))).toBe('******** ***');
-  });
-
-  it('maskingOptions_whitespaceIsKeptWithoutLookingAtAncestors', () => {
-    const m = masking({ maskText: ['.balance'], piiText: true });
-    const balance = el('balance');
-    let walked = 0;
-    balance.closest = ((s: string) => (walked++, Element.prototype.closest.call(balance, s))) as typeof balance.closest;
-    expect(m.maskTextFn('\n      \t ', balance)).toBe('\n      \t ');
-    expect(m.maskTextFn('', null)).toBe('');
-    expect(walked).toBe(0);
-    expect(m.maskTextFn(' 12 ', balance)).toBe(' ** ');
-    expect(walked).toBeGreaterThan(0);
+    expect(m.maskTextFn('\n  12 \t', el('balance'))).toBe('\n  ** \t');
+    expect(m.maskTextFn('12', null)).toBe('**');
   });
 
   it('maskingOptions_unmaskExemptsFromThePolicysMaskTextOnly', () => {
@@ -82,7 +70,7 @@ describe('maskingOptions', () => {
     expect(m.maskTextFn('Balance', el('unmasked'))).toBe('Balance');
     expect(m.maskTextFn('marked', el('marked'))).toBe('******'); // rr-mask is the page's: unmask does not apply
     const withPii = masking({ maskText: ['.balance'], unmask: ['.public'], piiText: true });
-    expect(withPii.maskTextFn('alice@example.com', el('unmasked'))).toBe('*'.repeat(17)); // never from PII
+    expect(withPii.maskTextFn('alice@example.com', el('unmasked'))).toBe('alice@example.com'); // PII: maskEventPii
   });
 
   it('maskingOptions_pageSelectorsAddToThePolicy', () => {
@@ -98,11 +86,11 @@ describe('maskingOptions', () => {
   it('maskingOptions_defaultsAreStrict', () => {
     const m = masking(undefined);
     expect(m.maskInputFn('Berlin', input('text'))).toBe('******');
-    expect(m.maskTextSelector).toBe('*');
-    expect(m.maskTextFn('+49 30 1234567', el('plain'))).toBe('*'.repeat(14));
+    expect(m.maskTextSelector).toBe('.rr-mask');
+    expect(m.maskTextFn('Jane', el('marked'))).toBe('****');
   });
 
-  it('maskAttributePii_masksTextAttributesOfSnapshotsAndMutations_notGeometryOrStyles', () => {
+  it('maskEventPii_masksTextAttributesOfSnapshotsAndMutations_notGeometryOrStyles', () => {
     const snapshot = {
       type: 2,
       data: {
@@ -122,7 +110,7 @@ describe('maskingOptions', () => {
         },
       },
     };
-    maskAttributePii(snapshot);
+    maskEventPii(snapshot);
     const a = snapshot.data.node.childNodes[0]!;
     expect(a.attributes).toEqual({ href: 'mailto:****************', title: 'Card *******************', class: 'x4111111111111111' });
     expect(a.childNodes[0]!.attributes).toEqual({ d: 'M 4111 1111 1111 1111 L 0 0' });
@@ -138,8 +126,43 @@ describe('maskingOptions', () => {
         removes: [],
       },
     };
-    maskAttributePii(mutation);
+    maskEventPii(mutation);
     expect(mutation.data.adds[0]!.node.attributes['aria-label']).toBe('call ****************');
     expect(mutation.data.attributes[0]!.attributes).toEqual({ placeholder: 'e.g. ****************', style: 'width: 4111111111111111px' });
+  });
+
+  it('maskEventPii_masksTextNodesAndTextChanges_notStylesheets', () => {
+    const snapshot = {
+      type: 2,
+      data: {
+        node: {
+          type: 0,
+          childNodes: [
+            { type: 2, tagName: 'p', attributes: {}, childNodes: [{ type: 3, textContent: 'mail alice@example.com' }] },
+            { type: 2, tagName: 'style', attributes: {}, childNodes: [{ type: 3, textContent: '.x{width:4111111111111111px}', isStyle: true }] },
+            { type: 3, textContent: 'plain' },
+          ],
+        },
+      },
+    };
+    maskEventPii(snapshot);
+    const [p, style, plain] = snapshot.data.node.childNodes as Array<{ textContent?: string; childNodes?: Array<{ textContent: string }> }>;
+    expect(p!.childNodes![0]!.textContent).toBe(`mail ${'*'.repeat(17)}`);
+    expect(style!.childNodes![0]!.textContent).toBe('.x{width:4111111111111111px}');
+    expect(plain!.textContent).toBe('plain');
+
+    const mutation = {
+      type: 3,
+      data: {
+        source: 0,
+        adds: [{ parentId: 1, nextId: null, node: { type: 3, textContent: 'SSN 123-45-6789', id: 9 } }],
+        texts: [{ id: 4, value: 'call +49 30 1234 5678' }, { id: 5, value: null }],
+        attributes: [],
+        removes: [],
+      },
+    };
+    maskEventPii(mutation);
+    expect(mutation.data.adds[0]!.node.textContent).toBe(`SSN ${'*'.repeat(11)}`);
+    expect(mutation.data.texts).toEqual([{ id: 4, value: 'call ****************' }, { id: 5, value: null }]);
   });
 });

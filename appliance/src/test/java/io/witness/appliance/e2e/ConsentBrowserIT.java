@@ -46,6 +46,12 @@ class ConsentBrowserIT {
       + "const o = XMLHttpRequest.prototype.open;"
       + "XMLHttpRequest.prototype.open = function (m, u) { note(u); return o.apply(this, arguments); };";
 
+  /** Runs before the page's scripts: keeps the body of every batch the page sends, base64 (gzip or JSON). */
+  static final String KEEP_BATCHES = "window.__batches = []; const kf = window.fetch;"
+      + "window.fetch = function (u, i) { if (String(u).includes('/ingest/') && i && i.body && i.body.byteLength) {"
+      + " let s = ''; for (const b of new Uint8Array(i.body)) s += String.fromCharCode(b); window.__batches.push(btoa(s)); }"
+      + " return kf.apply(this, arguments); };";
+
   @ArquillianResource URL url;
 
   @Deployment(testable = false)
@@ -200,6 +206,39 @@ class ConsentBrowserIT {
   }
 
   @Test
+  void textMasking_happensInTheBrowser_piiInTextAndTextChanges_maskSelectorsAndUnmask() throws Exception {
+    URI base = url.toURI();
+    WitnessClient api = adminWithDemoPolicy("masking:\n  maskText: ['.balance']\n  unmask: ['.open']\n");
+    try (Chromium browser = Chromium.start(1280, 800)) {
+      browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", KEEP_BATCHES
+          + "document.addEventListener('DOMContentLoaded', () => document.body.insertAdjacentHTML('beforeend',"
+          + " '<p id=\"mail\">Mail alice@example.com today</p><div class=\"balance\">Balance 1,234.56"
+          + " <span class=\"open\">Visible label</span></div><p>Order 20261204 shipped</p>'));"));
+      browser.driver().get(base.resolve("demo/").toString());
+      awaitBanner(browser);
+      browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
+      awaitRecording(browser);
+      script(browser, "document.getElementById('mail').firstChild.data = 'SSN 123-45-6789';"
+          + " const p = document.createElement('p'); p.textContent = 'card 4111 1111 1111 1111';"
+          + " document.body.append(p); return ''");
+      WitnessClient.sleep(300);
+      flush(browser);
+      String sent = sentBatches(browser);
+      for (String clear : List.of("alice@example.com", "1,234.56", "Balance", "123-45-6789", "4111 1111 1111 1111")) {
+        assertFalse(sent.contains(clear), "the browser sent " + clear + " in clear");
+      }
+      for (String kept : List.of("Mail " + "*".repeat(17) + " today", "******* ******** ", "Visible label",
+          "Order 20261204 shipped", "SSN " + "*".repeat(11), "card " + "*".repeat(19))) {
+        assertTrue(sent.contains(kept), "the browser sent \"" + kept + "\": " + sent.length() + " characters");
+      }
+      JsonNode item = recordingOfStoredConsent(api, browser);
+      assertTrue(api.eventsText(item.path("id").asText()).contains("Visible label"), "unmasked text is replayed");
+    } finally {
+      api.putDemoPolicy("{}");
+    }
+  }
+
+  @Test
   void stylesheets_areSentOnce_theSessionsNextPageRefersToThem_andReplaysThemInFull() throws Exception {
     URI base = url.toURI();
     WitnessClient api = WitnessClient.signIn(base, "admin", ADMIN_PASSWORD);
@@ -237,6 +276,22 @@ class ConsentBrowserIT {
       assertTrue(at >= 0 && events.indexOf(firstRule, at + 1) > at, "both pages replay the stylesheet");
       assertFalse(events.contains("rr_css"), "no reference is stored");
     }
+  }
+
+  /** The batches the page sent, as their JSON text (inflated where gzipped), one after the other. */
+  private static String sentBatches(Chromium browser) throws java.io.IOException {
+    StringBuilder text = new StringBuilder();
+    for (JsonNode b64 : WitnessClient.JSON.readTree(script(browser, "return JSON.stringify(window.__batches)"))) {
+      byte[] body = java.util.Base64.getDecoder().decode(b64.asText());
+      if (body.length > 1 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+          body = in.readAllBytes();
+        }
+      }
+      text.append(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertTrue(text.length() > 0, "the page sent no batch");
+    return text.toString();
   }
 
   private static void flush(Chromium browser) {
