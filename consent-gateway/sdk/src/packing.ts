@@ -1,7 +1,9 @@
 /**
  * Packed nodes (capture protocol v2, docs/capture-protocol.md "Packed nodes"): rrweb's serialised DOM nodes written
  * shorter before the batch is compressed. Ids become implicit (document order) or relative, and an element becomes
- * `[tagName, attributes, extra?, children?]`. A full snapshot's `data.node` goes as `data.n`, a mutation's
+ * `[tagName, attributes, extra?, children?]`; a text node is its string, or a number for a line break and that many
+ * spaces (the indentation between table cells and list items, half the text nodes of such pages). Fields rrweb left
+ * undefined are not sent by JSON, so they do not count. A full snapshot's `data.node` goes as `data.n`, a mutation's
  * `data.adds` as `data.a`; the appliance writes the rrweb events back before it looks at them. Gzip's 32 KB window
  * cannot see far enough back to make up for rrweb's verbose node objects: on a page that redraws tables this halves
  * the bytes sent (docs/benchmarks.md).
@@ -11,7 +13,7 @@
 import { EventType, type RecordedEvent } from './envelope';
 
 type Node = Record<string, unknown>;
-type Packed = string | unknown[] | Node;
+type Packed = string | number | unknown[] | Node;
 
 /** rrweb's mutation event source. */
 const MUTATION = 0;
@@ -69,18 +71,18 @@ function packAdds(adds: unknown[]): unknown[][] | undefined {
 /** One node and its children; `next.id` is the implicit id, advanced past the subtree. Throws on a foreign shape. */
 function packNode(node: unknown, next: { id: number }): Packed {
   if (!isNode(node) || !isId(node.id)) throw new Error('not a node');
-  const { id, type } = node;
+  const { id, type, textContent } = node;
   const implicit = id === next.id;
   next.id = id + 1;
-  if (type === TEXT && implicit && typeof node.textContent === 'string' && Object.keys(node).length === 3) {
-    return node.textContent;
+  if (type === TEXT && implicit && typeof textContent === 'string' && defined(node).length === 3) {
+    return INDENT.test(textContent) ? textContent.length - 1 : textContent;
   }
   const children = Array.isArray(node.childNodes) ? node.childNodes.map((c) => packNode(c, next)) : undefined;
   if (type === ELEMENT && typeof node.tagName === 'string' && isNode(node.attributes) && children) {
     const { type: _t, tagName, attributes, childNodes: _c, id: _id, ...rest } = node;
     const extra = implicit ? rest : { id, ...rest };
     const packed: unknown[] = [tagName, attributes];
-    if (Object.keys(extra).length > 0) packed.push(extra);
+    if (defined(extra).length > 0) packed.push(extra);
     if (children.length > 0) packed.push(children);
     return packed;
   }
@@ -88,6 +90,14 @@ function packNode(node: unknown, next: { id: number }): Packed {
   const other: Node = implicit ? rest : { id, ...rest }; // an explicit id first: the appliance reads in one pass
   if (children) other.childNodes = children;
   return other;
+}
+
+/** A line break and 0 to 999 spaces: sent as the number of spaces. */
+const INDENT = /^\n {0,999}$/;
+
+/** The keys JSON writes (rrweb leaves some fields undefined, such as `rootId` and `isStyle`). */
+function defined(node: Node): string[] {
+  return Object.keys(node).filter((k) => node[k] !== undefined);
 }
 
 function isNode(v: unknown): v is Node {

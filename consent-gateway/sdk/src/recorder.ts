@@ -45,6 +45,7 @@ export interface RecordFn {
 export interface RrwebOptions extends MaskingOptions {
   emit: (event: RecordedEvent, isCheckout?: boolean) => void;
   sampling?: Record<string, unknown>;
+  slimDOMOptions: true;
   plugins: unknown[];
 }
 
@@ -191,6 +192,9 @@ export class Recorder {
         emit: (event) => this.onEvent(event),
         ...maskingOptions(this.policy!, this.options),
         sampling,
+        // Scripts, comments, favicons, the head's white space and its robots, social and http-equiv metas are not
+        // recorded: a replay runs no script and shows none of them, and comments can hold what the page never shows.
+        slimDOMOptions: true,
         plugins: [
           ...(captureConsole && capture
             ? [this.deps.consolePlugin(consolePluginOptions(levels, piiText === false ? undefined : maskPii))]

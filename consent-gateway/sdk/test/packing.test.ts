@@ -34,6 +34,7 @@ function unpackEvent(event: RecordedEvent): RecordedEvent {
 
 function unpackNode(packed: unknown, next: { id: number }): Record<string, unknown> {
   if (typeof packed === 'string') return { type: 3, textContent: packed, id: next.id++ };
+  if (typeof packed === 'number') return { type: 3, textContent: `\n${' '.repeat(packed)}`, id: next.id++ };
   if (Array.isArray(packed)) {
     const [tagName, attributes, ...more] = packed as [string, object, ...unknown[]];
     const extra = (more.find((m) => !Array.isArray(m)) ?? {}) as { id?: number };
@@ -81,6 +82,25 @@ describe('packEvent', () => {
       { type: 5, timestamp: 1, data: { tag: 'a', payload: { node: 1 } } },
     ];
     for (const event of foreign) expect(packEvent(event)).toBe(event);
+  });
+
+  it('writesIndentationAsANumber_otherWhiteSpaceAsAString', () => {
+    const text = (textContent: string, id: number) => ({ type: 3, textContent, id });
+    const root = { type: 0, id: 1, childNodes: [text('\n', 2), text('\n        ', 3), text('\n\n  ', 4), text(' \n', 5),
+      text(`\n${' '.repeat(999)}`, 6), text(`\n${' '.repeat(1000)}`, 7), text('\n\t', 8)] };
+    const packed = packEvent({ type: 2, timestamp: 1, data: { node: root } }).data as { n: { childNodes: unknown[] } };
+    expect(packed.n.childNodes).toEqual([0, 8, '\n\n  ', ' \n', 999, `\n${' '.repeat(1000)}`, '\n\t']);
+  });
+
+  it('fieldsRrwebLeftUndefinedDoNotCount_asJsonDoesNotWriteThem', () => {
+    // rrweb's serializer sets fields such as rootId and isStyle to undefined; JSON.stringify leaves them out.
+    const root = { type: 0, id: 1, rootId: undefined, childNodes: [
+      { type: 2, tagName: 'p', attributes: {}, id: 2, rootId: undefined, isSVG: undefined, childNodes: [
+        { type: 3, textContent: 'Hi', id: 3, rootId: undefined, isStyle: undefined },
+      ] },
+    ] };
+    const packed = packEvent({ type: 2, timestamp: 1, data: { node: root } });
+    expect(JSON.parse(JSON.stringify(packed.data))).toEqual({ n: { type: 0, childNodes: [['p', {}, ['Hi']]] } });
   });
 
   it('doesNotChangeRrwebsObjects', () => {

@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class PackedNodes {
   public static final int PACKED_VERSION = 2;
+  /** The most spaces a number stands for (a text node of a line break and that many spaces). */
+  static final int MAX_INDENT = 999;
   private static final byte[] NODE = "\"node\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ADDS = "\"adds\":".getBytes(StandardCharsets.US_ASCII);
 
@@ -176,12 +178,18 @@ public final class PackedNodes {
       out.ascii("{\"type\":3,\"textContent\":");
       copyValue(p, body, out);
       out.ascii(",\"id\":").number(next[0]++).write('}');
+    } else if (t == JsonToken.VALUE_NUMBER_INT) {
+      require(p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= 0
+          && p.getIntValue() <= MAX_INDENT, where, "an indentation is 0 to " + MAX_INDENT + " spaces");
+      out.ascii("{\"type\":3,\"textContent\":\"\\n").spaces(p.getIntValue());
+      out.ascii("\",\"id\":").number(next[0]++).write('}');
     } else if (t == JsonToken.START_ARRAY) {
       element(p, body, out, next, where);
     } else if (t == JsonToken.START_OBJECT) {
       other(p, body, out, next, where);
     } else {
-      throw ProblemException.validation(where.toString(), "a packed node is a string, an array or an object");
+      throw ProblemException.validation(where.toString(),
+          "a packed node is a string, a number (indentation), an array or an object");
     }
   }
 
@@ -357,6 +365,14 @@ public final class PackedNodes {
       for (int i = 0; i < s.length(); i++) {
         buf[count++] = (byte) s.charAt(i);
       }
+      return this;
+    }
+
+    Output spaces(int n) {
+      room(n);
+      java.util.Arrays.fill(buf, count, count + n, (byte) ' ');
+      count += n;
+      check();
       return this;
     }
 

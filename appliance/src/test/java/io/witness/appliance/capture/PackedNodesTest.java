@@ -101,6 +101,25 @@ class PackedNodesTest {
   }
 
   @Test
+  void aNumber_isALineBreakAndThatManySpaces() {
+    String out = unpacked("{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"n\":[\"ul\",{},[0,[\"li\",{}],3]]}}]}");
+    assertEquals("{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"node\":{\"type\":2,\"tagName\":\"ul\",\"attributes\":{},"
+        + "\"childNodes\":[{\"type\":3,\"textContent\":\"\\n\",\"id\":2},{\"type\":2,\"tagName\":\"li\",\"attributes\":{},"
+        + "\"childNodes\":[],\"id\":3},{\"type\":3,\"textContent\":\"\\n   \",\"id\":4}],\"id\":1}}}]}", out);
+  }
+
+  @Test
+  void smallBodyOfIndentations_isRefusedBeforeItUnfolds() {
+    // 1 MB packed: ≈ 250,000 indentations of 999 spaces, ≈ 250 MB unfolded; the limit here is 4 MB.
+    String body = "{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"n\":[\"div\",{},["
+        + String.join(",", java.util.Collections.nCopies(250_000, "999")) + "]]}}]}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    PackedNodes small = new PackedNodes(JSON, 4 << 20);
+    ProblemException e = assertThrows(ProblemException.class, () -> small.unpack(bytes, bytes.length, new int[1]));
+    assertEquals(413, e.problem().status());
+  }
+
+  @Test
   void versionOneAndNonJson_comeBackUnchanged() {
     for (String body : new String[] {
         "{\"v\":1,\"events\":[{\"type\":2,\"data\":{\"n\":\"x\"},\"timestamp\":1}]}",
@@ -117,7 +136,11 @@ class PackedNodesTest {
   @Test
   void wrongShapes_are400sNamingTheEvent() {
     String[][] cases = {
-        {"{\"v\":2,\"events\":[{\"type\":1,\"data\":{}},{\"type\":2,\"data\":{\"n\":5}}]}", "events[1].data.n"},
+        {"{\"v\":2,\"events\":[{\"type\":1,\"data\":{}},{\"type\":2,\"data\":{\"n\":true}}]}", "events[1].data.n"},
+        {"{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"n\":[\"p\",{},[-1]]}}]}", "events[0].data.n"},
+        {"{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"n\":[\"p\",{},[1000]]}}]}", "events[0].data.n"},
+        {"{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"n\":[\"p\",{},[4.5]]}}]}", "events[0].data.n"},
+        {"{\"v\":2,\"events\":[{\"type\":2,\"data\":{\"n\":[\"p\",{},[9999999999]]}}]}", "events[0].data.n"},
         {"{\"v\":2,\"events\":[{\"type\":3,\"data\":{\"a\":[[1,1]]}}]}", "events[0].data.a[0]"},
         {"{\"v\":2,\"events\":[{\"type\":3,\"data\":{\"a\":[[0,1,0,\"x\"]]}}]}", "events[0].data.a[0]"},
         {"{\"v\":2,\"events\":[{\"type\":3,\"data\":{\"a\":[[1,-1,0,\"x\"]]}}]}", "events[0].data.a[0]"},

@@ -14,6 +14,8 @@ import java.util.Map;
  */
 public final class NodePacker {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** A line break and 0 to 999 spaces: packed as the number of spaces. */
+  private static final java.util.regex.Pattern INDENT = java.util.regex.Pattern.compile("\n {0,999}");
 
   private NodePacker() {}
 
@@ -71,7 +73,8 @@ public final class NodePacker {
     next[0] = id + 1;
     int type = n.path("type").asInt(-1);
     if (type == 3 && implicit && n.path("textContent").isTextual() && n.size() == 3) {
-      return n.get("textContent");
+      String text = n.get("textContent").asText();
+      return INDENT.matcher(text).matches() ? F.numberNode(text.length() - 1) : n.get("textContent");
     }
     ArrayNode children = null;
     if (n.path("childNodes").isArray()) {
