@@ -213,7 +213,7 @@ class ConsentBrowserIT {
       browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", KEEP_BATCHES
           + "document.addEventListener('DOMContentLoaded', () => document.body.insertAdjacentHTML('beforeend',"
           + " '<p id=\"mail\">Mail alice@example.com today</p><div class=\"balance\">Balance 1,234.56"
-          + " <span class=\"open\">Visible label</span></div><p>Order 20261204 shipped</p>'));"));
+          + " <span class=\"open\">Visible label</span></div><p>Order 20261204 shipped</p><!-- internal note -->'));"));
       browser.driver().get(base.resolve("demo/").toString());
       awaitBanner(browser);
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
@@ -231,6 +231,8 @@ class ConsentBrowserIT {
           "Order 20261204 shipped", "SSN " + "*".repeat(11), "card " + "*".repeat(19))) {
         assertTrue(sent.contains(kept), "the browser sent \"" + kept + "\": " + sent.length() + " characters");
       }
+      assertFalse(sent.contains("internal note"), "comments are not recorded");
+      assertFalse(sent.contains("[\"script\","), "script elements are not recorded");
       JsonNode item = recordingOfStoredConsent(api, browser);
       assertTrue(api.eventsText(item.path("id").asText()).contains("Visible label"), "unmasked text is replayed");
     } finally {
