@@ -27,8 +27,23 @@ public final class PackedNodes {
   public static final int PACKED_VERSION = 2;
   /** The most spaces a number stands for (a text node of a line break and that many spaces). */
   static final int MAX_INDENT = 999;
-  private static final byte[] NODE = "\"node\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ADDS = "\"adds\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NODE = ascii("\"node\":");
+  private static final byte[] ADDS = ascii("\"adds\":");
+  private static final byte[] ATTRIBUTES = ascii(",\"attributes\":");
+  private static final byte[] CHILD_NODES = ascii(",\"childNodes\":");
+  private static final byte[] ELEMENT = ascii("{\"type\":2,\"tagName\":");
+  private static final byte[] ID = ascii(",\"id\":");
+  private static final byte[] INDENT = ascii("{\"type\":3,\"textContent\":\"\\n");
+  private static final byte[] INDENT_ID = ascii("\",\"id\":");
+  private static final byte[] NEXT_ID = ascii(",\"nextId\":");
+  private static final byte[] NODE_FIELD = ascii(",\"node\":");
+  private static final byte[] NO_CHILDREN = ascii("[]");
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] OTHER_CHILD_NODES = ascii("\"childNodes\":");
+  private static final byte[] OTHER_ID = ascii("\"id\":");
+  private static final byte[] PARENT_ID = ascii("{\"parentId\":");
+  private static final byte[] TEXT = ascii("{\"type\":3,\"textContent\":");
+
 
   private final ObjectMapper mapper;
   private final long maxBytes;
@@ -85,7 +100,7 @@ public final class PackedNodes {
                 }
                 int start = (int) p.currentTokenLocation().getByteOffset();
                 if (out == null) {
-                  out = new Output(length + (length >> 1), maxBytes);
+                  out = new Output(length + (length >> 1), maxBytes, length);
                 }
                 out.write(body, copied, start - copied);
                 p.nextToken();
@@ -100,6 +115,7 @@ public final class PackedNodes {
                   adds(p, body, out, where);
                 }
                 out.check();
+                p.finishToken(); // a root that is a string was only scanned (copyValue)
                 copied = (int) p.currentLocation().getByteOffset();
               }
             }
@@ -144,13 +160,13 @@ public final class PackedNodes {
       if (row++ > 0) {
         out.write(',');
       }
-      out.ascii("{\"parentId\":").number(parent).ascii(",\"nextId\":");
+      out.ascii(PARENT_ID).number(parent).ascii(NEXT_ID);
       if (nextRel == 0) {
-        out.ascii("null");
+        out.ascii(NULL);
       } else {
         out.number(id + nextRel);
       }
-      out.ascii(",\"node\":");
+      out.ascii(NODE_FIELD);
       p.nextToken();
       next[0] = (int) id;
       node(p, body, out, next, where);
@@ -175,14 +191,14 @@ public final class PackedNodes {
   private void node(JsonParser p, byte[] body, Output out, int[] next, Where where) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_STRING) {
-      out.ascii("{\"type\":3,\"textContent\":");
+      out.ascii(TEXT);
       copyValue(p, body, out);
-      out.ascii(",\"id\":").number(next[0]++).write('}');
+      out.ascii(ID).number(next[0]++).write('}');
     } else if (t == JsonToken.VALUE_NUMBER_INT) {
       require(p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= 0
           && p.getIntValue() <= MAX_INDENT, where, "an indentation is 0 to " + MAX_INDENT + " spaces");
-      out.ascii("{\"type\":3,\"textContent\":\"\\n").spaces(p.getIntValue());
-      out.ascii("\",\"id\":").number(next[0]++).write('}');
+      out.ascii(INDENT).spaces(p.getIntValue());
+      out.ascii(INDENT_ID).number(next[0]++).write('}');
     } else if (t == JsonToken.START_ARRAY) {
       element(p, body, out, next, where);
     } else if (t == JsonToken.START_OBJECT) {
@@ -196,10 +212,10 @@ public final class PackedNodes {
   /** {@code [tagName, attributes, extra?, children?]}. */
   private void element(JsonParser p, byte[] body, Output out, int[] next, Where where) throws IOException {
     require(p.nextToken() == JsonToken.VALUE_STRING, where, "an element starts with its tag name");
-    out.ascii("{\"type\":2,\"tagName\":");
+    out.ascii(ELEMENT);
     copyValue(p, body, out);
     require(p.nextToken() == JsonToken.START_OBJECT, where, "an element's attributes are an object");
-    out.ascii(",\"attributes\":");
+    out.ascii(ATTRIBUTES);
     copyValue(p, body, out);
     JsonToken t = p.nextToken();
     ObjectNode extra = null;
@@ -215,12 +231,12 @@ public final class PackedNodes {
       requireId(id, where);
     }
     next[0] = id + 1;
-    out.ascii(",\"childNodes\":");
+    out.ascii(CHILD_NODES);
     if (t == JsonToken.START_ARRAY) {
       children(p, body, out, next, where);
       t = p.nextToken();
     } else {
-      out.ascii("[]");
+      out.ascii(NO_CHILDREN);
     }
     require(t == JsonToken.END_ARRAY, where, "an element is [tagName, attributes, extra?, children?]");
     if (extra != null) {
@@ -230,7 +246,7 @@ public final class PackedNodes {
         out.bytes(mapper.writeValueAsBytes(e.getKey())).write(':').bytes(mapper.writeValueAsBytes(e.getValue()));
       }
     }
-    out.ascii(",\"id\":").number(id).write('}');
+    out.ascii(ID).number(id).write('}');
   }
 
   /** Any other node: rrweb's object without an implicit id, an explicit id first, children packed. */
@@ -261,7 +277,7 @@ public final class PackedNodes {
         require(p.currentToken() == JsonToken.START_ARRAY, where, "childNodes must be an array");
         next[0] = id + 1;
         children = true;
-        out.ascii("\"childNodes\":");
+        out.ascii(OTHER_CHILD_NODES);
         children(p, body, out, next, where);
       } else {
         int valueStart = (int) p.currentTokenLocation().getByteOffset();
@@ -275,7 +291,7 @@ public final class PackedNodes {
     if (written) {
       out.write(',');
     }
-    out.ascii("\"id\":").number(id).write('}');
+    out.ascii(OTHER_ID).number(id).write('}');
   }
 
   /** The packed children array at the parser's current token, written as an array of rrweb's nodes. */
@@ -290,16 +306,37 @@ public final class PackedNodes {
     out.write(']');
   }
 
-  /** The value at the parser's current token, copied from the body as it is (a string still escaped). */
+  /**
+   * The value at the parser's current token, copied from the body as it is (a string still escaped). A string is
+   * only scanned for its closing quote, not decoded: the parser skips it by itself at its next token.
+   */
   private static void copyValue(JsonParser p, byte[] body, Output out) throws IOException {
     int start = (int) p.currentTokenLocation().getByteOffset();
     JsonToken t = p.currentToken();
-    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-      p.skipChildren();
-    } else {
-      p.finishToken();
+    int end = t == JsonToken.VALUE_STRING ? stringEnd(body, start, out.sourceLength) : -1;
+    if (end < 0) {
+      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+        p.skipChildren();
+      } else {
+        p.finishToken();
+      }
+      end = (int) p.currentLocation().getByteOffset();
     }
-    out.write(body, start, (int) p.currentLocation().getByteOffset() - start);
+    out.write(body, start, end - start);
+  }
+
+  /** Just after the closing quote of the string starting at {@code start}; -1 if it does not end in the body. */
+  private static int stringEnd(byte[] body, int start, int length) {
+    for (int i = start + 1; i < length; i++) {
+      byte b = body[i];
+      if (b == '"') {
+        return i + 1;
+      }
+      if (b == '\\') {
+        i++;
+      }
+    }
+    return -1; // the parser reports it
   }
 
   private static void requireId(long id, Where where) {
@@ -324,15 +361,22 @@ public final class PackedNodes {
     }
   }
 
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
   /** The unpacked body, refused (413) as soon as it is over the limit. */
   private static final class Output {
     private final long max;
+    /** The end of the body being unpacked. */
+    final int sourceLength;
     private byte[] buf;
     private int count;
 
-    Output(int initial, long max) {
+    Output(int initial, long max, int sourceLength) {
       this.buf = new byte[initial];
       this.max = max;
+      this.sourceLength = sourceLength;
     }
 
     void check() {
@@ -360,11 +404,11 @@ public final class PackedNodes {
       return this;
     }
 
-    Output ascii(String s) {
-      room(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        buf[count++] = (byte) s.charAt(i);
-      }
+    /** Bytes of the unpacked form's own (no limit check: callers write a bounded few between checks). */
+    Output ascii(byte[] b) {
+      room(b.length);
+      System.arraycopy(b, 0, buf, count, b.length);
+      count += b.length;
       return this;
     }
 
@@ -376,8 +420,18 @@ public final class PackedNodes {
       return this;
     }
 
+    /** A non-negative number (ids are 1 to 2^31-1), written without a String. */
     Output number(long n) {
-      return ascii(Long.toString(n));
+      int digits = 1;
+      for (long rest = n / 10; rest > 0; rest /= 10) {
+        digits++;
+      }
+      room(digits);
+      for (int i = count + digits - 1; i >= count; i--, n /= 10) {
+        buf[i] = (byte) ('0' + n % 10);
+      }
+      count += digits;
+      return this;
     }
 
     Output bytes(byte[] b) {
