@@ -9,6 +9,11 @@ function masking(masking: SitePolicy['masking'], options: Partial<WitnessOptions
   return maskingOptions({ ...POLICY, masking }, resolved);
 }
 
+/** A full snapshot event of a document with these children. */
+function snapshotOf<T>(childNodes: T[]) {
+  return { type: 2, data: { node: { type: 0, childNodes } } };
+}
+
 function input(type: string, attributes: Record<string, string> = {}): HTMLElement {
   const el = document.createElement(type === 'textarea' || type === 'select' ? type : 'input');
   if (el instanceof HTMLInputElement) el.type = type;
@@ -91,25 +96,17 @@ describe('maskingOptions', () => {
   });
 
   it('maskEventPii_masksTextAttributesOfSnapshotsAndMutations_notGeometryOrStyles', () => {
-    const snapshot = {
-      type: 2,
-      data: {
-        node: {
-          type: 0,
-          childNodes: [
-            {
-              type: 2,
-              tagName: 'a',
-              attributes: { href: 'mailto:jane@example.com', title: 'Card 4111 1111 1111 1111', class: 'x4111111111111111' },
-              childNodes: [
-                { type: 2, tagName: 'path', attributes: { d: 'M 4111 1111 1111 1111 L 0 0' }, childNodes: [] },
-                { type: 2, tagName: 'img', attributes: { src: 'data:image/png;base64,jane@example.com', 'data-user': 'jane@example.com' }, childNodes: [] },
-              ],
-            },
-          ],
-        },
+    const snapshot = snapshotOf([
+      {
+        type: 2,
+        tagName: 'a',
+        attributes: { href: 'mailto:jane@example.com', title: 'Card 4111 1111 1111 1111', class: 'x4111111111111111' },
+        childNodes: [
+          { type: 2, tagName: 'path', attributes: { d: 'M 4111 1111 1111 1111 L 0 0' }, childNodes: [] },
+          { type: 2, tagName: 'img', attributes: { src: 'data:image/png;base64,jane@example.com', 'data-user': 'jane@example.com' }, childNodes: [] },
+        ],
       },
-    };
+    ]);
     maskEventPii(snapshot);
     const a = snapshot.data.node.childNodes[0]!;
     expect(a.attributes).toEqual({ href: 'mailto:****************', title: 'Card *******************', class: 'x4111111111111111' });
@@ -132,19 +129,11 @@ describe('maskingOptions', () => {
   });
 
   it('maskEventPii_masksTextNodesAndTextChanges_notStylesheets', () => {
-    const snapshot = {
-      type: 2,
-      data: {
-        node: {
-          type: 0,
-          childNodes: [
-            { type: 2, tagName: 'p', attributes: {}, childNodes: [{ type: 3, textContent: 'mail alice@example.com' }] },
-            { type: 2, tagName: 'style', attributes: {}, childNodes: [{ type: 3, textContent: '.x{width:4111111111111111px}', isStyle: true }] },
-            { type: 3, textContent: 'plain' },
-          ],
-        },
-      },
-    };
+    const snapshot = snapshotOf([
+      { type: 2, tagName: 'p', attributes: {}, childNodes: [{ type: 3, textContent: 'mail alice@example.com' }] },
+      { type: 2, tagName: 'style', attributes: {}, childNodes: [{ type: 3, textContent: '.x{width:4111111111111111px}', isStyle: true }] },
+      { type: 3, textContent: 'plain' },
+    ]);
     maskEventPii(snapshot);
     const [p, style, plain] = snapshot.data.node.childNodes as Array<{ textContent?: string; childNodes?: Array<{ textContent: string }> }>;
     expect(p!.childNodes![0]!.textContent).toBe(`mail ${'*'.repeat(17)}`);
