@@ -38,7 +38,8 @@ export function maskingOptions(policy: SitePolicy, options: ResolvedOptions): Ma
       maskedTypes.some((t) => t === (el as HTMLInputElement).type || t === el.localName)
         ? '*'.repeat(text.length)
         : pii(text),
-    maskTextSelector: join([pageMask, policyMask]),
+    // rrweb checks its maskTextClass `rr-mask` by itself: naming it again would cost a second `closest` per node.
+    maskTextSelector: join([options.maskTextSelector, policyMask]),
     // Called under one of the two only: the page's masks always, the policy's unless unmasked.
     maskTextFn: (text, el) =>
       el && !el.closest(pageMask) && unmaskSelector && el.closest(unmaskSelector) ? text : text.replace(/\S/g, '*'),

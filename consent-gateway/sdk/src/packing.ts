@@ -74,15 +74,16 @@ function packNode(node: unknown, next: { id: number }): Packed {
   const { id, type, textContent } = node;
   const implicit = id === next.id;
   next.id = id + 1;
-  if (type === TEXT && implicit && typeof textContent === 'string' && defined(node).length === 3) {
+  if (type === TEXT && implicit && typeof textContent === 'string' && !hasOther(node, TEXT_FIELDS)) {
     return INDENT.test(textContent) ? textContent.length - 1 : textContent;
   }
   const children = Array.isArray(node.childNodes) ? node.childNodes.map((c) => packNode(c, next)) : undefined;
   if (type === ELEMENT && typeof node.tagName === 'string' && isNode(node.attributes) && children) {
-    const { type: _t, tagName, attributes, childNodes: _c, id: _id, ...rest } = node;
-    const extra = implicit ? rest : { id, ...rest };
-    const packed: unknown[] = [tagName, attributes];
-    if (defined(extra).length > 0) packed.push(extra);
+    const packed: unknown[] = [node.tagName, node.attributes];
+    if (!implicit || hasOther(node, ELEMENT_FIELDS)) {
+      const { type: _t, tagName: _n, attributes: _a, childNodes: _c, id: _id, ...rest } = node;
+      packed.push(implicit ? rest : { id, ...rest });
+    }
     if (children.length > 0) packed.push(children);
     return packed;
   }
@@ -94,10 +95,16 @@ function packNode(node: unknown, next: { id: number }): Packed {
 
 /** A line break and 0 to 999 spaces: sent as the number of spaces. */
 const INDENT = /^\n {0,999}$/;
+const TEXT_FIELDS = new Set(['type', 'textContent', 'id']);
+const ELEMENT_FIELDS = new Set(['type', 'tagName', 'attributes', 'childNodes', 'id']);
 
-/** The keys JSON writes (rrweb leaves some fields undefined, such as `rootId` and `isStyle`). */
-function defined(node: Node): string[] {
-  return Object.keys(node).filter((k) => node[k] !== undefined);
+/**
+ * Whether the node has a field JSON writes besides `fields` (rrweb leaves some, such as `rootId` and `isStyle`,
+ * undefined: JSON leaves those out).
+ */
+function hasOther(node: Node, fields: Set<string>): boolean {
+  for (const key in node) if (node[key] !== undefined && !fields.has(key)) return true;
+  return false;
 }
 
 function isNode(v: unknown): v is Node {

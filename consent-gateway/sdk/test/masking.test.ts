@@ -62,7 +62,7 @@ describe('maskingOptions', () => {
 
   it('maskingOptions_onlyMaskedTextGoesToMaskTextFn_piiIsMaskedInTheEvent', () => {
     const m = masking({ maskText: ['.balance'], piiText: true });
-    expect(m.maskTextSelector).toBe('.rr-mask,.balance'); // ordinary text: no ancestor walk, no parent lookup
+    expect(m.maskTextSelector).toBe('.balance'); // ordinary text: no ancestor walk, no parent lookup
     expect(m.maskTextFn('1,234.00 EUR', el('balance'))).toBe('******** ***');
     expect(m.maskTextFn('\n  12 \t', el('balance'))).toBe('\n  ** \t');
     expect(m.maskTextFn('12', null)).toBe('**');
@@ -70,7 +70,7 @@ describe('maskingOptions', () => {
 
   it('maskingOptions_unmaskExemptsFromThePolicysMaskTextOnly', () => {
     const m = masking({ maskText: ['.balance'], unmask: ['.public'], piiText: false });
-    expect(m.maskTextSelector).toBe('.rr-mask,.balance');
+    expect(m.maskTextSelector).toBe('.balance');
     expect(m.maskTextFn('1,234.00', el('balance'))).toBe('********');
     expect(m.maskTextFn('Balance', el('unmasked'))).toBe('Balance');
     expect(m.maskTextFn('marked', el('marked'))).toBe('******'); // rr-mask is the page's: unmask does not apply
@@ -83,7 +83,7 @@ describe('maskingOptions', () => {
       maskTextSelector: '.private',
       blockSelector: '.ads',
     });
-    expect(m.maskTextSelector).toBe('.rr-mask,.private');
+    expect(m.maskTextSelector).toBe('.private');
     expect(m.blockSelector).toBe('#witness-consent,.card-form,.ads');
     expect(masking(undefined).blockSelector).toBe('#witness-consent'); // the banner is never recorded
   });
@@ -91,7 +91,7 @@ describe('maskingOptions', () => {
   it('maskingOptions_defaultsAreStrict', () => {
     const m = masking(undefined);
     expect(m.maskInputFn('Berlin', input('text'))).toBe('******');
-    expect(m.maskTextSelector).toBe('.rr-mask');
+    expect(m.maskTextSelector).toBe(''); // rrweb's own maskTextClass is rr-mask
     expect(m.maskTextFn('Jane', el('marked'))).toBe('****');
   });
 

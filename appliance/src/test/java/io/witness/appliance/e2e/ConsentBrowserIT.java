@@ -213,7 +213,7 @@ class ConsentBrowserIT {
       browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", KEEP_BATCHES
           + "document.addEventListener('DOMContentLoaded', () => document.body.insertAdjacentHTML('beforeend',"
           + " '<p id=\"mail\">Mail alice@example.com today</p><div class=\"balance\">Balance 1,234.56"
-          + " <span class=\"open\">Visible label</span></div><p>Order 20261204 shipped</p><!-- internal note -->'));"));
+          + " <span class=\"open\">Visible label</span></div><p>Order 20261204 shipped</p><!-- internal note --><p class=\"rr-mask\">Private memo</p>'));"));
       browser.driver().get(base.resolve("demo/").toString());
       awaitBanner(browser);
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(0).click();
@@ -224,7 +224,8 @@ class ConsentBrowserIT {
       WitnessClient.sleep(300);
       flush(browser);
       String sent = sentBatches(browser);
-      for (String clear : List.of("alice@example.com", "1,234.56", "Balance", "123-45-6789", "4111 1111 1111 1111")) {
+      for (String clear : List.of("alice@example.com", "1,234.56", "Balance", "123-45-6789", "4111 1111 1111 1111",
+          "Private memo")) {
         assertFalse(sent.contains(clear), "the browser sent " + clear + " in clear");
       }
       for (String kept : List.of("Mail " + "*".repeat(17) + " today", "******* ******** ", "Visible label",
