@@ -44,7 +44,6 @@ public final class PackedNodes {
   private static final byte[] PARENT_ID = ascii("{\"parentId\":");
   private static final byte[] TEXT = ascii("{\"type\":3,\"textContent\":");
 
-
   private final ObjectMapper mapper;
   private final long maxBytes;
 

@@ -35,22 +35,21 @@ class ConsentBrowserIT {
   static final String OBSERVE = "return JSON.stringify({requests: (window.__requests || [])"
       + ".filter(e => e.url.includes('/ingest/') || e.url.includes('/consent/')), cookies: document.cookie,"
       + " local: localStorage.length, session: sessionStorage.length, now: performance.now()})";
-  /** Runs before the page's scripts: notes every fetch, beacon and XHR the page makes (URL and time). */
-  static final String NOTE_REQUESTS = "window.__requests = [];"
+  /**
+   * Runs before the page's scripts: notes every fetch, beacon and XHR the page makes (URL and time; a fetch body's
+   * size) and keeps the body of every batch it sends by fetch in {@code __batches} (base64 of gzip or JSON).
+   */
+  static final String NOTE_REQUESTS = "window.__requests = []; window.__batches = [];"
       + "const note = u => window.__requests.push({url: String(u && u.url ? u.url : u), at: performance.now()});"
       + "const f = window.fetch; window.fetch = function (u, i) { note(u);"
-      + " if (i && i.body && i.body.byteLength) window.__requests[window.__requests.length - 1].size = i.body.byteLength;"
+      + " if (i && i.body && i.body.byteLength) { window.__requests[window.__requests.length - 1].size = i.body.byteLength;"
+      + "  if (String(u).includes('/ingest/')) { let s = ''; for (const c of new Uint8Array(i.body)) s += String.fromCharCode(c);"
+      + "   window.__batches.push(btoa(s)); } }"
       + " return f.apply(this, arguments); };"
       + "const b = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);"
       + "if (b) navigator.sendBeacon = function (u, d) { note(u); return b(u, d); };"
       + "const o = XMLHttpRequest.prototype.open;"
       + "XMLHttpRequest.prototype.open = function (m, u) { note(u); return o.apply(this, arguments); };";
-
-  /** Runs before the page's scripts: keeps the body of every batch the page sends, base64 (gzip or JSON). */
-  static final String KEEP_BATCHES = "window.__batches = []; const kf = window.fetch;"
-      + "window.fetch = function (u, i) { if (String(u).includes('/ingest/') && i && i.body && i.body.byteLength) {"
-      + " let s = ''; for (const b of new Uint8Array(i.body)) s += String.fromCharCode(b); window.__batches.push(btoa(s)); }"
-      + " return kf.apply(this, arguments); };";
 
   @ArquillianResource URL url;
 
@@ -210,8 +209,9 @@ class ConsentBrowserIT {
     URI base = url.toURI();
     WitnessClient api = adminWithDemoPolicy("masking:\n  maskText: ['.balance']\n  unmask: ['.open']\n");
     try (Chromium browser = Chromium.start(1280, 800)) {
-      browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", KEEP_BATCHES
-          + "document.addEventListener('DOMContentLoaded', () => document.body.insertAdjacentHTML('beforeend',"
+      noteRequests(browser);
+      browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+          "document.addEventListener('DOMContentLoaded', () => document.body.insertAdjacentHTML('beforeend',"
           + " '<p id=\"mail\">Mail alice@example.com today</p><div class=\"balance\">Balance 1,234.56"
           + " <span class=\"open\">Visible label</span></div><p>Order 20261204 shipped</p><!-- internal note --><p class=\"rr-mask\">Private memo</p>'));"));
       browser.driver().get(base.resolve("demo/").toString());
