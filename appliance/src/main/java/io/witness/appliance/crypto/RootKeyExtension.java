@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Opens the root key's custody first thing at start, before any bean exists and so before anything is written
+ * Opens the root key's custody at start, before any bean exists and so before anything is written
  * (the database, the transaction log, the ingest journal): a missing passphrase or PIN, a wrong one, a damaged
  * keystore, a missing PKCS#11 library or token stops the start with one message saying what to do. The custody is
  * then a {@link KeyCustody} bean, closed at shutdown.
@@ -39,24 +41,45 @@ public class RootKeyExtension implements Extension {
   private static final Logger LOG = Logger.getLogger(RootKeyExtension.class.getName());
 
   private KeyCustody custody;
+  private FutureTask<KeyCustody> opening;
 
+  /**
+   * Starts opening the custody on a thread of its own: the passphrase's key derivation (Argon2id, then the
+   * keystore's PBKDF2) takes about a second of a cold JVM's time, which now runs beside Weld's bean discovery
+   * instead of before it. {@link #register} waits for it, and no bean exists before that.
+   */
   void unseal(@Observes @Priority(0) BeforeBeanDiscovery event) {
     Config config = ConfigProvider.getConfig();
+    opening = new FutureTask<>(() -> open(config));
+    Thread.ofPlatform().name("witness-unseal").daemon().start(opening);
+  }
+
+  private static KeyCustody open(Config config) {
+    String kind = config.getOptionalValue("witness.key-custody", String.class).orElse("passphrase").strip();
+    return switch (kind) {
+      case "passphrase" -> passphraseCustody(config);
+      case "pkcs11" -> pkcs11Custody(config);
+      default -> throw new CustodyException("witness.key-custody is '" + kind + "': use passphrase (the default)"
+          + " or pkcs11");
+    };
+  }
+
+  /** The opened custody; a custody that cannot open stops the start with its one message. */
+  private KeyCustody awaitOpening() {
     try {
-      String kind = config.getOptionalValue("witness.key-custody", String.class).orElse("passphrase").strip();
-      custody = switch (kind) {
-        case "passphrase" -> passphraseCustody(config);
-        case "pkcs11" -> pkcs11Custody(config);
-        default -> throw new CustodyException("witness.key-custody is '" + kind + "': use passphrase (the default)"
-            + " or pkcs11");
-      };
-    } catch (CustodyException e) {
-      LOG.severe("Witness cannot start: " + e.getMessage());
-      DeploymentException stop = new DeploymentException("Witness cannot start: " + e.getMessage());
-      stop.setStackTrace(new StackTraceElement[0]); // the message says it all; the stack would bury it
-      throw stop;
+      return opening.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeploymentException("Witness cannot start: interrupted while opening the root key's custody");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CustodyException c) {
+        LOG.severe("Witness cannot start: " + c.getMessage());
+        DeploymentException stop = new DeploymentException("Witness cannot start: " + c.getMessage());
+        stop.setStackTrace(new StackTraceElement[0]); // the message says it all; the stack would bury it
+        throw stop;
+      }
+      throw new DeploymentException("Witness cannot start: opening the root key's custody failed", e.getCause());
     }
-    LOG.info(() -> "root key unsealed: " + custody.describe() + ", version " + custody.currentVersion());
   }
 
   private static KeyCustody passphraseCustody(Config config) {
@@ -135,6 +158,8 @@ public class RootKeyExtension implements Extension {
   }
 
   void register(@Observes AfterBeanDiscovery event) {
+    custody = awaitOpening();
+    LOG.info(() -> "root key unsealed: " + custody.describe() + ", version " + custody.currentVersion());
     event.addBean().types(KeyCustody.class, Object.class).scope(Singleton.class).createWith(c -> custody);
   }
 

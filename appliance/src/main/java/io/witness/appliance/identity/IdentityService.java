@@ -29,7 +29,7 @@ public class IdentityService {
   public record Issued(String secret, String csrfToken, Instant expiresAt) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String DUMMY_HASH = PasswordHasher.hash("not-a-password".toCharArray());
+  private static final String DUMMY_HASH = PasswordHasher.unmatchable();
 
   @PersistenceContext(unitName = "witness")
   EntityManager em;

@@ -23,6 +23,19 @@ final class PasswordHasher {
     return "pbkdf2-sha256$" + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(password, salt, ITERATIONS));
   }
 
+  /**
+   * A hash no password matches (its hash bytes are random, not derived), with the standard salt and iteration
+   * count: verifying against it costs what verifying a real one does, and making it costs nothing, so an unknown
+   * user name answers as slowly as a wrong password without a 600,000-round derivation at start.
+   */
+  static String unmatchable() {
+    byte[] salt = new byte[16];
+    byte[] hash = new byte[32];
+    RANDOM.nextBytes(salt);
+    RANDOM.nextBytes(hash);
+    return "pbkdf2-sha256$" + ITERATIONS + "$" + b64(salt) + "$" + b64(hash);
+  }
+
   static boolean verify(char[] password, String stored) {
     String[] parts = stored.split("\\$", -1);
     if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
