@@ -17,7 +17,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Seals live sessions that have gone quiet: their per-batch frames are recompressed as one session stream
- * (platform.md: ≈2× smaller than per-batch compression). Runs on one background thread.
+ * (platform.md: ≈2× smaller than per-batch compression). Before that, while a session goes on, the frames it
+ * stored more than {@code capture.compact-after-seconds} ago (60; 0: never) are compacted into a segment of its
+ * stream ({@link RecordingStore#compact}), so a live session costs about what a sealed one does. Runs on one
+ * background thread.
  */
 @ApplicationScoped
 class SessionSealer {
@@ -33,13 +36,40 @@ class SessionSealer {
   @Inject @ConfigProperty(name = "capture.seal-interval-seconds", defaultValue = "30")
   long intervalSeconds;
 
+  @Inject @ConfigProperty(name = "capture.compact-after-seconds", defaultValue = "60")
+  long compactAfterSeconds;
+
+  @Inject io.witness.appliance.recording.LiveBatchStore liveBatches;
+
   private ScheduledExecutorService executor;
 
   void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100)
       @Initialized(ApplicationScoped.class) Object ignored) {
     executor = DaemonThreads.scheduler("witness-session-sealer");
     var unused =
-        executor.scheduleWithFixedDelay(this::sealIdle, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::sealAndCompact, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+  }
+
+  private void sealAndCompact() {
+    sealIdle();
+    compactAged();
+  }
+
+  /** Compacts the frames of every live session that has had some for {@code capture.compact-after-seconds}. */
+  int compactAged() {
+    if (compactAfterSeconds <= 0) {
+      return 0;
+    }
+    int compacted = 0;
+    for (String id : liveBatches.agedFrames(Duration.ofSeconds(compactAfterSeconds))) {
+      try {
+        store.compact(id);
+        compacted++;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "compacting a live session failed; it is sealed when idle", e);
+      }
+    }
+    return compacted;
   }
 
   /** Seals every idle session; returns how many. */

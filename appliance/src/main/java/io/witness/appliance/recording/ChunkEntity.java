@@ -9,8 +9,9 @@ import java.io.Serializable;
 
 /**
  * A compressed piece of a recording's event stream. {@code kind} "batch": one live batch in its own zstd frame,
- * {@code streamNo} = the batch's seq. {@code kind} "stream": consecutive pieces of one zstd stream over the whole
- * session ({@code streamNo} 0), written by import and by sealing.
+ * {@code streamNo} = the batch's seq. {@code kind} "stream": consecutive pieces of one zstd stream;
+ * {@code streamNo} numbers the streams in event order: 0 only for a sealed or imported recording (one stream over
+ * the whole session), 0, 1, 2, … for a live one whose batches were compacted as they aged (a segment each).
  */
 @Entity
 @Table(name = "recording_chunks")

@@ -23,6 +23,12 @@ final class EventCodec {
   static final int BATCH_LEVEL = 3;
   static final int STREAM_LEVEL = 12;
   static final int STREAM_WINDOW_LOG = 27;
+  /**
+   * A live session's segment (its batches of the last minute or so, recompressed as one stream while the session
+   * goes on; {@link RecordingStore#compact}): level 6 is about four times as fast as {@link #STREAM_LEVEL} and
+   * within 10 % of its size on a minute of events (docs/benchmarks.md, "Session 13").
+   */
+  static final int SEGMENT_LEVEL = 6;
 
   private EventCodec() {}
 
@@ -78,6 +84,14 @@ final class EventCodec {
     ZstdOutputStream z = new ZstdOutputStream(sink);
     z.setLevel(STREAM_LEVEL);
     z.setLong(STREAM_WINDOW_LOG);
+    z.setChecksum(true);
+    return z;
+  }
+
+  /** A segment's stream: {@link #SEGMENT_LEVEL}, the level's own window (a minute of events fits it). */
+  static OutputStream segmentCompressor(OutputStream sink) throws IOException {
+    ZstdOutputStream z = new ZstdOutputStream(sink);
+    z.setLevel(SEGMENT_LEVEL);
     z.setChecksum(true);
     return z;
   }

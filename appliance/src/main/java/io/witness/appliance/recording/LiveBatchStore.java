@@ -34,8 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * commit, so a 2xx answered after it is durable, and a crash before it leaves nothing.
  *
  * <p>Concurrency: the caller guarantees one writer per session at a time; other writers of a recording
- * ({@link RecordingStore#seal}) take the same row lock ({@code select ... for update}) first. Thread-safe: no
- * state between calls but configuration.
+ * ({@link RecordingStore#seal}, {@link RecordingStore#compact}) take the same row lock ({@code select ... for update}) first. Thread-safe: no
+ * state between calls but configuration and the list of recordings with frames to compact.
  */
 @ApplicationScoped
 public class LiveBatchStore {
@@ -100,6 +100,29 @@ public class LiveBatchStore {
   private final Object progress = new Object();
   private long accepted;
   private long applied;
+
+  /**
+   * Live recordings with batches stored as frames since their last compaction, and when the first of those was
+   * stored (System.nanoTime); {@link #agedFrames} hands them to the sealer. In memory only: after a restart a
+   * session is compacted after its next batch, or sealed when idle.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> framesSince =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The live recordings whose oldest frame not yet compacted was stored at least {@code age} ago, taken off the
+   * list (a batch stored after this call puts its recording back on it).
+   */
+  public List<String> agedFrames(java.time.Duration age) {
+    long now = System.nanoTime();
+    List<String> aged = new ArrayList<>();
+    for (var e : framesSince.entrySet()) {
+      if (now - e.getValue() >= age.toNanos() && framesSince.remove(e.getKey(), e.getValue())) {
+        aged.add(e.getKey());
+      }
+    }
+    return aged;
+  }
 
   /** {@code n} batches were answered and will be stored with {@link #append} later (see {@link #applied}). */
   public void accepted(int n) {
@@ -173,6 +196,12 @@ public class LiveBatchStore {
         List<RecordingStore.Appended> answers = write(c, batches, now, subjectKeys);
         c.commit();
         subjectKeys.values().forEach(KeyService.SubjectKeys::committed);
+        long stored = System.nanoTime();
+        for (RecordingStore.Appended a : answers) {
+          if (!a.duplicate()) {
+            framesSince.putIfAbsent(a.recordingId(), stored);
+          }
+        }
         return answers;
       } catch (SQLException | RuntimeException e) {
         subjectKeys.values().forEach(KeyService.SubjectKeys::abandoned);

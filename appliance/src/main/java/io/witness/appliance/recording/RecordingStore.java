@@ -33,9 +33,9 @@ import org.hibernate.Session;
 
 /**
  * The recordings store. Live batches are appended by {@link LiveBatchStore} (plain JDBC, the hot path) under a
- * lock on their recording row, each a zstd frame of its own; sealing (which takes the same lock) and import
- * write the whole session as one stream. Readers get the events in order: the sealed stream
- * first, then any later batches by seq.
+ * lock on their recording row, each a zstd frame of its own; compaction turns a live session's aged frames into
+ * one more segment of its stream, sealing (both take the same lock) and import write the whole session as one
+ * stream. Readers get the events in order: the streams by number first, then any later batches by seq.
  */
 @ApplicationScoped
 public class RecordingStore {
@@ -178,8 +178,8 @@ public class RecordingStore {
 
 
   /**
-   * Rewrites a live recording's batches as one session stream (better compression: the window reaches back
-   * to earlier snapshots). Idempotent; safe against concurrent batches through the row lock.
+   * Rewrites a live recording's batches and segments as one session stream (better compression: the window reaches
+   * back to earlier snapshots). Idempotent; safe against concurrent batches through the row lock.
    */
   @Transactional
   public void seal(String recordingId) {
@@ -188,22 +188,57 @@ public class RecordingStore {
       return;
     }
     List<ChunkEntity> old = chunks(recordingId);
-    if (old.stream().noneMatch(c -> c.kind.equals(ChunkEntity.BATCH))) {
+    if (old.stream().noneMatch(c -> c.kind.equals(ChunkEntity.BATCH))
+        && old.stream().allMatch(c -> c.streamNo == 0)) {
       r.state = RecordingEntity.SEALED;
       return;
     }
+    if (rewrite(r, old, 0, false)) {
+      r.state = RecordingEntity.SEALED;
+    }
+  }
+
+  /**
+   * Compacts a live recording's batches stored so far (a zstd frame each) into one more segment of its stream
+   * ({@link EventCodec#SEGMENT_LEVEL}), leaving its earlier segments as they are: a session that goes on for an
+   * hour costs about what its sealed stream will, not the per-batch frames, while it is live. The recording stays
+   * live; later batches are frames again until the next compaction; {@link #seal} makes one stream of it all.
+   * Returns the stored bytes saved. Safe against concurrent batches and sealing through the row lock.
+   */
+  @Transactional
+  public long compact(String recordingId) {
+    RecordingEntity r = em.find(RecordingEntity.class, recordingId, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null || !RecordingEntity.LIVE.equals(r.state)) {
+      return 0;
+    }
+    List<ChunkEntity> all = chunks(recordingId);
+    List<ChunkEntity> batches = all.stream().filter(c -> c.kind.equals(ChunkEntity.BATCH)).toList();
+    if (batches.isEmpty()) {
+      return 0;
+    }
+    int segment = all.stream().filter(c -> c.kind.equals(ChunkEntity.STREAM)).mapToInt(c -> c.streamNo + 1).max()
+        .orElse(0);
+    long before = r.storedBytes;
+    return rewrite(r, batches, segment, true) ? before - r.storedBytes : 0;
+  }
+
+  /**
+   * Replaces {@code old} (in reading order) by one stream numbered {@code streamNo}: a session stream, or a live
+   * segment. False when the recording's subject was erased meanwhile (the erasure deletes its chunks).
+   */
+  private boolean rewrite(RecordingEntity r, List<ChunkEntity> old, int streamNo, boolean segment) {
     List<byte[]> pieces = new ArrayList<>();
     List<long[]> sizes = new ArrayList<>();
     SecretKey key;
     try {
       key = recordingKeys.keyOf(r);
     } catch (KeyGoneException erased) {
-      return; // its subject was erased meanwhile: the erasure deletes its chunks
+      return false;
     }
     try (StreamWriter writer = new StreamWriter((piece, events, raw) -> {
       pieces.add(piece);
       sizes.add(new long[] {events, raw});
-    })) {
+    }, segment)) {
       for (List<ChunkEntity> group : groups(old)) {
         try (InputStream in = open(group, key, Map.of())) {
           byte[] json = in.readAllBytes();
@@ -216,14 +251,14 @@ public class RecordingStore {
     for (ChunkEntity c : old) {
       deleteBlob(c.blobKey);
       em.remove(c);
+      r.storedBytes -= c.storedBytes;
     }
     em.flush();
-    r.storedBytes = 0;
     for (int i = 0; i < pieces.size(); i++) {
-      addChunk(r, key, ChunkEntity.STREAM, 0, pieces.get(i), (int) sizes.get(i)[0], sizes.get(i)[1]);
+      addChunk(r, key, ChunkEntity.STREAM, streamNo, pieces.get(i), (int) sizes.get(i)[0], sizes.get(i)[1]);
       em.flush();
     }
-    r.state = RecordingEntity.SEALED;
+    return true;
   }
 
   /**
@@ -494,14 +529,23 @@ public class RecordingStore {
     return list;
   }
 
-  /** Chunks that decompress together: all stream pieces form one group; each batch is its own group. */
+  /**
+   * Chunks that decompress together, in reading order ({@link #chunks}): the pieces of each stream (by stream
+   * number) form one group; each batch is its own group.
+   */
   private static List<List<ChunkEntity>> groups(List<ChunkEntity> ordered) {
     List<List<ChunkEntity>> groups = new ArrayList<>();
-    List<ChunkEntity> stream = ordered.stream().filter(c -> c.kind.equals(ChunkEntity.STREAM)).toList();
-    if (!stream.isEmpty()) {
-      groups.add(stream);
+    List<ChunkEntity> stream = null;
+    for (ChunkEntity c : ordered) {
+      if (!c.kind.equals(ChunkEntity.STREAM)) {
+        groups.add(List.of(c));
+      } else if (stream != null && stream.get(0).streamNo == c.streamNo) {
+        stream.add(c);
+      } else {
+        stream = new ArrayList<>(List.of(c));
+        groups.add(stream);
+      }
     }
-    ordered.stream().filter(c -> c.kind.equals(ChunkEntity.BATCH)).forEach(c -> groups.add(List.of(c)));
     return groups;
   }
 

@@ -24,9 +24,15 @@ final class StreamWriter implements AutoCloseable {
   private long raw;
   private long storedTotal;
 
+  /** A whole session's stream ({@link EventCodec#streamCompressor}). */
   StreamWriter(ChunkSink sink) throws IOException {
+    this(sink, false);
+  }
+
+  /** With {@code segment}, a live session's segment ({@link EventCodec#segmentCompressor}). */
+  StreamWriter(ChunkSink sink, boolean segment) throws IOException {
     this.sink = sink;
-    this.zstd = EventCodec.streamCompressor(buffer);
+    this.zstd = segment ? EventCodec.segmentCompressor(buffer) : EventCodec.streamCompressor(buffer);
   }
 
   /** Appends events given as JSON joined by commas. */

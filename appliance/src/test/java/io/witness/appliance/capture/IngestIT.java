@@ -43,6 +43,7 @@ class IngestIT {
 
   @ArquillianResource URL url;
   @Inject RecordingStore store;
+  @Inject io.witness.appliance.recording.LiveBatchStore liveBatches;
   @Inject @jakarta.inject.Named("witness") javax.sql.DataSource dataSource;
 
   @Test
@@ -125,6 +126,71 @@ class IngestIT {
     assertTrue(after > 0 && after < before, "stored bytes shrink on sealing: " + before + " -> " + after);
     assertEquals(events.size(), sealed.path("eventCount").asInt());
     assertAdmittedEvents(events, api.events(id), "events after sealing");
+  }
+
+  /**
+   * A live session's aged frames become segments of its stream while it goes on: two compactions and one frame
+   * after them replay as the whole session, a retried batch is still a duplicate, the segments cost less than the
+   * frames, and sealing makes one stream of it all.
+   */
+  @Test
+  void compact_turnsALiveSessionsFramesIntoSegments_andSealingMakesOneStream() throws Exception {
+    WitnessApi api = WitnessApi.of(url);
+    JsonNode events = Corpus.events(SESSION);
+    String sessionId = Batches.newSessionId();
+    List<byte[]> batches = Batches.split(sessionId, events, PER_BATCH);
+    assertEquals(6, batches.size(), "batches of the session");
+    for (int seq = 0; seq < 3; seq++) {
+      api.ingest(batches.get(seq), true).assertStatus(200);
+    }
+    String id = recordingOf(sessionId);
+    api.getJson("/api/v1/recordings/" + id); // waits until the answered batches are stored
+    assertTrue(liveBatches.agedFrames(java.time.Duration.ZERO).contains(id), "frames listed for compaction");
+    assertFalse(liveBatches.agedFrames(java.time.Duration.ZERO).contains(id), "taken off the list");
+    long frames = api.getJson("/api/v1/recordings/" + id).path("storedBytes").asLong();
+    long saved = store.compact(id);
+    assertTrue(saved > 0, "the segment is smaller than its frames: saved " + saved + " of " + frames);
+    assertEquals(frames - saved, api.getJson("/api/v1/recordings/" + id).path("storedBytes").asLong());
+    assertEquals(0, store.compact(id), "nothing left to compact");
+
+    api.ingest(batches.get(3), true).assertStatus(200);
+    api.ingest(batches.get(4), true).assertStatus(200);
+    api.getJson("/api/v1/recordings/" + id);
+    assertTrue(liveBatches.agedFrames(java.time.Duration.ZERO).contains(id), "a new frame lists it again");
+    assertTrue(store.compact(id) > 0, "second segment");
+    api.ingest(batches.get(5), true).assertStatus(200);
+    assertTrue(api.ingest(batches.get(1), false).json().path("duplicate").asBoolean(),
+        "a batch compacted into a segment is still recognised when retried");
+    api.getJson("/api/v1/recordings/" + id);
+
+    assertEquals(List.of("stream 0", "stream 1", "batch 5"), chunkKinds(id));
+    assertAdmittedEvents(events, api.events(id), "events of two segments and a frame");
+    JsonNode live = api.getJson("/api/v1/recordings/" + id);
+    assertEquals(events.size(), live.path("eventCount").asInt());
+
+    store.seal(id);
+    assertEquals(List.of("stream 0"), chunkKinds(id), "sealed: one stream");
+    assertAdmittedEvents(events, api.events(id), "events after sealing");
+    assertEquals(0, store.compact(id), "a sealed recording is not compacted");
+  }
+
+  /** The recording's chunks in reading order, as "kind streamNo". */
+  private List<String> chunkKinds(String id) throws java.sql.SQLException {
+    List<String> kinds = new ArrayList<>();
+    try (var c = dataSource.getConnection();
+        var s = c.prepareStatement("select kind, stream_no from recording_chunks where recording_id = ?"
+            + " order by case when kind = 'stream' then 0 else 1 end, stream_no, chunk_no")) {
+      s.setString(1, id);
+      try (var rs = s.executeQuery()) {
+        while (rs.next()) {
+          String k = rs.getString(1) + " " + rs.getInt(2);
+          if (kinds.isEmpty() || !kinds.get(kinds.size() - 1).equals(k)) {
+            kinds.add(k);
+          }
+        }
+      }
+    }
+    return kinds;
   }
 
   @Test
