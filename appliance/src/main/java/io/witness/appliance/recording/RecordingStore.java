@@ -184,12 +184,11 @@ public class RecordingStore {
   @Transactional
   public void seal(String recordingId) {
     RecordingEntity r = em.find(RecordingEntity.class, recordingId, LockModeType.PESSIMISTIC_WRITE);
-    if (r == null || RecordingEntity.ERASED.equals(r.state)) {
-      return;
+    if (r == null || !RecordingEntity.LIVE.equals(r.state)) {
+      return; // erased, or sealed already (a batch after sealing makes it live again)
     }
     List<ChunkEntity> old = chunks(recordingId);
-    if (old.stream().noneMatch(c -> c.kind.equals(ChunkEntity.BATCH))
-        && old.stream().allMatch(c -> c.streamNo == 0)) {
+    if (old.isEmpty()) {
       r.state = RecordingEntity.SEALED;
       return;
     }

@@ -13,28 +13,33 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/bench storage}: stored bytes per recorded minute over the whole corpus, three ways: imported
- * (POST /api/v1/recordings: one zstd stream per session), live (SDK batches: one zstd frame per batch) before
- * sealing, and live after the sealer has rewritten each idle session as one stream. Figures come from the API
- * ({@code storedBytes} and {@code durationMs} of GET /api/v1/recordings); KB per minute = total stored bytes /
- * 1000 / total recorded minutes. The sealed recordings are also read back and compared with the corpus events.
+ * {@code bin/bench storage}: stored bytes per recorded minute over the whole corpus, four ways: imported
+ * (POST /api/v1/recordings: one zstd stream per session); live (SDK batches) as frames (one zstd frame per batch,
+ * read at once after the session's last batch); live once its frames were compacted into a segment
+ * ({@code capture.compact-after-seconds} after they were stored); and live after the sealer has rewritten each
+ * idle session as one stream. Figures come from the API ({@code storedBytes} and {@code durationMs} of
+ * GET /api/v1/recordings); KB per minute = total stored bytes / 1000 / total recorded minutes. The sealed
+ * recordings are also read back and compared with the corpus events.
  *
- * <p>Arguments: {@code seal-after=2} (seconds idle before sealing), {@code jvm="..."}.
+ * <p>Arguments: {@code compact-after=5} (seconds after a frame is stored before it is compacted: longer than it
+ * takes to send one session), {@code seal-after=30} (seconds idle before sealing: longer than it takes to send
+ * every session and compact it), {@code jvm="..."}.
  */
 public final class StorageBench {
   private StorageBench() {}
 
   private record Row(String session, long durationMs, long rawBytes, long importStored, long liveStored,
-      long sealedStored) {}
+      long compactedStored, long sealedStored) {}
 
   public static void main(String[] argv) throws Exception {
     Bench bench = new Bench("storage", argv);
-    int sealAfter = bench.intArg("seal-after", 2);
+    int compactAfter = bench.intArg("compact-after", 5);
+    int sealAfter = bench.intArg("seal-after", 30);
     List<CorpusBatches.Session> corpus = CorpusBatches.load();
     ApplianceProcess.Options options = ApplianceProcess.Options.of(bench.work.resolve("data"), bench.work)
         .withJvmOptions(bench.jvmOptions(List.of("-Dcapture.site-batches-per-second=1000000",
             "-Dcapture.site-batch-burst=1000000", "-Dcapture.seal-after-idle-seconds=" + sealAfter,
-            "-Dcapture.seal-interval-seconds=1")));
+            "-Dcapture.seal-interval-seconds=1", "-Dcapture.compact-after-seconds=" + compactAfter)));
     try (ApplianceProcess app = ApplianceProcess.start(options)) {
       app.awaitHealthy(Duration.ofMinutes(3));
       ApplianceClient client = new ApplianceClient(app.baseUri());
@@ -61,13 +66,18 @@ public final class StorageBench {
             throw new AssertionError("batch " + seq + " of " + s.name() + ": " + r.status() + " " + r.text());
           }
         }
-        // Read at once, well before the session has been idle for seal-after seconds.
+        // Read at once, before its frames are compacted (compact-after) or sealed (seal-after).
         JsonNode rec = find(client, "live", firstTs(s));
         live.put(s.name(), rec.get("id").asText());
         unsealed.put(s.name(), rec.get("storedBytes").asLong());
       }
 
-      Map<String, JsonNode> sealed = awaitSealed(client, live, unsealed, Duration.ofSeconds(120 + 2L * sealAfter));
+      Map<String, JsonNode> compacted = awaitChanged(client, live, unsealed, Duration.ofSeconds(60 + 2L * compactAfter),
+          "compacted (capture.compact-after-seconds)");
+      Map<String, Long> compactedBytes = new HashMap<>();
+      compacted.forEach((name, r) -> compactedBytes.put(name, r.get("storedBytes").asLong()));
+      Map<String, JsonNode> sealed = awaitChanged(client, live, compactedBytes, Duration.ofSeconds(120 + 2L * sealAfter),
+          "sealed (capture.seal-after-idle-seconds)");
       List<Row> rows = new ArrayList<>();
       Map<String, JsonNode> importedRows = new HashMap<>();
       for (JsonNode r : client.recordings()) {
@@ -78,7 +88,8 @@ public final class StorageBench {
         JsonNode seal = sealed.get(s.name());
         checkEvents(client, live.get(s.name()), s);
         rows.add(new Row(s.name(), seal.get("durationMs").asLong(), imp.get("rawBytes").asLong(),
-            imp.get("storedBytes").asLong(), unsealed.get(s.name()), seal.get("storedBytes").asLong()));
+            imp.get("storedBytes").asLong(), unsealed.get(s.name()), compactedBytes.get(s.name()),
+            seal.get("storedBytes").asLong()));
       }
       print(rows);
       System.out.printf("# H2 database files while running: %.2f MB (all tables, indexes and free space; import"
@@ -107,9 +118,9 @@ public final class StorageBench {
     throw new AssertionError("no " + source + " recording starting at " + Instant.ofEpochMilli(firstTs));
   }
 
-  /** Waits until the sealer has rewritten every live recording (its stored size changes). */
-  private static Map<String, JsonNode> awaitSealed(ApplianceClient client, Map<String, String> live,
-      Map<String, Long> unsealed, Duration timeout) {
+  /** Waits until the sealer has rewritten every live recording again (its stored size changes). */
+  private static Map<String, JsonNode> awaitChanged(ApplianceClient client, Map<String, String> live,
+      Map<String, Long> before, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Map<String, JsonNode> byId = new HashMap<>();
@@ -119,7 +130,7 @@ public final class StorageBench {
       Map<String, JsonNode> sealed = new HashMap<>();
       live.forEach((name, id) -> {
         JsonNode r = byId.get(id);
-        if (r != null && r.get("storedBytes").asLong() != unsealed.get(name)) {
+        if (r != null && r.get("storedBytes").asLong() != before.get(name)) {
           sealed.put(name, r);
         }
       });
@@ -127,8 +138,8 @@ public final class StorageBench {
         return sealed;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + sealed.size() + " of " + live.size() + " live recordings were sealed "
-            + "within " + timeout + " (capture.seal-after-idle-seconds)");
+        throw new AssertionError("only " + sealed.size() + " of " + live.size() + " live recordings were " + what
+            + " within " + timeout);
       }
       ApplianceProcess.sleep(1000);
     }
@@ -143,30 +154,34 @@ public final class StorageBench {
   }
 
   private static void print(List<Row> rows) {
-    System.out.printf("%-32s %8s %10s %10s %10s %10s%n", "session", "minutes", "raw KB", "import KB",
-        "live KB", "sealed KB");
+    System.out.printf("%-32s %8s %10s %10s %10s %12s %10s%n", "session", "minutes", "raw KB", "import KB",
+        "frames KB", "compacted KB", "sealed KB");
     long dur = 0;
     long raw = 0;
     long imp = 0;
     long live = 0;
+    long compacted = 0;
     long sealed = 0;
     for (Row r : rows) {
-      System.out.printf("%-32s %8.2f %10.1f %10.1f %10.1f %10.1f%n", r.session(), r.durationMs() / 60000.0,
-          r.rawBytes() / 1e3, r.importStored() / 1e3, r.liveStored() / 1e3, r.sealedStored() / 1e3);
+      System.out.printf("%-32s %8.2f %10.1f %10.1f %10.1f %12.1f %10.1f%n", r.session(), r.durationMs() / 60000.0,
+          r.rawBytes() / 1e3, r.importStored() / 1e3, r.liveStored() / 1e3, r.compactedStored() / 1e3,
+          r.sealedStored() / 1e3);
       dur += r.durationMs();
       raw += r.rawBytes();
       imp += r.importStored();
       live += r.liveStored();
+      compacted += r.compactedStored();
       sealed += r.sealedStored();
     }
     double minutes = dur / 60000.0;
-    System.out.printf("%-32s %8.2f %10.1f %10.1f %10.1f %10.1f%n", "TOTAL", minutes, raw / 1e3, imp / 1e3,
-        live / 1e3, sealed / 1e3);
+    System.out.printf("%-32s %8.2f %10.1f %10.1f %10.1f %12.1f %10.1f%n", "TOTAL", minutes, raw / 1e3, imp / 1e3,
+        live / 1e3, compacted / 1e3, sealed / 1e3);
     System.out.println();
     System.out.printf("RESULT raw JSON: %.1f KB per recorded minute%n", raw / 1e3 / minutes);
-    for (Object[] v : new Object[][] {{"import", imp}, {"live, unsealed", live}, {"live, sealed", sealed}}) {
+    for (Object[] v : new Object[][] {{"import", imp}, {"live, frames", live}, {"live, compacted", compacted},
+        {"live, sealed", sealed}}) {
       double kbPerMin = (Long) v[1] / 1e3 / minutes;
-      System.out.printf("RESULT %-15s %6.1f KB per recorded minute (%.1fx smaller than raw) — target <= 40: %s%n",
+      System.out.printf("RESULT %-17s %6.1f KB per recorded minute (%.1fx smaller than raw) — target <= 40: %s%n",
           v[0] + ":", kbPerMin, (double) raw / (Long) v[1], kbPerMin <= 40 ? "met" : "MISSED");
     }
   }
