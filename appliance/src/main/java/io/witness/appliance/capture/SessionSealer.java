@@ -20,11 +20,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * (platform.md: ≈2× smaller than per-batch compression). Before that, while a session goes on, the frames it
  * stored more than {@code capture.compact-after-seconds} ago (60; 0: never) are compacted into a segment of its
  * stream ({@link RecordingStore#compact}), so a live session costs about what a sealed one does. Runs on one
- * background thread.
+ * background thread, {@link #PER_PASS} sessions of each kind per {@code capture.seal-interval-seconds}.
  */
 @ApplicationScoped
 class SessionSealer {
   private static final Logger LOG = Logger.getLogger(SessionSealer.class.getName());
+  /**
+   * Sessions sealed, and sessions compacted, per pass at most: background work stays bounded under heavy ingest
+   * (what is left waits for the next pass; frames cost more bytes meanwhile, nothing else).
+   */
+  static final int PER_PASS = 100;
 
   @Inject RecordingStore store;
 
@@ -61,7 +66,7 @@ class SessionSealer {
       return 0;
     }
     int compacted = 0;
-    for (String id : liveBatches.agedFrames(Duration.ofSeconds(compactAfterSeconds))) {
+    for (String id : liveBatches.agedFrames(Duration.ofSeconds(compactAfterSeconds), PER_PASS)) {
       try {
         store.compact(id);
         compacted++;
@@ -76,7 +81,7 @@ class SessionSealer {
   int sealIdle() {
     int sealed = 0;
     try {
-      for (String id : store.idleLiveRecordings(Duration.ofSeconds(idleSeconds), 100)) {
+      for (String id : store.idleLiveRecordings(Duration.ofSeconds(idleSeconds), PER_PASS)) {
         store.seal(id);
         manifest(id);
         sealed++;

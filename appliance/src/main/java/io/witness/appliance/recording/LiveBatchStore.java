@@ -34,8 +34,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * commit, so a 2xx answered after it is durable, and a crash before it leaves nothing.
  *
  * <p>Concurrency: the caller guarantees one writer per session at a time; other writers of a recording
- * ({@link RecordingStore#seal}, {@link RecordingStore#compact}) take the same row lock ({@code select ... for update}) first. Thread-safe: no
- * state between calls but configuration and the list of recordings with frames to compact.
+ * ({@link RecordingStore#seal}, {@link RecordingStore#compact}) take the same row lock
+ * ({@code select ... for update}) first. Thread-safe: no state between calls but configuration and the list of
+ * recordings with frames to compact.
  */
 @ApplicationScoped
 public class LiveBatchStore {
@@ -110,13 +111,16 @@ public class LiveBatchStore {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * The live recordings whose oldest frame not yet compacted was stored at least {@code age} ago, taken off the
-   * list (a batch stored after this call puts its recording back on it).
+   * Up to {@code max} live recordings whose oldest frame not yet compacted was stored at least {@code age} ago,
+   * taken off the list (a batch stored after this call puts its recording back on it); the others stay on it.
    */
-  public List<String> agedFrames(java.time.Duration age) {
+  public List<String> agedFrames(java.time.Duration age, int max) {
     long now = System.nanoTime();
     List<String> aged = new ArrayList<>();
     for (var e : framesSince.entrySet()) {
+      if (aged.size() >= max) {
+        break;
+      }
       if (now - e.getValue() >= age.toNanos() && framesSince.remove(e.getKey(), e.getValue())) {
         aged.add(e.getKey());
       }

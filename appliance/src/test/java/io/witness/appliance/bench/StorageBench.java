@@ -72,12 +72,12 @@ public final class StorageBench {
         unsealed.put(s.name(), rec.get("storedBytes").asLong());
       }
 
-      Map<String, JsonNode> compacted = awaitChanged(client, live, unsealed, Duration.ofSeconds(60 + 2L * compactAfter),
-          "compacted (capture.compact-after-seconds)");
+      Map<String, JsonNode> compacted = awaitChanged(client, live, unsealed,
+          Duration.ofSeconds(60 + 2L * compactAfter), "compacted (capture.compact-after-seconds)");
       Map<String, Long> compactedBytes = new HashMap<>();
       compacted.forEach((name, r) -> compactedBytes.put(name, r.get("storedBytes").asLong()));
-      Map<String, JsonNode> sealed = awaitChanged(client, live, compactedBytes, Duration.ofSeconds(120 + 2L * sealAfter),
-          "sealed (capture.seal-after-idle-seconds)");
+      Map<String, JsonNode> sealed = awaitChanged(client, live, compactedBytes,
+          Duration.ofSeconds(120 + 2L * sealAfter), "sealed (capture.seal-after-idle-seconds)");
       List<Row> rows = new ArrayList<>();
       Map<String, JsonNode> importedRows = new HashMap<>();
       for (JsonNode r : client.recordings()) {
