@@ -389,7 +389,8 @@ public class RecordingStore {
    * A session's events as stored now, without waiting for batches answered but not yet stored (unlike every other
    * read here): for rebuilding the capture side's DOM index of a session on the ingest path, where waiting for the
    * writer's whole backlog would delay the first batch of every new session. A session whose batches are still in
-   * flight is in that index's cache anyway.
+   * flight is in that index's cache anyway. Its chunks are read and opened at once (a live session's: kilobytes to
+   * a few megabytes, which the caller holds as JSON anyway).
    */
   @Transactional
   public Optional<EventStream> storedLiveEvents(String siteId, String sessionKey) {
@@ -399,7 +400,14 @@ public class RecordingStore {
       return Optional.empty();
     }
     try {
-      return Optional.of(new EventStream(groups(chunks(r.get().id)), recordingKeys.keyOf(r.get()), Map.of()));
+      // Opened now, in this transaction: compaction or sealing may replace these chunks before they are read.
+      List<ChunkEntity> chunks = chunks(r.get().id);
+      SecretKey key = recordingKeys.keyOf(r.get());
+      Map<Integer, byte[]> opened = new HashMap<>();
+      for (ChunkEntity c : chunks) {
+        opened.put(c.chunkNo, openChunk(c, key));
+      }
+      return Optional.of(new EventStream(groups(chunks), key, opened));
     } catch (KeyGoneException erased) {
       return Optional.empty(); // its batches are dropped by the writer
     }
@@ -553,10 +561,16 @@ public class RecordingStore {
     var pieces = new ArrayList<InputStream>();
     for (ChunkEntity c : group) {
       byte[] plain = opened.get(c.chunkNo);
-      pieces.add(plain != null ? new java.io.ByteArrayInputStream(plain) : new LazyBlobStream(() -> RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey)
-          .orElseThrow(() -> new IllegalStateException("missing chunk " + c.chunkNo + " of " + c.recordingId)))));
+      pieces.add(plain != null ? new java.io.ByteArrayInputStream(plain)
+          : new LazyBlobStream(() -> openChunk(c, key)));
     }
     return EventCodec.decompressing(new SequenceInputStream(Collections.enumeration(pieces)));
+  }
+
+  /** A chunk's blob, read and opened with {@code key} (null: stored before encryption). */
+  private byte[] openChunk(ChunkEntity c, SecretKey key) {
+    return RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey)
+        .orElseThrow(() -> new IllegalStateException("missing chunk " + c.chunkNo + " of " + c.recordingId)));
   }
 
   private static OffsetDateTime now() {
