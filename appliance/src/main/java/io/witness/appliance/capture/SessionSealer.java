@@ -9,8 +9,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * (platform.md: ≈2× smaller than per-batch compression). Before that, while a session goes on, the frames it
  * stored more than {@code capture.compact-after-seconds} ago (60; 0: never) are compacted into a segment of its
  * stream ({@link RecordingStore#compact}), so a live session costs about what a sealed one does. Runs on one
- * background thread, {@link #PER_PASS} sessions of each kind per {@code capture.seal-interval-seconds}.
+ * background thread, {@link #PER_PASS} sessions of each kind per {@code capture.seal-interval-seconds}, paced so
+ * that it takes a quarter of one core at most.
  */
 @ApplicationScoped
 class SessionSealer {
@@ -30,8 +33,8 @@ class SessionSealer {
    * (what is left waits for the next pass; frames cost more bytes meanwhile, nothing else).
    */
   static final int PER_PASS = 100;
-  /** After each compaction the sealer waits this many times as long as it took. */
-  private static final int COMPACTION_PAUSE_FACTOR = 3;
+  /** After each compaction or sealing the sealer waits this many times as long as it took. */
+  private static final int PAUSE_FACTOR = 3;
 
   @Inject RecordingStore store;
 
@@ -67,40 +70,48 @@ class SessionSealer {
     if (compactAfterSeconds <= 0) {
       return 0;
     }
-    int compacted = 0;
-    for (String id : liveBatches.agedFrames(Duration.ofSeconds(compactAfterSeconds), PER_PASS)) {
+    return paced(liveBatches.agedFrames(Duration.ofSeconds(compactAfterSeconds), PER_PASS), store::compact,
+        "compacting a live session failed; it is sealed when idle");
+  }
+
+  /** Seals every idle session; returns how many. */
+  int sealIdle() {
+    List<String> idle;
+    try {
+      idle = store.idleLiveRecordings(Duration.ofSeconds(idleSeconds), PER_PASS);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "finding idle sessions failed; will retry", e);
+      return 0;
+    }
+    return paced(idle, id -> {
+      store.seal(id);
+      manifest(id);
+    }, "sealing an idle session failed; will retry");
+  }
+
+  /**
+   * Rewrites the sessions one after another, pausing {@link #PAUSE_FACTOR} times as long as each took: a quarter
+   * of one core at most, spread over the pass. A burst of compactions back to back on a busy 2-core machine queued
+   * the ingest requests behind it (docs/benchmarks.md, "Session 13"). Returns how many succeeded.
+   */
+  private int paced(List<String> ids, Consumer<String> rewrite, String failure) {
+    int done = 0;
+    for (String id : ids) {
       long start = System.nanoTime();
       try {
-        store.compact(id);
-        compacted++;
+        rewrite.accept(id);
+        done++;
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "compacting a live session failed; it is sealed when idle", e);
+        LOG.log(Level.WARNING, failure, e);
       }
-      // A quarter of one core at most, spread over the pass: a burst of compactions on a busy 2-core machine
-      // queued the ingest requests behind it (docs/benchmarks.md, "Session 13").
       try {
-        TimeUnit.NANOSECONDS.sleep(COMPACTION_PAUSE_FACTOR * (System.nanoTime() - start));
+        TimeUnit.NANOSECONDS.sleep(PAUSE_FACTOR * (System.nanoTime() - start));
       } catch (InterruptedException stopping) {
         Thread.currentThread().interrupt();
         break;
       }
     }
-    return compacted;
-  }
-
-  /** Seals every idle session; returns how many. */
-  int sealIdle() {
-    int sealed = 0;
-    try {
-      for (String id : store.idleLiveRecordings(Duration.ofSeconds(idleSeconds), PER_PASS)) {
-        store.seal(id);
-        manifest(id);
-        sealed++;
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "sealing idle sessions failed; will retry", e);
-    }
-    return sealed;
+    return done;
   }
 
   /** The complete recording's capture manifest goes into the audit log (replay checks against it). */
