@@ -201,6 +201,8 @@ public final class BatchSanitizer {
         type = p.getIntValue();
       } else if (t.isStructStart()) {
         throw UNUSUAL;
+      } else {
+        scan(p, out, null, report); // a string beside type and data: scanned like any other
       }
     }
     int dataStart = start(p);
@@ -219,7 +221,7 @@ public final class BatchSanitizer {
               throw UNUSUAL;
             }
             p.nextToken();
-            p.skipChildren();
+            scan(p, out, null, report);
           }
         } else {
           data.set(name, mapper.readTree(p));
@@ -239,12 +241,13 @@ public final class BatchSanitizer {
     }
     int dataEnd = end(p);
     // The rest of the event: a second type or data would be what the tree rules (last one wins) look at.
+    List<Edit> after = new ArrayList<>(0);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       if (p.currentName().equals("type") || p.currentName().equals("data")) {
         throw UNUSUAL;
       }
       p.nextToken();
-      p.skipChildren();
+      scan(p, out, after, report);
     }
     if (data != null) {
       // Mutations, inputs, Meta, console, custom: the data object through the tree rules, spliced back.
@@ -254,6 +257,11 @@ public final class BatchSanitizer {
         return false;
       }
       out.replace(dataStart, dataEnd, mapper.writeValueAsBytes(data));
+    }
+    for (Edit e : after) {
+      out.replace(e.start(), e.end(), e.bytes());
+    }
+    if (data != null) {
       return true;
     }
     if (s.outOfScope) {
@@ -297,12 +305,59 @@ public final class BatchSanitizer {
           continue;
         }
       }
-      p.skipChildren();
+      scan(p, out, null, report);
     }
   }
 
-  /** One attribute as read: its value's byte range, and its text when it is a string. */
-  private record Attribute(String name, String text, int start, int end) {}
+  /** A replacement of source bytes [start, end), not yet made. */
+  @SuppressWarnings("ArrayRecordComponent") // bytes made for this edit, read once
+  private record Edit(int start, int end, byte[] bytes) {}
+
+  /**
+   * The value at the parser's current token, with every string in it scanned for PII (a field rrweb does not
+   * define): each change is made at once ({@code into} null) or added to {@code into}. Field names are not scanned.
+   */
+  private void scan(JsonParser p, Splice out, List<Edit> into, EventSanitizer.Report report) throws IOException {
+    JsonToken t = p.currentToken();
+    if (!t.isStructStart()) {
+      redactString(p, out, into, report);
+      return;
+    }
+    int depth = 0;
+    do {
+      if (t.isStructStart()) {
+        depth++;
+      } else if (t.isStructEnd()) {
+        depth--;
+      } else {
+        redactString(p, out, into, report);
+      }
+    } while (depth > 0 && (t = p.nextToken()) != null);
+  }
+
+  private void redactString(JsonParser p, Splice out, List<Edit> into, EventSanitizer.Report report)
+      throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      return;
+    }
+    int from = start(p);
+    String text = p.getText();
+    String redacted = rules.redact(text, report);
+    if (!redacted.equals(text)) {
+      Edit e = new Edit(from, end(p), quoted(redacted));
+      if (into == null) {
+        out.replace(e.start(), e.end(), e.bytes());
+      } else {
+        into.add(e);
+      }
+    }
+  }
+
+  /**
+   * One attribute as read: its value's byte range, its text when it is a string, else the PII edits of the strings
+   * inside it (a style object of a mutation, say).
+   */
+  private record Attribute(String name, String text, int start, int end, List<Edit> inner) {}
 
   /**
    * One serialized node and its children (the parser on its START_OBJECT, left on its END_OBJECT): added to the
@@ -317,6 +372,24 @@ public final class BatchSanitizer {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
+      if (!name.equals("type") && !name.equals("id") && !name.equals("childNodes")) {
+        // What a field means depends on the type, which rrweb writes first.
+        if (n.type == null) {
+          throw UNUSUAL;
+        }
+        boolean element = n.type == 2;
+        boolean known = element ? name.equals("tagName") || name.equals("attributes") : name.equals("textContent");
+        if (!known) {
+          // A field the rules do not deal with: its strings are scanned. Made with this node's other edits (which
+          // may come before it in the bytes) or, after its children, at once.
+          if (write) {
+            scan(p, out, node == null ? n.pending() : null, report);
+          } else {
+            p.skipChildren();
+          }
+          continue;
+        }
+      }
       switch (name) {
         case "type" -> {
           if (node != null || n.type != null || t != JsonToken.VALUE_NUMBER_INT
@@ -329,7 +402,9 @@ public final class BatchSanitizer {
           if (node != null || n.tagName != null || t != JsonToken.VALUE_STRING) {
             throw UNUSUAL;
           }
+          n.tagStart = start(p);
           n.tagName = p.getText();
+          n.tagEnd = end(p);
         }
         case "attributes" -> {
           if (node != null || n.attributes != null || t != JsonToken.START_OBJECT) {
@@ -342,9 +417,13 @@ public final class BatchSanitizer {
             JsonToken v = p.nextToken();
             int from = start(p);
             String text = v == JsonToken.VALUE_STRING ? p.getText() : null;
-            p.skipChildren();
+            List<Edit> inner = null;
+            if (text == null && v.isStructStart()) {
+              inner = new ArrayList<>(0);
+              scan(p, out, inner, report);
+            }
             p.finishToken();
-            n.attributes.add(new Attribute(attribute, text, from, end(p)));
+            n.attributes.add(new Attribute(attribute, text, from, end(p), inner));
           }
           n.attributesEnd = end(p);
         }
@@ -380,7 +459,7 @@ public final class BatchSanitizer {
             out.replace(from, end(p), EMPTY_ARRAY);
           }
         }
-        default -> p.skipChildren();
+        default -> throw new IllegalStateException(name); // dealt with above
       }
     }
     if (node == null) {
@@ -395,18 +474,32 @@ public final class BatchSanitizer {
   private static final class Node {
     Integer type;
     String tagName;
+    int tagStart;
+    int tagEnd;
+    /** PII edits of the fields rrweb does not define, read before the children. */
+    List<Edit> pending;
     List<Attribute> attributes;
     int attributesStart;
     int attributesEnd;
     String text;
     int textStart;
     int textEnd;
+
+    List<Edit> pending() {
+      if (pending == null) {
+        pending = new ArrayList<>(1);
+      }
+      return pending;
+    }
   }
 
   /** Adds a node to the DOM under {@code parent}; when {@code write}, splices its sanitized attributes or text. */
   private DomNode add(DomNode parent, Node n, boolean write, Splice out, EventSanitizer.Report report)
-      throws Unusual {
+      throws IOException, Unusual {
     int type = n.type == null ? 0 : n.type;
+    if (type == 2 && (n.tagName == null || n.tagName.isEmpty())) {
+      throw UNUSUAL; // an element without a tag is no element to the rules: its fields mean what a text's do
+    }
     String tag = type == 2 ? (n.tagName == null ? "" : n.tagName).toLowerCase(Locale.ROOT) : "";
     Map<String, String> attributes = tag.isEmpty() ? Map.of() : new HashMap<>();
     if (n.attributes != null && !tag.isEmpty()) {
@@ -425,34 +518,48 @@ public final class BatchSanitizer {
     if (!write) {
       return node;
     }
+    List<Edit> edits = n.pending == null ? new ArrayList<>(2) : n.pending;
     if (node.isElement()) {
       rules.flags(node);
+      if (n.tagName != null) {
+        String redacted = rules.redact(n.tagName, report);
+        if (!redacted.equals(n.tagName)) {
+          edits.add(new Edit(n.tagStart, n.tagEnd, quoted(redacted))); // the DOM keeps the tag as sent
+        }
+      }
       if (n.attributes == null) {
-        return node;
-      }
-      if (node.blocked && (parent == null || !parent.blocked)) {
-        out.replace(n.attributesStart, n.attributesEnd, kept(n.attributes, out.source));
-        return node;
-      }
-      for (Attribute a : n.attributes) {
-        if (a.text() != null) {
-          String value = rules.attributeValue(node, a.name(), a.text(), report);
-          if (!value.equals(a.text())) {
-            out.replace(a.start(), a.end(), quoted(value));
+        // nothing more
+      } else if (node.blocked && (parent == null || !parent.blocked)) {
+        edits.add(new Edit(n.attributesStart, n.attributesEnd, kept(n.attributes, out.source, report)));
+      } else {
+        for (Attribute a : n.attributes) {
+          if (a.text() != null) {
+            String value = rules.attributeValue(node, a.name(), a.text(), report);
+            if (!value.equals(a.text())) {
+              edits.add(new Edit(a.start(), a.end(), quoted(value)));
+            }
+          } else if (a.inner() != null) {
+            edits.addAll(a.inner());
           }
         }
       }
     } else if (n.text != null) {
       String text = rules.text(parent, n.text, report);
       if (!text.equals(n.text)) {
-        out.replace(n.textStart, n.textEnd, quoted(text));
+        edits.add(new Edit(n.textStart, n.textEnd, quoted(text)));
       }
+    }
+    if (edits.size() > 1) {
+      edits.sort(java.util.Comparator.comparingInt(Edit::start));
+    }
+    for (Edit e : edits) {
+      out.replace(e.start(), e.end(), e.bytes());
     }
     return node;
   }
 
-  /** A blocked element's attributes: class and size only, their values as sent. */
-  private static byte[] kept(List<Attribute> attributes, byte[] source) {
+  /** A blocked element's attributes: class and size only, their values as sent with PII redacted. */
+  private byte[] kept(List<Attribute> attributes, byte[] source, EventSanitizer.Report report) throws IOException {
     Map<String, Attribute> last = new HashMap<>();
     for (Attribute a : attributes) {
       last.put(a.name(), a);
@@ -461,8 +568,14 @@ public final class BatchSanitizer {
     for (String name : KEPT_WHEN_BLOCKED) {
       Attribute a = last.get(name);
       if (a != null) {
-        b.append(b.length() > 1 ? "," : "").append('"').append(name).append("\":")
-            .append(new String(source, a.start(), a.end() - a.start(), StandardCharsets.UTF_8));
+        b.append(b.length() > 1 ? "," : "").append('"').append(name).append("\":");
+        if (a.text() != null) {
+          b.append(new String(quoted(rules.redact(a.text(), report)), StandardCharsets.UTF_8));
+        } else {
+          JsonNode value = mapper.readTree(new String(source, a.start(), a.end() - a.start(), StandardCharsets.UTF_8));
+          rules.redactAll(value, report);
+          b.append(mapper.writeValueAsString(value));
+        }
       }
     }
     return b.append('}').toString().getBytes(StandardCharsets.UTF_8);

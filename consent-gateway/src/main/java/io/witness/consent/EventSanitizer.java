@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  *       but white space becomes {@code *}, as rrweb does.</li>
  *   <li>PII: every remaining text, attribute value, URL, console message and custom payload is scanned; matches
  *       are redacted. Card numbers always are (PCI DSS 3.3.1).</li>
+ *   <li>Fields rrweb does not define (beside an event's data, in a snapshot's data and nodes, in mutations, inputs and
+ *       other incremental data): every string in them is scanned too, however deep. Only JSON field names (and
+ *       attribute names) are not scanned.</li>
  * </ul>
  * Thread-safe (immutable); the per-recording state is the caller's {@link SanitizerSession}.
  */
@@ -132,8 +135,10 @@ public final class EventSanitizer {
     int type = event.path("type").asInt(-1);
     JsonNode data = event.path("data");
     if (!(data instanceof ObjectNode d)) {
+      redactAll(event, report);
       return !s.outOfScope;
     }
+    redactOthers(event, EVENT_FIELDS, report);
     if (type == 4) {
       String href = d.path("href").asText("");
       s.outOfScope = !href.isEmpty() && !evaluator.inScope(href);
@@ -142,6 +147,7 @@ public final class EventSanitizer {
         return false;
       }
       d.put("href", redact(evaluator.minimiseUrl(href), report));
+      redactOthers(d, META_FIELDS, report);
       return true;
     }
     if (s.outOfScope) {
@@ -164,6 +170,40 @@ public final class EventSanitizer {
     if (d.path("node") instanceof ObjectNode root) {
       insert(s, root, null, report);
       walk(s, root, report);
+      redactOthers(d, SNAPSHOT_FIELDS, report);
+    } else {
+      redactAll(d, report);
+    }
+  }
+
+  /** The fields whose strings the rules deal with, per structure; every string elsewhere is scanned for PII. */
+  static final Set<String> EVENT_FIELDS = Set.of("data");
+  static final Set<String> META_FIELDS = Set.of("href");
+  static final Set<String> SNAPSHOT_FIELDS = Set.of("node");
+  static final Set<String> ELEMENT_FIELDS = Set.of("tagName", "attributes", "childNodes");
+  static final Set<String> OTHER_NODE_FIELDS = Set.of("textContent", "childNodes");
+  private static final Set<String> MUTATION_FIELDS = Set.of("adds", "removes", "texts", "attributes");
+  private static final Set<String> ADD_FIELDS = Set.of("node");
+  private static final Set<String> TEXT_FIELDS = Set.of("value");
+  private static final Set<String> ATTRIBUTE_CHANGE_FIELDS = Set.of("attributes");
+  private static final Set<String> INPUT_FIELDS = Set.of("text");
+
+  /** Redacts every string in the fields of {@code o} not named in {@code handled}. */
+  private void redactOthers(ObjectNode o, Set<String> handled, Report report) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (handled.contains(f.getKey())) {
+        continue;
+      }
+      if (f.getValue().isTextual()) {
+        String v = f.getValue().asText();
+        String r = redact(v, report);
+        if (!r.equals(v)) {
+          f.setValue(TextNode.valueOf(r));
+        }
+      } else {
+        redactAll(f.getValue(), report);
+      }
     }
   }
 
@@ -204,16 +244,28 @@ public final class EventSanitizer {
     }
     if (node.isElement()) {
       flags(node);
+      String tagName = n.path("tagName").asText("");
+      String redacted = redact(tagName, report);
+      if (!redacted.equals(tagName)) {
+        n.put("tagName", redacted); // the DOM keeps the tag as sent: it matches no selector either way
+      }
+      redactOthers(n, ELEMENT_FIELDS, report);
       if (node.blocked && (node.parent == null || !node.parent.blocked)) {
         blockElement(n);
+        redactAll(n.path("attributes"), report);
         return;
       }
       if (n.path("attributes") instanceof ObjectNode a) {
         attributes(node, a, report);
+      } else {
+        redactAll(n.path("attributes"), report);
       }
-    } else if (n.has("textContent")) {
-      String text = n.path("textContent").asText("");
-      n.put("textContent", node.orphan ? mask(text, report) : text(node.parent, text, report));
+    } else {
+      redactOthers(n, OTHER_NODE_FIELDS, report);
+      if (n.has("textContent")) {
+        String text = n.path("textContent").asText("");
+        n.put("textContent", node.orphan ? mask(text, report) : text(node.parent, text, report));
+      }
     }
     if (n.path("childNodes") instanceof ArrayNode children) {
       for (JsonNode c : children) {
@@ -246,12 +298,30 @@ public final class EventSanitizer {
       if (d.path("text").isTextual()) {
         String text = d.path("text").asText();
         d.put("text", masksValue(node) ? mask(text, report) : redact(text, report));
+        redactOthers(d, INPUT_FIELDS, report);
+      } else {
+        redactAll(d, report);
       }
+    } else {
+      redactAll(d, report);
     }
   }
 
   private void mutation(SanitizerSession s, ObjectNode d, Report report) {
+    redactOthers(d, MUTATION_FIELDS, report);
+    for (String list : MUTATION_FIELDS) {
+      if (d.get(list) instanceof ArrayNode items) {
+        for (int i = 0; i < items.size(); i++) {
+          if (items.get(i).isTextual()) {
+            items.set(i, TextNode.valueOf(redact(items.get(i).asText(), report))); // not an entry: just a string
+          }
+        }
+      } else if (d.has(list)) {
+        redactAll(d.get(list), report);
+      }
+    }
     if (d.path("removes") instanceof ArrayNode removes) {
+      redactAll(removes, report);
       for (JsonNode r : removes) {
         DomNode gone = s.nodes.get(r.path("id").asInt(Integer.MIN_VALUE));
         if (gone != null) {
@@ -271,6 +341,11 @@ public final class EventSanitizer {
       Set<JsonNode> unrecorded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       List<JsonNode> waiting = new ArrayList<>();
       for (JsonNode a : adds) {
+        if (a instanceof ObjectNode o && o.path("node") instanceof ObjectNode) {
+          redactOthers(o, ADD_FIELDS, report);
+        } else {
+          redactAll(a, report);
+        }
         if (!place(s, a, false, added, unrecorded, report)) {
           waiting.add(a);
         }
@@ -307,6 +382,9 @@ public final class EventSanitizer {
           String value = o.path("value").asText();
           o.put("value", node == null || node.orphan || node.parent == null ? mask(value, report)
               : text(node == null ? null : node.parent, value, report));
+          redactOthers(o, TEXT_FIELDS, report);
+        } else {
+          redactAll(t, report);
         }
       }
     }
@@ -327,6 +405,9 @@ public final class EventSanitizer {
             node.inputType = a.path("type").asText().toLowerCase(java.util.Locale.ROOT);
           }
           attributes(node, a, report);
+          redactOthers((ObjectNode) c, ATTRIBUTE_CHANGE_FIELDS, report);
+        } else {
+          redactAll(c, report);
         }
       }
     }
@@ -369,11 +450,12 @@ public final class EventSanitizer {
     }
   }
 
-  /** Masks or redacts an element's attribute values (null or non-text values stay). */
+  /** Masks or redacts an element's attribute values (strings in other values, such as style objects, redacted). */
   private void attributes(DomNode element, ObjectNode a, Report report) {
     for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       if (!f.getValue().isTextual()) {
+        redactAll(f.getValue(), report);
         continue;
       }
       String value = f.getValue().asText();
@@ -517,7 +599,7 @@ public final class EventSanitizer {
       List.of("url", "method", "initiatorType", "status", "startTime", "endTime");
 
   /** Redacts every string in a JSON value, recursively. */
-  private void redactAll(JsonNode n, Report report) {
+  void redactAll(JsonNode n, Report report) {
     if (n instanceof ObjectNode o) {
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
@@ -546,7 +628,8 @@ public final class EventSanitizer {
     }
   }
 
-  private String redact(String text, Report report) {
+  /** PII in {@code text} redacted (as every string outside the masking rules is). */
+  String redact(String text, Report report) {
     if (text.isEmpty() || !pii.contains(text)) {
       return text;
     }

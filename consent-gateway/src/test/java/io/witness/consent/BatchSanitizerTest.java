@@ -140,6 +140,43 @@ class BatchSanitizerTest {
     assertEquals(1, data.path("node").path("childNodes").size(), out);
   }
 
+  /**
+   * Card numbers in fields rrweb does not define (a hostile or broken client could put them anywhere): beside an
+   * event's type and data, in a snapshot's data and nodes, in a mutation, a mouse move and an input. Card data is
+   * never stored, so every string is scanned wherever it is.
+   */
+  @Test
+  void cardNumbersInFieldsRrwebDoesNotDefine_areRedactedToo_alikeStreamedAndAsATree() throws IOException {
+    String card = "4111 1111 1111 1111";
+    String events = ("["
+        + "{'type':4,'timestamp':1,'x':'@','data':{'href':'https://a.example/','width':1,'height':1,'x':'@'}},"
+        + "{'type':2,'timestamp':2,'x':'@','data':{'x':'@','node':{'type':0,'x':'@','childNodes':[{'type':2,"
+        + "'tagName':'p','attributes':{'style':{'color':'@'}},'x':['@'],'childNodes':[{'type':3,'textContent':'ok',"
+        + "'id':3,'x':'@','attributes':{'a':'@'},'tagName':'@'}],'id':2,'y':{'z':'@'},'textContent':'@'},"
+        + "{'type':2,'tagName':'nav','attributes':{'class':'@','href':'@'},'x':'@','childNodes':[],'id':5}],"
+        + "'id':1},'initialOffset':{'x':'@'}},'after':'@'},"
+        + "{'type':3,'timestamp':3,'data':{'source':0,'x':'@','adds':[{'parentId':2,'nextId':null,'x':'@','node':"
+        + "{'type':3,'textContent':'ok','id':4,'x':'@'}},'@'],'removes':[{'id':9,'x':'@'}],"
+        + "'texts':[{'id':3,'value':'ok','x':'@'},{'id':3,'value':{'x':'@'}}],"
+        + "'attributes':[{'id':2,'attributes':{'title':'ok','style':{'x':'@'}},'x':'@'}]}},"
+        + "{'type':3,'timestamp':4,'x':'@','data':{'source':1,'positions':[{'x':1,'y':1,'id':2,'timeOffset':0,"
+        + "'z':'@'}],'x':'@'}},"
+        + "{'type':3,'timestamp':5,'data':{'source':5,'id':2,'text':'ok','isChecked':false,'x':'@'}},"
+        + "{'type':5,'timestamp':6,'data':{'tag':'t','payload':{'x':'@'}}}]")
+        .replace('\'', '"').replace("@", card);
+    Policy blockNav = parse("{\"masking\": {\"block\": [\"nav\"]}}");
+    for (Policy policy : List.of(Policy.defaults(), blockNav)) {
+      ArrayNode tree = EventSanitizerTest.sanitize(policy, (ArrayNode) JSON.readTree(events));
+      EventSanitizer.Report report = new EventSanitizer.Report();
+      ArrayNode out = streamed(policy, (ArrayNode) JSON.readTree(events), 10, report);
+      assertFalse(out.toString().contains("4111"), out.toString());
+      assertFalse(tree.toString().contains("4111"), tree.toString());
+      assertEquals(tree, out);
+      assertEquals(0, report.asTree, "in rrweb's order: streamed");
+      assertEquals(6, out.size());
+    }
+  }
+
   /** The events through the streaming pass, cut into batches of {@code perBatch} events of one session. */
   static ArrayNode streamed(Policy policy, ArrayNode events, int perBatch) throws IOException {
     return streamed(policy, events, perBatch, new EventSanitizer.Report());
