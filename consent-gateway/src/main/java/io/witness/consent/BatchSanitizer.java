@@ -241,7 +241,7 @@ public final class BatchSanitizer {
     }
     int dataEnd = end(p);
     // The rest of the event: a second type or data would be what the tree rules (last one wins) look at.
-    List<Edit> after = new ArrayList<>(0);
+    List<Edit> after = new ArrayList<>(0); // no element array until an edit is added
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       if (p.currentName().equals("type") || p.currentName().equals("data")) {
         throw UNUSUAL;
@@ -476,7 +476,7 @@ public final class BatchSanitizer {
     String tagName;
     int tagStart;
     int tagEnd;
-    /** PII edits of the fields rrweb does not define, read before the children. */
+    /** This node's edits before its children (PII in fields rrweb does not define among them); null: none. */
     List<Edit> pending;
     List<Attribute> attributes;
     int attributesStart;
@@ -518,42 +518,41 @@ public final class BatchSanitizer {
     if (!write) {
       return node;
     }
-    List<Edit> edits = n.pending == null ? new ArrayList<>(2) : n.pending;
     if (node.isElement()) {
       rules.flags(node);
       if (n.tagName != null) {
         String redacted = rules.redact(n.tagName, report);
         if (!redacted.equals(n.tagName)) {
-          edits.add(new Edit(n.tagStart, n.tagEnd, quoted(redacted))); // the DOM keeps the tag as sent
+          n.pending().add(new Edit(n.tagStart, n.tagEnd, quoted(redacted))); // the DOM keeps the tag as sent
         }
       }
       if (n.attributes == null) {
         // nothing more
       } else if (node.blocked && (parent == null || !parent.blocked)) {
-        edits.add(new Edit(n.attributesStart, n.attributesEnd, kept(n.attributes, out.source, report)));
+        n.pending().add(new Edit(n.attributesStart, n.attributesEnd, kept(n.attributes, out.source, report)));
       } else {
         for (Attribute a : n.attributes) {
           if (a.text() != null) {
             String value = rules.attributeValue(node, a.name(), a.text(), report);
             if (!value.equals(a.text())) {
-              edits.add(new Edit(a.start(), a.end(), quoted(value)));
+              n.pending().add(new Edit(a.start(), a.end(), quoted(value)));
             }
-          } else if (a.inner() != null) {
-            edits.addAll(a.inner());
+          } else if (a.inner() != null && !a.inner().isEmpty()) {
+            n.pending().addAll(a.inner());
           }
         }
       }
     } else if (n.text != null) {
       String text = rules.text(parent, n.text, report);
       if (!text.equals(n.text)) {
-        edits.add(new Edit(n.textStart, n.textEnd, quoted(text)));
+        n.pending().add(new Edit(n.textStart, n.textEnd, quoted(text)));
       }
     }
-    if (edits.size() > 1) {
-      edits.sort(java.util.Comparator.comparingInt(Edit::start));
-    }
-    for (Edit e : edits) {
-      out.replace(e.start(), e.end(), e.bytes());
+    if (n.pending != null) {
+      n.pending.sort(java.util.Comparator.comparingInt(Edit::start));
+      for (Edit e : n.pending) {
+        out.replace(e.start(), e.end(), e.bytes());
+      }
     }
     return node;
   }

@@ -24,12 +24,12 @@ import java.util.List;
  * (parse the batch into a tree, {@link EventSanitizer} on every event, write the tree back); {@code
  * mode=parse-only}: tree parse and write, no rules; {@code mode=unpack-only} (with {@code packed=true}): only the
  * unpacking, to see its share. Batches of 50 events per session, in order, one
- * {@link SanitizerSession} per session. Reports MB/s of input JSON, median of the rounds after 3 warm-up rounds.
+ * {@link SanitizerSession} per session. Reports MB/s of input JSON, median of the rounds (each the corpus 20 times, ≈ 0.5 s) after 5 warm-up rounds.
  * {@code packed=true}: the batches packed as the SDK sends them (capture protocol v2, {@link NodePacker}) and
  * unpacked by {@link PackedNodes} first, as the appliance does; MB/s are still of the corpus's own JSON.
  * Also the rate per CPU-second of the whole process (GC and JIT threads included), which other processes on a
- * shared machine disturb less. {@code rounds=7}: measured rounds after the warm-up.
- * Run: {@code bin/bench admission [mode=stream|tree|parse-only|unpack-only] [packed=true] [rounds=7]}.
+ * shared machine disturb less. {@code rounds=15}: measured rounds after the warm-up.
+ * Run: {@code bin/bench admission [mode=stream|tree|parse-only|unpack-only] [packed=true] [rounds=15]}.
  * (Not JMH: the figure is a whole-pipeline rate per batch, as the appliance spends it.)
  */
 public final class AdmissionBench {
@@ -77,15 +77,15 @@ public final class AdmissionBench {
         : List.of(args).contains("mode=unpack-only") ? "unpack-only" : "stream";
     boolean sanitize = !mode.equals("parse-only");
     byte[] buffer = new byte[64 << 10]; // the appliance's pooled request buffer
-    int repeat = 5;
+    int repeat = 20;
     bytes *= repeat;
     int rounds = List.of(args).stream().filter(a -> a.startsWith("rounds=")).findFirst()
-        .map(a -> Integer.parseInt(a.substring(7))).orElse(7);
+        .map(a -> Integer.parseInt(a.substring(7))).orElse(15);
     double[] rates = new double[rounds];
     double[] cpuRates = new double[rounds];
     var os = (com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    for (int round = -3; round < rates.length; round++) {
+    for (int round = -5; round < rates.length; round++) {
       long start = System.nanoTime();
       long cpuStart = os.getProcessCpuTime();
       long out = 0;
