@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * collection may never be 5 s apart from the next, and then no trim runs at all.
  *
  * <p>Not under load: a busy appliance collects every few hundred ms, so the trim never fires there, and its
- * pause (a full collection of ≈ 50 MB of live data, tens of ms) falls only on an otherwise idle process. With
- * {@code -XX:+DisableExplicitGC} it does nothing.
+ * pause (a full collection of ≈ 40 MB of live data, 70–100 ms on 2 cores) falls only on an otherwise idle process.
+ * Not when it would give back under {@link #MIN_GAIN_BYTES}, nor above {@link #MAX_USED_BYTES} of used heap (the
+ * pause would grow with it). With {@code -XX:+DisableExplicitGC} it does nothing.
  */
 @ApplicationScoped
 public class IdleMemory {
@@ -41,6 +43,13 @@ public class IdleMemory {
   static final int TRIM_FREE_PERCENT = 20;
   /** One trim a minute at most. */
   static final long MIN_SPACING_NANOS = 60_000_000_000L;
+  /** Not worth a full collection for less than this to give back. */
+  static final long MIN_GAIN_BYTES = 32L << 20;
+  /**
+   * No trim above this much used heap: a full collection of it would pause the appliance for long (≈ 1 s per
+   * 500 MB on 2 cores), e.g. while many live sessions keep their admission DOMs.
+   */
+  static final long MAX_USED_BYTES = 256L << 20;
 
   @Inject @ConfigProperty(name = "memory.idle-trim-seconds", defaultValue = "5")
   int idleSeconds;
@@ -71,7 +80,8 @@ public class IdleMemory {
   /** Once a second: trim when {@link #due} says so. */
   void check() {
     try {
-      if (due(System.nanoTime(), collections())) {
+      MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+      if (due(System.nanoTime(), collections()) && worthIt(heap.getUsed(), heap.getCommitted())) {
         trim();
         trimmed(System.nanoTime(), collections());
       }
@@ -93,6 +103,12 @@ public class IdleMemory {
     }
     return count != countAfterTrim && now - lastChange >= TimeUnit.SECONDS.toNanos(idleSeconds)
         && now - lastTrim >= MIN_SPACING_NANOS;
+  }
+
+  /** Whether a trim would give back enough heap, at a pause short enough, to be worth it. */
+  static boolean worthIt(long used, long committed) {
+    long keep = used * 100 / (100 - TRIM_FREE_PERCENT);
+    return used <= MAX_USED_BYTES && committed - keep >= MIN_GAIN_BYTES;
   }
 
   /** Notes a trim that ended at {@code now} with {@code count} collections so far (its own included). */

@@ -33,6 +33,14 @@ class IdleMemoryTest {
   }
 
   @Test
+  void worthIt_whenEnoughWouldGoBack_andTheHeapInUseIsSmall() {
+    long mb = 1L << 20;
+    assertTrue(IdleMemory.worthIt(40 * mb, 180 * mb), "the idle appliance: 40 MB used of 180 committed");
+    assertFalse(IdleMemory.worthIt(40 * mb, 70 * mb), "at most 20 MB would go back");
+    assertFalse(IdleMemory.worthIt(300 * mb, 2048 * mb), "a full collection of 300 MB would pause too long");
+  }
+
+  @Test
   void trim_collectsAndGivesBackHeap_thenRestoresTheHeapRatios() {
     HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     String min = hotspot.getVMOption("MinHeapFreeRatio").getValue();
