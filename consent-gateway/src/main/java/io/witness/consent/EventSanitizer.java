@@ -601,18 +601,7 @@ public final class EventSanitizer {
   /** Redacts every string in a JSON value, recursively. */
   void redactAll(JsonNode n, Report report) {
     if (n instanceof ObjectNode o) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        if (f.getValue().isTextual()) {
-          String v = f.getValue().asText();
-          String r = redact(v, report);
-          if (!r.equals(v)) {
-            f.setValue(TextNode.valueOf(r));
-          }
-        } else {
-          redactAll(f.getValue(), report);
-        }
-      }
+      redactOthers(o, Set.of(), report);
     } else if (n instanceof ArrayNode a) {
       for (int i = 0; i < a.size(); i++) {
         if (a.get(i).isTextual()) {
