@@ -15,9 +15,9 @@ import java.util.Map;
  * directory (first start: migrations, admin account, demo site) and then once more on the same directory
  * (restart). Flag sets ({@code variants=...}, comma-separated):
  * <ul>
- *   <li>{@code default}: {@code java -jar} as bin/witness demo runs it;
+ *   <li>{@code default}: {@code java -jar}, no flags;
  *   <li>{@code serial}: {@code -XX:+UseSerialGC};
- *   <li>{@code aot}: a JDK 25 AOT cache ({@code -XX:AOTCache}), made first by a training run
+ *   <li>{@code aot}: a JDK 25 AOT cache ({@code -XX:AOTCache}; as bin/witness demo starts), made first by a training run
  *       ({@code -XX:AOTCacheOutput}) that starts, signs in, ingests and replays a corpus session, then exits;
  *   <li>{@code aot-serial}: both; {@code aot-lean}: both and {@code -Xms32m -Xmx512m}; {@code c1}: {@code -XX:TieredStopAtLevel=1}; {@code small}: serial GC,
  *       {@code -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m}.
