@@ -3,7 +3,6 @@ package io.witness.consent;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -241,7 +240,7 @@ public final class BatchSanitizer {
     }
     int dataEnd = end(p);
     // The rest of the event: a second type or data would be what the tree rules (last one wins) look at.
-    List<Edit> after = new ArrayList<>(0); // no element array until an edit is added
+    List<Splice.Edit> after = new ArrayList<>(0); // no element array until an edit is added
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       if (p.currentName().equals("type") || p.currentName().equals("data")) {
         throw UNUSUAL;
@@ -258,7 +257,7 @@ public final class BatchSanitizer {
       }
       out.replace(dataStart, dataEnd, mapper.writeValueAsBytes(data));
     }
-    for (Edit e : after) {
+    for (Splice.Edit e : after) {
       out.replace(e.start(), e.end(), e.bytes());
     }
     if (data != null) {
@@ -309,15 +308,11 @@ public final class BatchSanitizer {
     }
   }
 
-  /** A replacement of source bytes [start, end), not yet made. */
-  @SuppressWarnings("ArrayRecordComponent") // bytes made for this edit, read once
-  private record Edit(int start, int end, byte[] bytes) {}
-
   /**
    * The value at the parser's current token, with every string in it scanned for PII (a field rrweb does not
    * define): each change is made at once ({@code into} null) or added to {@code into}. Field names are not scanned.
    */
-  private void scan(JsonParser p, Splice out, List<Edit> into, EventSanitizer.Report report) throws IOException {
+  private void scan(JsonParser p, Splice out, List<Splice.Edit> into, EventSanitizer.Report report) throws IOException {
     JsonToken t = p.currentToken();
     if (!t.isStructStart()) {
       redactString(p, out, into, report);
@@ -335,7 +330,7 @@ public final class BatchSanitizer {
     } while (depth > 0 && (t = p.nextToken()) != null);
   }
 
-  private void redactString(JsonParser p, Splice out, List<Edit> into, EventSanitizer.Report report)
+  private void redactString(JsonParser p, Splice out, List<Splice.Edit> into, EventSanitizer.Report report)
       throws IOException {
     if (p.currentToken() != JsonToken.VALUE_STRING) {
       return;
@@ -344,7 +339,7 @@ public final class BatchSanitizer {
     String text = p.getText();
     String redacted = rules.redact(text, report);
     if (!redacted.equals(text)) {
-      Edit e = new Edit(from, end(p), quoted(redacted));
+      Splice.Edit e = new Splice.Edit(from, end(p), Splice.quoted(redacted));
       if (into == null) {
         out.replace(e.start(), e.end(), e.bytes());
       } else {
@@ -357,7 +352,7 @@ public final class BatchSanitizer {
    * One attribute as read: its value's byte range, its text when it is a string, else the PII edits of the strings
    * inside it (a style object of a mutation, say).
    */
-  private record Attribute(String name, String text, int start, int end, List<Edit> inner) {}
+  private record Attribute(String name, String text, int start, int end, List<Splice.Edit> inner) {}
 
   /**
    * One serialized node and its children (the parser on its START_OBJECT, left on its END_OBJECT): added to the
@@ -417,7 +412,7 @@ public final class BatchSanitizer {
             JsonToken v = p.nextToken();
             int from = start(p);
             String text = v == JsonToken.VALUE_STRING ? p.getText() : null;
-            List<Edit> inner = null;
+            List<Splice.Edit> inner = null;
             if (text == null && v.isStructStart()) {
               inner = new ArrayList<>(0);
               scan(p, out, inner, report);
@@ -477,7 +472,7 @@ public final class BatchSanitizer {
     int tagStart;
     int tagEnd;
     /** This node's edits before its children (PII in fields rrweb does not define among them); null: none. */
-    List<Edit> pending;
+    List<Splice.Edit> pending;
     List<Attribute> attributes;
     int attributesStart;
     int attributesEnd;
@@ -485,7 +480,7 @@ public final class BatchSanitizer {
     int textStart;
     int textEnd;
 
-    List<Edit> pending() {
+    List<Splice.Edit> pending() {
       if (pending == null) {
         pending = new ArrayList<>(1);
       }
@@ -523,19 +518,19 @@ public final class BatchSanitizer {
       if (n.tagName != null) {
         String redacted = rules.redact(n.tagName, report);
         if (!redacted.equals(n.tagName)) {
-          n.pending().add(new Edit(n.tagStart, n.tagEnd, quoted(redacted))); // the DOM keeps the tag as sent
+          n.pending().add(new Splice.Edit(n.tagStart, n.tagEnd, Splice.quoted(redacted))); // the DOM keeps the tag as sent
         }
       }
       if (n.attributes == null) {
         // nothing more
       } else if (node.blocked && (parent == null || !parent.blocked)) {
-        n.pending().add(new Edit(n.attributesStart, n.attributesEnd, kept(n.attributes, out.source, report)));
+        n.pending().add(new Splice.Edit(n.attributesStart, n.attributesEnd, kept(n.attributes, out.source, report)));
       } else {
         for (Attribute a : n.attributes) {
           if (a.text() != null) {
             String value = rules.attributeValue(node, a.name(), a.text(), report);
             if (!value.equals(a.text())) {
-              n.pending().add(new Edit(a.start(), a.end(), quoted(value)));
+              n.pending().add(new Splice.Edit(a.start(), a.end(), Splice.quoted(value)));
             }
           } else if (a.inner() != null && !a.inner().isEmpty()) {
             n.pending().addAll(a.inner());
@@ -545,12 +540,12 @@ public final class BatchSanitizer {
     } else if (n.text != null) {
       String text = rules.text(parent, n.text, report);
       if (!text.equals(n.text)) {
-        n.pending().add(new Edit(n.textStart, n.textEnd, quoted(text)));
+        n.pending().add(new Splice.Edit(n.textStart, n.textEnd, Splice.quoted(text)));
       }
     }
     if (n.pending != null) {
-      n.pending.sort(java.util.Comparator.comparingInt(Edit::start));
-      for (Edit e : n.pending) {
+      n.pending.sort(java.util.Comparator.comparingInt(Splice.Edit::start));
+      for (Splice.Edit e : n.pending) {
         out.replace(e.start(), e.end(), e.bytes());
       }
     }
@@ -569,7 +564,7 @@ public final class BatchSanitizer {
       if (a != null) {
         b.append(b.length() > 1 ? "," : "").append('"').append(name).append("\":");
         if (a.text() != null) {
-          b.append(new String(quoted(rules.redact(a.text(), report)), StandardCharsets.UTF_8));
+          b.append(new String(Splice.quoted(rules.redact(a.text(), report)), StandardCharsets.UTF_8));
         } else {
           JsonNode value = mapper.readTree(new String(source, a.start(), a.end() - a.start(), StandardCharsets.UTF_8));
           rules.redactAll(value, report);
@@ -578,15 +573,6 @@ public final class BatchSanitizer {
       }
     }
     return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] quoted(String text) {
-    byte[] inner = JsonStringEncoder.getInstance().quoteAsUTF8(text);
-    byte[] q = new byte[inner.length + 2];
-    q[0] = '"';
-    System.arraycopy(inner, 0, q, 1, inner.length);
-    q[q.length - 1] = '"';
-    return q;
   }
 
   /** Reads on until the END_OBJECT of the event whose enclosing array is {@code array}. */
@@ -609,69 +595,5 @@ public final class BatchSanitizer {
   private static int end(JsonParser p) throws IOException {
     p.finishToken();
     return (int) p.currentLocation().getByteOffset();
-  }
-
-  /** The output: the source's bytes copied in order, with ranges skipped or replaced. */
-  private static final class Splice {
-    final byte[] source;
-    byte[] buf;
-    int size;
-    /** Source bytes before this offset are dealt with (copied, skipped or replaced). */
-    private int copied;
-
-    Splice(byte[] source, byte[] into) {
-      this.source = source;
-      this.buf = into;
-    }
-
-    void copyTo(int offset) {
-      write(source, copied, offset - copied);
-      copied = offset;
-    }
-
-    void skipTo(int offset) {
-      copied = offset;
-    }
-
-    /** Replaces source bytes [from, to) (not yet copied) by {@code with}. */
-    void replace(int from, int to, byte[] with) {
-      if (from < copied) {
-        throw new IllegalStateException("edits out of order at byte " + from);
-      }
-      copyTo(from);
-      write(with, 0, with.length);
-      copied = to;
-    }
-
-    int size() {
-      return size;
-    }
-
-    /** Forgets the output after {@code size}; source bytes before {@code copied} count as dealt with. */
-    void truncate(int size, int copied) {
-      this.size = size;
-      this.copied = copied;
-    }
-
-    void write(int b) {
-      ensure(1);
-      buf[size++] = (byte) b;
-    }
-
-    void write(byte[] b) {
-      write(b, 0, b.length);
-    }
-
-    void write(byte[] b, int off, int len) {
-      ensure(len);
-      System.arraycopy(b, off, buf, size, len);
-      size += len;
-    }
-
-    private void ensure(int more) {
-      if (size + more > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-      }
-    }
   }
 }

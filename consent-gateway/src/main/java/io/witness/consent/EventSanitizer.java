@@ -8,7 +8,6 @@ import io.witness.policy.PiiDetector;
 import io.witness.policy.PiiKind;
 import io.witness.policy.Policy;
 import io.witness.policy.PolicyEvaluator;
-import io.witness.policy.SelectorList;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -101,11 +100,8 @@ public final class EventSanitizer {
   private final Policy policy;
   private final PolicyEvaluator evaluator;
   private final PiiDetector pii;
-  private final SelectorList block;
-  private final SelectorList maskText;
-  private final SelectorList unmask;
-  /** No selectors in the policy: elements need no attributes once their flags are known. */
-  private final boolean slim;
+  /** The block, mask and unmask selectors and sensitive names, per element. */
+  private final ElementFlags flags;
   /** The policy's PII action is quarantine: matched values are reported for sealing. */
   private final boolean quarantine;
 
@@ -116,10 +112,7 @@ public final class EventSanitizer {
         .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(PiiKind.class)));
     kinds.add(PiiKind.CARD);
     this.pii = new PiiDetector(kinds);
-    this.block = SelectorList.parse(policy.masking().block());
-    this.maskText = SelectorList.parse(policy.masking().maskText());
-    this.unmask = SelectorList.parse(policy.masking().unmask());
-    this.slim = block.isEmpty() && maskText.isEmpty() && unmask.isEmpty();
+    this.flags = new ElementFlags(policy.masking());
     this.quarantine = policy.pii().action() == Policy.PiiAction.QUARANTINE;
   }
 
@@ -505,65 +498,7 @@ public final class EventSanitizer {
 
   /** Computes an element's flags from its parent's and its own attributes (once). */
   void flags(DomNode e) {
-    if (e.evaluated) {
-      return;
-    }
-    DomNode p = e.parent == null ? null : e.parent.element();
-    if (p != null) {
-      flags(p);
-    }
-    boolean ownBlock = block.matches(e);
-    boolean ownMaskText = maskText.matches(e);
-    boolean ownUnmask = unmask.matches(e);
-    boolean sensitiveName = SensitiveNames.element(e);
-    boolean sensitiveColumn = !sensitiveName && "td".equals(e.tag) && SensitiveNames.matches(TableColumns.header(e));
-    e.blocked = (p != null && p.blocked) || ownBlock;
-    e.selectorMasked = (p != null && p.selectorMasked) || ownMaskText;
-    e.unmasked = (p != null && p.unmasked) || ownUnmask;
-    e.sensitive = e.orphan || (p != null && p.sensitive) || sensitiveName || sensitiveColumn;
-    if (ownBlock || ownMaskText || ownUnmask || sensitiveName || sensitiveColumn) {
-      e.rules = rulesOf(e, ownBlock, ownMaskText, ownUnmask, sensitiveName, sensitiveColumn);
-    }
-    e.inputType = switch (e.tag) {
-      case "textarea" -> "textarea";
-      case "select" -> "select";
-      case "input" -> e.attributes.getOrDefault("type", "text").toLowerCase(java.util.Locale.ROOT);
-      default -> null;
-    };
-    if (slim) {
-      e.attributes = null;
-    }
-    e.evaluated = true;
-  }
-
-  /** The rules an element matches itself (not through an ancestor), named for the policy preview. */
-  private List<String> rulesOf(DomNode e, boolean ownBlock, boolean ownMaskText, boolean ownUnmask,
-      boolean sensitiveName, boolean sensitiveColumn) {
-    List<String> rules = new ArrayList<>(2);
-    if (ownBlock) {
-      named(rules, "block", block, e);
-    }
-    if (ownMaskText) {
-      named(rules, "mask-text", maskText, e);
-    }
-    if (ownUnmask) {
-      named(rules, "unmask", unmask, e);
-    }
-    if (sensitiveName) {
-      rules.add("sensitive name");
-    }
-    if (sensitiveColumn) {
-      rules.add("sensitive column");
-    }
-    return List.copyOf(rules);
-  }
-
-  private static void named(List<String> rules, String kind, SelectorList list, DomNode e) {
-    for (io.witness.policy.Selector s : list.selectors()) {
-      if (s.matches(e)) {
-        rules.add(kind + " " + s.text());
-      }
-    }
+    flags.of(e);
   }
 
   private boolean plugin(ObjectNode d, Report report) {
