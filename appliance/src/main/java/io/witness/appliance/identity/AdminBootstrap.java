@@ -1,17 +1,21 @@
 package io.witness.appliance.identity;
 
+import io.witness.appliance.platform.DaemonThreads;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Creates the bootstrap {@code admin} account on first start. Its password comes from
  * {@code WITNESS_ADMIN_PASSWORD}; without it a random one is generated and shown once on the console (standard
- * error, never the log files), since it is the only way in to a fresh appliance.
+ * error, never the log files), since it is the only way in to a fresh appliance. The password is hashed on a
+ * thread of its own while the rest of the appliance starts; logins wait for the account.
  */
 @ApplicationScoped
 class AdminBootstrap {
@@ -26,9 +30,28 @@ class AdminBootstrap {
 
   void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
       @Initialized(ApplicationScoped.class) Object ignored) {
+    if (identity.userExists(ADMIN)) {
+      return;
+    }
+    // The password hash (600,000 PBKDF2 rounds, a few hundred ms on a cold JVM) is made beside the rest of the
+    // start rather than before it; a login waits for the account (IdentityService.awaitBeforeLogin).
+    CompletableFuture<Void> creation = new CompletableFuture<>();
+    identity.awaitBeforeLogin(creation);
+    DaemonThreads.start("witness-admin-bootstrap", () -> {
+      try {
+        create();
+        creation.complete(null);
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.SEVERE, "the bootstrap account could not be created: " + e.getClass().getName(), e);
+        creation.completeExceptionally(e);
+      }
+    });
+  }
+
+  private void create() {
     boolean generated = configuredPassword.isBlank();
     String password = generated ? IdentityService.randomToken().substring(0, 20) : configuredPassword;
-    if (!identity.createUserIfAbsent(ADMIN, password.toCharArray())) {
+    if (!identity.createUserIfAbsent(ADMIN, PasswordHasher.hash(password.toCharArray()))) {
       return;
     }
     if (generated) {

@@ -17,6 +17,10 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -46,9 +50,16 @@ public class IdentityService {
 
   Clock clock = Clock.systemUTC();
 
+  /**
+   * The bootstrap account's creation while its password is being hashed off the start-up path
+   * ({@link AdminBootstrap}); a login or password change waits for it, so the account exists for them.
+   */
+  private volatile CompletableFuture<?> accountsPending = CompletableFuture.completedFuture(null);
+
   /** Checks a password; on success issues a console session (with CSRF token) or a bearer token. */
   @Transactional
   public Optional<Issued> login(Credentials credentials, boolean consoleSession) {
+    awaitPendingAccounts();
     throttle.check(credentials.username());
     UserEntity user = em.find(UserEntity.class, credentials.username());
     // Hash even for unknown users so timing does not reveal which usernames exist.
@@ -101,18 +112,47 @@ public class IdentityService {
     }
   }
 
-  /** Creates the account if it does not exist yet; returns false when it already existed. */
+  /** Whether the account exists. */
   @Transactional
-  public boolean createUserIfAbsent(String username, char[] password) {
+  public boolean userExists(String username) {
+    return em.find(UserEntity.class, username) != null;
+  }
+
+  /**
+   * Creates the account with an already computed {@link PasswordHasher#hash} if it does not exist yet; returns
+   * false when it already existed.
+   */
+  @Transactional
+  public boolean createUserIfAbsent(String username, String passwordHash) {
     if (em.find(UserEntity.class, username) != null) {
       return false;
     }
     UserEntity u = new UserEntity();
     u.username = username;
-    u.passwordHash = PasswordHasher.hash(password);
+    u.passwordHash = passwordHash;
     u.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     em.persist(u);
     return true;
+  }
+
+  /** Logins and password changes wait for {@code creation} (an account being created) before they look. */
+  void awaitBeforeLogin(CompletableFuture<?> creation) {
+    accountsPending = creation;
+  }
+
+  private void awaitPendingAccounts() {
+    CompletableFuture<?> pending = accountsPending;
+    if (pending.isDone()) {
+      return;
+    }
+    try {
+      pending.get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the bootstrap account was being created", e);
+    } catch (ExecutionException | TimeoutException e) {
+      // The creation failed or hangs (logged where it runs): go on; the account is simply not there.
+    }
   }
 
   /**
@@ -121,6 +161,7 @@ public class IdentityService {
    */
   @Transactional
   public boolean changePassword(String username, char[] current, char[] next) {
+    awaitPendingAccounts();
     throttle.check(username);
     UserEntity user = em.find(UserEntity.class, username);
     if (user == null || !PasswordHasher.verify(current, user.passwordHash)) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * PostgreSQL started here, outside the child, and passed to it as {@code WITNESS_DB_URL}/{@code _USER}/
  * {@code _PASSWORD}. A PostgreSQL that cannot start fails the test (it never skips).
  */
-final class ChildDatabase implements AutoCloseable {
+public final class ChildDatabase implements AutoCloseable {
   private final EmbeddedPostgres postgres;
   private final Map<String, String> env;
 
@@ -20,7 +20,7 @@ final class ChildDatabase implements AutoCloseable {
     this.env = env;
   }
 
-  static ChildDatabase start(String kind, Path workDir) {
+  public static ChildDatabase start(String kind, Path workDir) {
     return switch (kind) {
       case "h2" -> new ChildDatabase(null, Map.of());
       case "postgresql" -> {
@@ -43,7 +43,7 @@ final class ChildDatabase implements AutoCloseable {
   }
 
   /** Environment for the child appliance. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     return env;
   }
 
