@@ -17,8 +17,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code default}: {@code java -jar}, no flags;
  *   <li>{@code serial}: {@code -XX:+UseSerialGC};
- *   <li>{@code aot}: a JDK 25 AOT cache ({@code -XX:AOTCache}; as bin/witness demo starts), made first by a training run
- *       ({@code -XX:AOTCacheOutput}) that starts, signs in, ingests and replays a corpus session, then exits;
+ *   <li>{@code aot}: a JDK 25 AOT cache ({@code -XX:AOTCache}) and {@code -XX:MaxTenuringThreshold=1}, as
+ *       bin/witness demo starts; the cache is made first by a training run ({@code -XX:AOTCacheOutput}) that starts, signs in, ingests and replays a corpus session, then exits;
  *   <li>{@code aot-serial}: both; {@code aot-lean}: both and {@code -Xms32m -Xmx512m}; {@code c1}: {@code -XX:TieredStopAtLevel=1}; {@code small}: serial GC,
  *       {@code -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m}.
  * </ul>
@@ -35,7 +35,7 @@ public final class StartupBench {
     Map<String, List<String>> known = new LinkedHashMap<>();
     known.put("default", List.of());
     known.put("serial", List.of("-XX:+UseSerialGC"));
-    known.put("aot", List.of("-XX:AOTCache=" + aot));
+    known.put("aot", List.of("-XX:AOTCache=" + aot, "-XX:MaxTenuringThreshold=1"));
     known.put("aot-serial", List.of("-XX:AOTCache=" + aot, "-XX:+UseSerialGC"));
     known.put("aot-lean", List.of("-XX:AOTCache=" + aot, "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m"));
     known.put("c1", List.of("-XX:TieredStopAtLevel=1"));
