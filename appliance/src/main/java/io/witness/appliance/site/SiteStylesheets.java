@@ -239,18 +239,26 @@ public class SiteStylesheets {
     return true;
   }
 
+  /**
+   * The first {@code needle} (at least 2 bytes) in {@code b[from, to)}, or -1. Keyed on the needle's second byte:
+   * both needles start with a quote, the commonest byte of JSON, and then {@code _}, a rare one; twice as fast on
+   * the corpus as keying on the first byte (every batch is scanned twice).
+   */
   static int indexOf(byte[] b, int from, int to, byte[] needle) {
+    byte key = needle[1];
+    int last = to - needle.length + 1;
     outer:
-    for (int i = from; i <= to - needle.length; i++) {
-      if (b[i] != needle[0]) {
+    for (int i = from + 1; i <= last; i++) {
+      if (b[i] != key) {
         continue;
       }
-      for (int j = 1; j < needle.length; j++) {
-        if (b[i + j] != needle[j]) {
+      int start = i - 1;
+      for (int j = 0; j < needle.length; j++) {
+        if (b[start + j] != needle[j]) {
           continue outer;
         }
       }
-      return i;
+      return start;
     }
     return -1;
   }

@@ -41,6 +41,17 @@ class SiteStylesheetsTest {
   }
 
   @Test
+  void indexOf_findsTheNeedleAtEitherEndAndOnlyWithinTheRange() {
+    byte[] needle = "\"_css\"".getBytes(StandardCharsets.US_ASCII);
+    byte[] b = "\"_css\"..\"_cs\"_css\"".getBytes(StandardCharsets.US_ASCII);
+    assertEquals(0, SiteStylesheets.indexOf(b, 0, b.length, needle));
+    assertEquals(b.length - needle.length, SiteStylesheets.indexOf(b, 1, b.length, needle));
+    assertEquals(-1, SiteStylesheets.indexOf(b, 1, b.length - 1, needle), "a needle cut by the range's end");
+    assertEquals(-1, SiteStylesheets.indexOf(b, b.length - 2, b.length, needle));
+    assertEquals(-1, SiteStylesheets.indexOf(new byte[0], 0, 0, needle));
+  }
+
+  @Test
   void expand_putsTheStylesheetBack_exactlyAsItWasSent() throws Exception {
     SiteStylesheets s = new SiteStylesheets();
     String inline = "{\"events\":[{\"type\":2,\"data\":{\"node\":{\"attributes\":{\"_cssText\":\"" + CSS
