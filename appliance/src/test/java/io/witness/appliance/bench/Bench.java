@@ -66,7 +66,33 @@ final class Bench {
     return "date " + ZonedDateTime.now(java.time.ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
         + "; nproc " + Runtime.getRuntime().availableProcessors()
         + "; cpu " + cpuModel() + "; RAM " + memTotalGib() + " GiB; " + loadAverage()
-        + "; JDK " + Runtime.version() + damon();
+        + "; JDK " + Runtime.version() + damon() + "; " + speedProbe();
+  }
+
+  /**
+   * CPU time of a fixed piece of work (counting 500,000 pseudo-random short strings in a HashMap, best of 3), so
+   * that figures from different hours can be compared: on 2026-12-05 the same VM did the same work at half the
+   * speed in some hours (a Python loop took 0.6 s or 1.1 s of one core), and every benchmark moved with it
+   * (docs/benchmarks.md, "Session 15").
+   */
+  static String speedProbe() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long best = Long.MAX_VALUE;
+    int distinct = 0;
+    for (int round = 0; round < 3; round++) {
+      long t0 = threads.getCurrentThreadCpuTime();
+      Map<String, Integer> counts = new HashMap<>();
+      long x = 42;
+      for (int i = 0; i < 500_000; i++) {
+        x = x * 6364136223846793005L + 1442695040888963407L;
+        counts.merge(Long.toString(x >>> 44, 36), 1, Integer::sum);
+      }
+      best = Math.min(best, threads.getCurrentThreadCpuTime() - t0);
+      distinct = counts.size();
+    }
+    return String.format(java.util.Locale.ROOT, "speed probe %.0f ms CPU (%,d strings counted; lower is faster)",
+        best / 1e6, distinct);
+  }
   }
 
   /**
