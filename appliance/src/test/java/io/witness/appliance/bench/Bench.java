@@ -93,7 +93,6 @@ final class Bench {
     return String.format(java.util.Locale.ROOT, "speed probe %.0f ms CPU (%,d strings counted; lower is faster)",
         best / 1e6, distinct);
   }
-  }
 
   /**
    * Whether the kernel's DAMON runs a page-out scheme (kdamond): on 2026-12-03's machine it sampled physical memory
