@@ -80,8 +80,11 @@ public class IdleMemory {
   /** Once a second: trim when {@link #due} says so. */
   void check() {
     try {
+      if (!due(System.nanoTime(), collections())) {
+        return;
+      }
       MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-      if (due(System.nanoTime(), collections()) && worthIt(heap.getUsed(), heap.getCommitted())) {
+      if (worthIt(heap.getUsed(), heap.getCommitted())) {
         trim();
         trimmed(System.nanoTime(), collections());
       }

@@ -18,7 +18,8 @@ import java.util.Map;
  *   <li>{@code default}: {@code java -jar}, no flags;
  *   <li>{@code serial}: {@code -XX:+UseSerialGC};
  *   <li>{@code aot}: a JDK 25 AOT cache ({@code -XX:AOTCache}) and {@code -XX:MaxTenuringThreshold=1}, as
- *       bin/witness demo starts; the cache is made first by a training run ({@code -XX:AOTCacheOutput}) that starts, signs in, ingests and replays a corpus session, then exits;
+ *       bin/witness demo starts; the cache is made first by a training run ({@code -XX:AOTCacheOutput}) that
+ *       starts, signs in, ingests and replays a corpus session, then exits;
  *   <li>{@code aot-serial}: both; {@code aot-lean}: both and {@code -Xms32m -Xmx512m}; {@code c1}: {@code -XX:TieredStopAtLevel=1}; {@code small}: serial GC,
  *       {@code -Xmx256m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m}.
  * </ul>

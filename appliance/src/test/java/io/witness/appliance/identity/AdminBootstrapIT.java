@@ -1,7 +1,6 @@
 package io.witness.appliance.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.witness.appliance.bench.ApplianceProcess;
 import io.witness.appliance.durability.ChildDatabase;
@@ -11,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -41,7 +41,7 @@ class AdminBootstrapIT {
   void generatedPassword_isShownOnceOnTheFirstStart_andLogsIn() throws Exception {
     Path work = workDir("generated-");
     try (ChildDatabase database = ChildDatabase.start(db(), work)) {
-      Map<String, String> env = new java.util.HashMap<>(database.env());
+      Map<String, String> env = new HashMap<>(database.env());
       env.put("WITNESS_ADMIN_PASSWORD", ""); // blank: the appliance generates one
       String password;
       try (ApplianceProcess first = ApplianceProcess.start(options(work, env))) {

@@ -83,14 +83,15 @@ class CertificateVerifierTest {
         + "\n-----END PUBLIC KEY-----\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    assertEquals(0, run(out, err, "verify", cert.toString(), "--key", pem.toString()), err.toString());
+    assertEquals(0, run(out, err, "verify", cert.toString(), "--key", pem.toString()),
+        err.toString(StandardCharsets.UTF_8));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("OK erasure certificate c-1"), out.toString());
 
     ObjectNode altered = signed(keys);
     ((ObjectNode) altered.path("certificate")).put("requestedBy", "someone-else");
     Files.write(cert, JSON.writeValueAsBytes(altered));
     assertEquals(1, run(out, err, "verify", cert.toString(), "--key", pem.toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("FAILED"), err.toString());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("FAILED"), err.toString(StandardCharsets.UTF_8));
 
     assertEquals(2, run(out, err, "verify"));
     assertEquals(2, run(out, err, "verify", dir.resolve("missing.json").toString()));
