@@ -8,13 +8,15 @@
 // Chromium). Unlike the trace's CPU time of all tasks (run.mjs), whose run-to-run spread on the same page is
 // ≈ 700 ms/min, this isolates the SDK's share to a few ms.
 //   node profile.mjs sdks=rrweb,witness pages=todomvc,sb-admin,jqueryui-modal-form runs=3 [top=15]
+// A change to the Witness SDK is measured against an earlier build in the same run, alternating, since this
+// machine's speed varies by half hour: baseline=<path of that build's witness.js> sdks=rrweb,witness-baseline,witness
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildAll, OUT as SDK_OUT } from './build.mjs';
 import { Collector } from './lib/collector.mjs';
-import { actions, SCENARIOS } from './lib/scenarios.mjs';
+import { actions, JQUERY_UI_DEMOS, missingPrerequisite, SCENARIOS } from './lib/scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split(/=(.*)/s).slice(0, 2)));
@@ -23,6 +25,10 @@ const PAGES = (args.pages ?? args.page ?? 'todomvc,sb-admin,jqueryui-modal-form'
 const RUNS = Number(args.runs ?? 3);
 const TOP = Number(args.top ?? 0);
 const CHROMIUM = args.chromium ?? '/usr/bin/chromium';
+const die = (msg) => { console.error(`bench sdk-profile: ${msg}`); process.exit(1); };
+for (const p of PAGES) if (!SCENARIOS[p]) die(`unknown page ${p} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+const missing = missingPrerequisite(PAGES, CHROMIUM);
+if (missing) die(missing);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** Whether a script URL is the SDK's own code (its bundle; PostHog's recorder is lazy-loaded from its host). */
@@ -91,11 +97,11 @@ async function session(collector, origin, sdk, pageName) {
   }
 }
 
-await buildAll({ log: () => {} });
+await buildAll({ log: () => {}, baseline: args.baseline });
 const modules = join(HERE, 'node_modules');
 const collector = new Collector({
   roots: { '/todomvc/': join(modules, 'todomvc'), '/sb-admin-2/': join(modules, 'startbootstrap-sb-admin-2'),
-    '/jquery-ui-demos/': '/usr/share/doc/libjs-jquery-ui-docs/examples' },
+    '/jquery-ui-demos/': JQUERY_UI_DEMOS },
   sdkDir: SDK_OUT, posthogDist: join(modules, 'posthog-js', 'dist'),
 });
 const origin = await collector.listen();
@@ -105,6 +111,7 @@ for (let run = 1; run <= RUNS; run++) {
   for (const pageName of PAGES) {
     for (const sdk of SDKS) {
       const r = await session(collector, origin, sdk, pageName);
+      if (r.sdkMs === 0) die(`run ${run}, ${pageName}: no sample had a frame of the ${sdk} script on its stack (did the page load it?)`);
       results.push({ run, sdk, page: pageName, ...r });
       console.log(`run ${run} ${pageName.padEnd(19)} ${sdk.padEnd(10)} ${r.minutes.toFixed(2)} min: SDK ${(r.sdkMs / r.minutes).toFixed(1)} ms/min `
         + `of ${(r.totalMs / r.minutes).toFixed(0)} ms/min sampled (idle included)`);

@@ -20,7 +20,7 @@ import { buildAll, OUT as SDK_OUT, SDK_DIR } from './build.mjs';
 import { Collector } from './lib/collector.mjs';
 import { breakdown, decodedText, isCompressed, isReplay, rrwebEvents } from './lib/decode.mjs';
 import { report } from './lib/report.mjs';
-import { actions, SCENARIOS } from './lib/scenarios.mjs';
+import { actions, JQUERY_UI_DEMOS, missingPrerequisite, SCENARIOS } from './lib/scenarios.mjs';
 import { mainThreadBusy } from './lib/trace.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +32,6 @@ const PAGES = (args.pages ?? 'todomvc,sb-admin,jqueryui-modal-form').split(',');
 const CHROMIUM = args.chromium ?? '/usr/bin/chromium';
 const RESULTS = join(HERE, args.out ?? 'target/results.json');
 const APPLIANCE = args.appliance ?? 'cold';
-const JQUERY_UI_DEMOS = '/usr/share/doc/libjs-jquery-ui-docs/examples';
 const BUSY_OTHER = '/tmp/bench-busy';
 const BUSY_MINE = '/tmp/sdk-bench-busy';
 
@@ -40,10 +39,8 @@ const die = (msg) => { console.error(`bench sdk: ${msg}`); process.exit(1); };
 for (const p of PAGES) if (!SCENARIOS[p]) die(`unknown page ${p} (known: ${Object.keys(SCENARIOS).join(', ')})`);
 if (!['cold', 'warm'].includes(APPLIANCE)) die('appliance is cold or warm');
 if (!SDKS.includes('none')) die('sdks must include none (the baseline for main-thread time)');
-if (!existsSync(join(JQUERY_UI_DEMOS, 'dialog/modal-form.html')) || !existsSync('/usr/share/nodejs/requirejs/require.js')) {
-  die(`the jQuery UI modal form page is missing: install the Debian package libjs-jquery-ui-docs (apt-get install -y libjs-jquery-ui-docs)`);
-}
-if (!existsSync(CHROMIUM)) die(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); nothing here downloads a browser`);
+const missing = missingPrerequisite(PAGES, CHROMIUM);
+if (missing) die(missing);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const modules = join(HERE, 'node_modules');

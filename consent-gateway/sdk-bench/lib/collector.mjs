@@ -29,7 +29,7 @@ export function snippet(sdk) {
     case 'sentry': return tag(`BenchSdk.start({dsn:'http://public@'+location.host+'/1'})`);
     case 'posthog': return tag(`BenchSdk.start({apiHost:location.origin+'/ph',token:'${POSTHOG_TOKEN}'})`);
     // A site with its own consent tool (SDK README): no banner, grant() when the visitor agreed.
-    case 'witness': return tag(`Witness.init({endpoint:location.origin+'/witness',siteKey:'${SITE_KEY}',banner:false});Witness.grant(['replay'])`);
+    case 'witness': case 'witness-baseline': return tag(`Witness.init({endpoint:location.origin+'/witness',siteKey:'${SITE_KEY}',banner:false});Witness.grant(['replay'])`);
     default: throw new Error(`unknown sdk ${sdk}`);
   }
 }

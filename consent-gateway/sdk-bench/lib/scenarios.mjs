@@ -5,9 +5,28 @@
 // are PII patterns the page then shows as text (an e-mail and a card number). A run that would leak them is one
 // whose uploads contain them, decompressed.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CARD = '4111 1111 1111 1111';
 const EMAIL = 'maria.garcia@example.org';
+
+/** Where Debian's libjs-jquery-ui-docs puts the jQuery UI demos (the modal form page). */
+export const JQUERY_UI_DEMOS = '/usr/share/doc/libjs-jquery-ui-docs/examples';
+
+/** What the pages and the browser need on this machine, as a message saying what to install; undefined if present. */
+export function missingPrerequisite(pages, chromium) {
+  if (!existsSync(chromium)) {
+    return `${chromium} is missing: install Debian's chromium (apt-get install -y chromium); nothing here downloads a browser`;
+  }
+  if (pages.includes('jqueryui-modal-form') && (!existsSync(join(JQUERY_UI_DEMOS, 'dialog/modal-form.html'))
+      || !existsSync('/usr/share/nodejs/requirejs/require.js'))) {
+    return 'the jQuery UI modal form page is missing: install the Debian package libjs-jquery-ui-docs'
+      + ' (apt-get install -y libjs-jquery-ui-docs)';
+  }
+  return undefined;
+}
 
 export const SCENARIOS = {
   todomvc: {

@@ -3,11 +3,14 @@
  * the page, labelled by its title and described by the policy's notice text, with an Accept and a Reject
  * button of equal weight. It takes the focus when it appears (so a keyboard or screen-reader user meets it
  * first) and gives it back when closed. Styles are set through the CSSOM, which a CSP without
- * `'unsafe-inline'` styles allows; nothing is loaded. Its id is in rrweb's `blockSelector` (masking.ts), and the
- * notice is inserted as text, never as HTML.
+ * `'unsafe-inline'` styles allows; nothing is loaded. It carries rrweb's block class (`rr-block`), so it is never
+ * recorded: a class rrweb checks on every node anyway, where an id in `blockSelector` made rrweb match a selector
+ * against every mutated node and its ancestors (masking.ts). The notice is inserted as text, never as HTML.
  */
 
 export const BANNER_ID = 'witness-consent';
+/** rrweb's default `blockClass`: an element with it is recorded as an empty box of its size. */
+export const BLOCK_CLASS = 'rr-block';
 
 export interface BannerText {
   title: string;
@@ -41,6 +44,7 @@ export function showBanner(
   const bar = element('div', 'position:fixed;left:0;right:0;bottom:0;z-index:2147483647;padding:12px 16px;' +
     'background:#1f1f1f;color:#fff;font:15px/1.4 system-ui,sans-serif;box-shadow:0 -2px 8px #0006');
   bar.id = BANNER_ID;
+  bar.className = BLOCK_CLASS;
   bar.tabIndex = -1;
   bar.setAttribute('role', 'dialog');
   bar.setAttribute('aria-labelledby', `${BANNER_ID}-title`);

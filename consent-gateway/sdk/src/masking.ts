@@ -10,7 +10,6 @@
  * event instead (`maskEventPii`): handing every text node to `maskTextFn` made rrweb look up each node's parent
  * and walk its ancestors, which cost more main-thread time than the PII check itself (docs/benchmarks.md).
  */
-import { BANNER_ID } from './banner';
 import type { ResolvedOptions } from './options';
 import { maskPii } from './pii';
 import type { SitePolicy } from './policy';
@@ -43,7 +42,9 @@ export function maskingOptions(policy: SitePolicy, options: ResolvedOptions): Ma
     // Called under one of the two only: the page's masks always, the policy's unless unmasked.
     maskTextFn: (text, el) =>
       el && !el.closest(pageMask) && unmaskSelector && el.closest(unmaskSelector) ? text : text.replace(/\S/g, '*'),
-    blockSelector: join([`#${BANNER_ID}`, ...block, options.blockSelector]),
+    // The banner has rrweb's block class (banner.ts). A selector here costs rrweb a `matches` and a `closest` for
+    // every mutated node, so it is only the policy's and the page's, and empty when they have none.
+    blockSelector: join([...block, options.blockSelector]),
   };
 }
 

@@ -138,6 +138,7 @@ export class Recorder {
     else if (this.session.idle(now)) this.session.renew(now);
     watchHistory();
     window.addEventListener('pagehide', this.onHide);
+    window.addEventListener('pageshow', this.onShow);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
     for (const type of NAVIGATION_EVENTS) window.addEventListener(type, this.applyScope);
     this.applyScope();
@@ -149,6 +150,7 @@ export class Recorder {
     this.capturing = false;
     this.stopRrweb();
     window.removeEventListener('pagehide', this.onHide);
+    window.removeEventListener('pageshow', this.onShow);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     for (const type of NAVIGATION_EVENTS) window.removeEventListener(type, this.applyScope);
   }
@@ -301,6 +303,11 @@ export class Recorder {
       }
     }
     this.transport.sendAllNow();
+  };
+
+  /** Back from the back/forward cache: later pages of the tab went on with the session and its seqs. */
+  private readonly onShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.session?.resume();
   };
 
   private readonly onVisibilityChange = (): void => {

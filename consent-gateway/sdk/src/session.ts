@@ -3,7 +3,8 @@
  *
  * The id, the next batch `seq` and the time of the last user activity live in `sessionStorage`, which the browser
  * keeps per tab and per origin across navigations, so every page of a visit continues the same session and the
- * seq never repeats. Nothing is written before the page calls `start()` (storage needs the visitor's consent).
+ * seq never repeats. A page restored from the back/forward cache takes the tab's session up again (`resume`), since
+ * the pages shown meanwhile went on with its seqs. Nothing is written before the page calls `start()` (storage needs the visitor's consent).
  * When storage is unavailable (blocked, full, sandboxed) the session lives in memory for this page only.
  */
 
@@ -57,6 +58,21 @@ export class Session {
     const seq = this.state.seq++;
     this.write();
     return seq;
+  }
+
+  /**
+   * Takes the tab's session up again after the page came back from the back/forward cache: pages shown meanwhile
+   * continued it from storage (its seq is past this page's), or started a new one. Without storage the page keeps
+   * its own.
+   */
+  resume(): void {
+    const stored = this.read();
+    if (!stored) return;
+    if (stored.id !== this.state.id) this.state = stored;
+    else {
+      this.state.seq = Math.max(this.state.seq, stored.seq);
+      this.state.last = Math.max(this.state.last, stored.last);
+    }
   }
 
   private read(): Stored | undefined {

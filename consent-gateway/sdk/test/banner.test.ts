@@ -72,4 +72,10 @@ describe('banner', () => {
     expect(choices).toEqual([false]);
     expect(banner()).toBeNull();
   });
+
+  it('showBanner_carriesRrwebsBlockClass', () => {
+    show();
+    // rrweb records an element with it as an empty box (ConsentBrowserIT checks the stored events in Chromium)
+    expect(banner()!.classList.contains('rr-block')).toBe(true);
+  });
 });

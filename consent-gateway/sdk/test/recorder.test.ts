@@ -56,7 +56,7 @@ describe('Recorder', () => {
     expect(rrweb.options).toMatchObject({
       maskAllInputs: true,
       plugins: [],
-      blockSelector: '#witness-consent,.card-form,.secret',
+      blockSelector: '.card-form,.secret',
     });
     expect(rrweb.options!.maskInputFn('hunter2', document.createElement('input'))).toBe('*******');
   });
@@ -120,12 +120,20 @@ describe('Recorder', () => {
     await firstPage.flush();
     rrweb.mouseMove();
     await firstPage.flush();
+    firstPage.stop(); // the first page goes into the back/forward cache
     // the next page of the tab: a fresh SDK over the same sessionStorage
     const nextPage = newRecorder(server, new FakeRrweb());
     nextPage.start(CONSENT, POLICY);
     await nextPage.flush();
     expect(nextPage.sessionId()).toBe(firstPage.sessionId());
     expect(server.seqs()).toEqual([0, 1, 2]);
+    nextPage.stop();
+    // back: the first page continues after the next page's seqs, not over them
+    firstPage.start(CONSENT, POLICY);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    rrweb.mouseMove();
+    await firstPage.flush();
+    expect(server.seqs()).toEqual([0, 1, 2, 3]);
   });
 
   it('navigation_afterThirtyMinutesIdleStartsANewSession', async () => {

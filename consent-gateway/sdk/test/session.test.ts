@@ -21,6 +21,21 @@ describe('Session', () => {
     expect(next.nextSeq()).toBe(2);
   });
 
+  it('resume_continuesAfterTheSeqsOfLaterPages', () => {
+    const restored = new Session(sessionStorage, IDLE, 1_000);
+    expect([restored.nextSeq(), restored.nextSeq()]).toEqual([0, 1]);
+    // the page goes into the back/forward cache; the next page of the tab goes on
+    const later = new Session(sessionStorage, IDLE, 2_000);
+    expect([later.nextSeq(), later.nextSeq()]).toEqual([2, 3]);
+    restored.resume(); // back
+    expect(restored.nextSeq()).toBe(4);
+
+    later.renew(3_000); // the later page started a new session
+    restored.resume();
+    expect(restored.id).toBe(later.id);
+    expect(restored.nextSeq()).toBe(0);
+  });
+
   it('constructor_startsANewSessionAfterThirtyMinutesIdle', () => {
     const first = new Session(sessionStorage, IDLE, 1_000);
     first.touch(5_000);
