@@ -14,8 +14,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Creates the bootstrap {@code admin} account on first start. Its password comes from
  * {@code WITNESS_ADMIN_PASSWORD}; without it a random one is generated and shown once on the console (standard
- * error, never the log files), since it is the only way in to a fresh appliance. The password is hashed on a
- * thread of its own while the rest of the appliance starts; logins wait for the account.
+ * error, never the log files), since it is the only way in to a fresh appliance. The password (600,000 PBKDF2
+ * rounds, ≈ 0.4 s of a core on a cold JVM) is hashed on a thread of its own that starts once the HTTP server
+ * listens, so that it does not compete for the CPU with the rest of the start; a login or password change waits for
+ * the account ({@link IdentityService#awaitBeforeLogin}).
  */
 @ApplicationScoped
 class AdminBootstrap {
@@ -28,22 +30,33 @@ class AdminBootstrap {
   @ConfigProperty(name = "auth.admin-password", defaultValue = "")
   String configuredPassword;
 
+  /** Helidon starts its server at this priority of the same event (ServerCdiExtension). */
+  private static final int SERVER_STARTED = jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER + 100;
+
+  private CompletableFuture<Void> creation;
+
   void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
       @Initialized(ApplicationScoped.class) Object ignored) {
-    if (identity.userExists(ADMIN)) {
+    if (!identity.userExists(ADMIN)) {
+      creation = new CompletableFuture<>();
+      identity.awaitBeforeLogin(creation); // from now on, before the first request
+    }
+  }
+
+  void afterServerStart(@Observes @Priority(SERVER_STARTED + 1)
+      @Initialized(ApplicationScoped.class) Object ignored) {
+    CompletableFuture<Void> pending = creation;
+    if (pending == null) {
       return;
     }
-    // The password hash (600,000 PBKDF2 rounds, a few hundred ms on a cold JVM) is made beside the rest of the
-    // start rather than before it; a login waits for the account (IdentityService.awaitBeforeLogin).
-    CompletableFuture<Void> creation = new CompletableFuture<>();
-    identity.awaitBeforeLogin(creation);
+    creation = null;
     DaemonThreads.start("witness-admin-bootstrap", () -> {
       try {
         create();
-        creation.complete(null);
+        pending.complete(null);
       } catch (RuntimeException | Error e) {
         LOG.log(Level.SEVERE, "the bootstrap account could not be created: " + e.getClass().getName(), e);
-        creation.completeExceptionally(e);
+        pending.completeExceptionally(e);
       }
     });
   }

@@ -159,7 +159,13 @@ class ConsentBrowserIT {
           + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
       assertTrue(kinds(observe(browser)).contains("ingest"), "recorded without a prior grant");
       JsonNode item = recordingOfStoredConsent(api, browser);
-      assertTrue(api.eventsText(item.path("id").asText()).startsWith("["), "it replays");
+      String events = api.eventsText(item.path("id").asText());
+      assertTrue(events.startsWith("["), "it replays");
+      // The banner was on the page while it recorded: stored as an empty box (rrweb's rr-block), never its text.
+      String notice = browser.driver().findElement(By.id("witness-consent-notice")).getText();
+      assertFalse(notice.isBlank());
+      assertFalse(events.contains(notice), "the banner's notice is not recorded");
+      assertTrue(events.contains("rr-block") && events.contains("rr_width"), "the banner is an empty box");
 
       browser.driver().findElements(By.cssSelector("#witness-consent button")).get(1).click(); // Opt out
       browser.waitUpTo(Duration.ofSeconds(10)).until(d -> kinds(observe(browser)).contains("withdrawals"));
