@@ -90,6 +90,7 @@ export class ConsentGate {
       }, ignore);
     }
     window.addEventListener('storage', this.onStorage);
+    window.addEventListener('pageshow', this.onShow);
   }
 
   state(): ConsentState {
@@ -136,6 +137,7 @@ export class ConsentGate {
   /** Stops listening to other tabs and takes its banner away (a new `init()` replaces this gate). */
   close(): void {
     window.removeEventListener('storage', this.onStorage);
+    window.removeEventListener('pageshow', this.onShow);
     removeBanner();
   }
 
@@ -218,6 +220,12 @@ export class ConsentGate {
   }
 
   /** Another tab of the site granted or withdrew. */
+  /** Back from the back/forward cache: a later page of the tab may have withdrawn (or granted) meanwhile. */
+  private readonly onShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.onStorage({ key: null } as StorageEvent);
+  };
+
+  /** Another tab or page granted or withdrew: follow it. */
   private readonly onStorage = (event: StorageEvent): void => {
     if (event.key !== CONSENT_KEY && event.key !== null) return;
     const stored = readConsent(this.deps.local);

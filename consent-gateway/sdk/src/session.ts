@@ -4,8 +4,9 @@
  * The id, the next batch `seq` and the time of the last user activity live in `sessionStorage`, which the browser
  * keeps per tab and per origin across navigations, so every page of a visit continues the same session and the
  * seq never repeats. A page restored from the back/forward cache takes the tab's session up again (`resume`), since
- * the pages shown meanwhile went on with its seqs. Nothing is written before the page calls `start()` (storage needs the visitor's consent).
- * When storage is unavailable (blocked, full, sandboxed) the session lives in memory for this page only.
+ * the pages shown meanwhile went on with its seqs. Nothing is written before the page calls `start()` (storage
+ * needs the visitor's consent). When storage is unavailable (blocked, full, sandboxed) the session lives in memory
+ * for this page only.
  */
 
 export const STORAGE_KEY = 'witness.session';

@@ -415,6 +415,18 @@ describe('ConsentGate', () => {
       expect(tab.getItem(STORAGE_KEY)).toBeNull();
     });
 
+    it('withdraw_onALaterPageStopsThisOneWhenItComesBackFromTheBackForwardCache', async () => {
+      local.setItem(CONSENT_KEY, JSON.stringify(STORED));
+      const { gate: g } = gate({ banner: false, policy: POLICY });
+      await until(() => rrweb.recording);
+      local.removeItem(CONSENT_KEY); // what the later page did; no storage event reaches a cached page
+      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+      expect(rrweb.recording).toBe(true); // an ordinary load: nothing to follow
+      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      expect(rrweb.recording).toBe(false);
+      expect(g.state()).toBe('denied');
+    });
+
     it('grant_inAnotherTabStartsThisOne', async () => {
       const { gate: g } = gate({ policy: POLICY });
       await until(() => banner() !== null);

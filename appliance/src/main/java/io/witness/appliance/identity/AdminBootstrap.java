@@ -23,15 +23,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 class AdminBootstrap {
   private static final Logger LOG = Logger.getLogger(AdminBootstrap.class.getName());
   static final String ADMIN = "admin";
+  /** Helidon starts its server at this priority of the same event (ServerCdiExtension). */
+  private static final int SERVER_STARTED = jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER + 100;
 
   @Inject IdentityService identity;
 
   @Inject
   @ConfigProperty(name = "auth.admin-password", defaultValue = "")
   String configuredPassword;
-
-  /** Helidon starts its server at this priority of the same event (ServerCdiExtension). */
-  private static final int SERVER_STARTED = jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER + 100;
 
   private CompletableFuture<Void> creation;
 
