@@ -27,6 +27,7 @@ const TOP = Number(args.top ?? 0);
 const CHROMIUM = args.chromium ?? '/usr/bin/chromium';
 const die = (msg) => { console.error(`bench sdk-profile: ${msg}`); process.exit(1); };
 for (const p of PAGES) if (!SCENARIOS[p]) die(`unknown page ${p} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+if (!(RUNS >= 1)) die('runs must be 1 or more');
 const missing = missingPrerequisite(PAGES, CHROMIUM);
 if (missing) die(missing);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };

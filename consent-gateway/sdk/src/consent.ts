@@ -222,19 +222,23 @@ export class ConsentGate {
   /** Another tab of the site granted or withdrew. */
   /** Back from the back/forward cache: a later page of the tab may have withdrawn (or granted) meanwhile. */
   private readonly onShow = (event: PageTransitionEvent): void => {
-    if (event.persisted) this.onStorage({ key: null } as StorageEvent);
+    if (event.persisted) this.follow();
   };
 
-  /** Another tab or page granted or withdrew: follow it. */
+  /** Another tab or page granted or withdrew. */
   private readonly onStorage = (event: StorageEvent): void => {
-    if (event.key !== CONSENT_KEY && event.key !== null) return;
+    if (event.key === CONSENT_KEY || event.key === null) this.follow();
+  };
+
+  /** Follows the stored consent: starts under one that appeared, forgets one that is gone. */
+  private follow(): void {
     const stored = readConsent(this.deps.local);
     if (stored && !this.stored) {
       this.stored = stored;
       removeBanner();
       this.start();
     } else if (!stored && this.stored) this.forget();
-  };
+  }
 }
 
 /** The stored consent if it is well-formed and unexpired; an expired or corrupt one is removed. */
