@@ -2,6 +2,7 @@ package io.witness.appliance.capture;
 
 import io.witness.appliance.platform.DaemonThreads;
 import io.witness.appliance.recording.RecordingStore;
+import io.witness.appliance.recording.RetiredBlobs;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * stored more than {@code capture.compact-after-seconds} ago (60; 0: never) are compacted into a segment of its
  * stream ({@link RecordingStore#compact}), so a live session costs about what a sealed one does. Runs on one
  * background thread, {@link #PER_PASS} sessions of each kind per {@code capture.seal-interval-seconds}, paced so
- * that it takes a quarter of one core at most.
+ * that it takes a quarter of one core at most. Each pass then deletes the blobs those rewrites replaced once
+ * {@code capture.retired-blob-grace-seconds} (300) have passed and no replay streams them ({@link RetiredBlobs}).
  */
 @ApplicationScoped
 class SessionSealer {
@@ -37,6 +39,10 @@ class SessionSealer {
   private static final int PAUSE_FACTOR = 3;
 
   @Inject RecordingStore store;
+  @Inject RetiredBlobs retired;
+
+  @Inject @ConfigProperty(name = "capture.retired-blob-grace-seconds", defaultValue = "300")
+  long retiredGraceSeconds;
 
   @Inject @ConfigProperty(name = "capture.seal-after-idle-seconds", defaultValue = "1800")
   long idleSeconds;
@@ -63,6 +69,20 @@ class SessionSealer {
   private void sealAndCompact() {
     sealIdle();
     compactAged();
+    sweepRetired();
+  }
+
+  /** Deletes replaced blobs past their grace period that no replay streams; returns how many. */
+  int sweepRetired() {
+    int deleted = 0;
+    try {
+      for (int n = PER_PASS; n == PER_PASS; deleted += n) {
+        n = retired.sweep(Duration.ofSeconds(retiredGraceSeconds), PER_PASS);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "deleting replaced blobs failed; will retry", e);
+    }
+    return deleted;
   }
 
   /** Compacts the frames of every live session that has had some for {@code capture.compact-after-seconds}. */

@@ -119,8 +119,13 @@ public class PolicyResource {
     Policy p = PolicyService.validate(document(body, contentLength));
     String siteId = replay.siteOf(id);
     io.witness.appliance.recording.RecordingStore.EventStream stream = replay.events(id);
-    audit.record("recording.preview", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", id, siteId, null,
-        null, "policy preview");
+    try {
+      audit.record("recording.preview", io.witness.audit.AuditEvent.Outcome.SUCCESS, "recording", id, siteId,
+          null, null, "policy preview");
+    } catch (RuntimeException e) {
+      stream.close();
+      throw e;
+    }
     // Streamed: one event at a time is parsed, sanitized and written (a 30-minute recording is ≈13 MB of JSON, its
     // tree several times that); the summary and the matches follow the events, once they are known.
     jakarta.ws.rs.core.StreamingOutput answer = out -> preview(p, stream, id, out);

@@ -53,8 +53,14 @@ public class RecordingStore {
   }
 
   private static final Logger LOG = Logger.getLogger(RecordingStore.class.getName());
-  /** Stored bytes up to which a replay keeps its opened chunks in memory instead of reading them twice. */
-  static final long OPENED_IN_MEMORY = 32L << 20;
+  /**
+   * Stored bytes up to which a replay keeps its opened chunks in memory instead of reading them twice (32 MiB);
+   * a larger recording's chunks are read again as it streams, pinned against deletion ({@link RetiredBlobs}).
+   */
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "replay.opened-in-memory-bytes",
+      defaultValue = "33554432")
+  long openedInMemory;
 
   @PersistenceContext(unitName = "witness")
   EntityManager em;
@@ -63,6 +69,7 @@ public class RecordingStore {
   @Inject RecordingKeys recordingKeys;
   /** Reads wait for batches answered but not yet stored (see {@link LiveBatchStore#awaitApplied}). */
   @Inject LiveBatchStore liveBatches;
+  @Inject RetiredBlobs retired;
 
   /**
    * Imports a complete recording as one sealed stream, in one transaction; returns its id. {@code subjectId} names
@@ -148,14 +155,6 @@ public class RecordingStore {
       em.persist(BlobEntity.of(key, data));
     } else {
       blobs.put(key, data);
-    }
-  }
-
-  private void deleteBlob(String key) {
-    if (blobs instanceof DatabaseBlobStore) {
-      em.createQuery("delete from BlobEntity b where b.key = :k").setParameter("k", key).executeUpdate();
-    } else {
-      blobs.delete(key);
     }
   }
 
@@ -248,7 +247,9 @@ public class RecordingStore {
       throw new UncheckedIOException(e);
     }
     for (ChunkEntity c : old) {
-      deleteBlob(c.blobKey);
+      // Deleted later ({@link RetiredBlobs}): a replay that read the chunk list before this commit may stream it.
+      em.createNativeQuery("insert into retired_blobs (blob_key, recording_id, retired_at) values (?, ?, ?)")
+          .setParameter(1, c.blobKey).setParameter(2, r.id).setParameter(3, now()).executeUpdate();
       em.remove(c);
       r.storedBytes -= c.storedBytes;
     }
@@ -380,9 +381,19 @@ public class RecordingStore {
       throw gone();
     }
     List<ChunkEntity> chunks = chunks(id);
-    Map<Integer, byte[]> opened = new HashMap<>();
-    SecretKey key = readable(r, chunks, opened);
-    return Optional.of(new EventStream(groups(chunks), key, opened));
+    // Read again while it streams: its blobs stay until the stream ends, even if its chunks are replaced meanwhile.
+    Runnable release = retired.pin(chunks.stream().map(c -> c.blobKey).toList());
+    try {
+      Map<Integer, byte[]> opened = new HashMap<>();
+      SecretKey key = readable(r, chunks, opened);
+      if (opened.size() == chunks.size()) {
+        release.run(); // all in memory
+      }
+      return Optional.of(new EventStream(groups(chunks), key, opened, release));
+    } catch (RuntimeException e) {
+      release.run();
+      throw e;
+    }
   }
 
   /**
@@ -407,7 +418,7 @@ public class RecordingStore {
       for (ChunkEntity c : chunks) {
         opened.put(c.chunkNo, openChunk(c, key));
       }
-      return Optional.of(new EventStream(groups(chunks), key, opened));
+      return Optional.of(new EventStream(groups(chunks), key, opened, () -> { }));
     } catch (KeyGoneException erased) {
       return Optional.empty(); // its batches are dropped by the writer
     }
@@ -417,7 +428,7 @@ public class RecordingStore {
    * The key that opens {@code r}'s chunks, once every chunk has been opened with it: a recording with one altered,
    * truncated, reordered or foreign chunk is refused before a byte of it is sent (410 when its key was destroyed,
    * a 500 integrity problem otherwise), never replayed in part. Costs one extra read of the chunks (the GCM check
-   * runs at ≈1 GB/s; docs/benchmarks.md, replay). A recording of up to {@link #OPENED_IN_MEMORY} stored bytes
+   * runs at ≈1 GB/s; docs/benchmarks.md, replay). A recording of up to {@link #openedInMemory} stored bytes
    * keeps its opened chunks in {@code opened} (by chunk number) for the stream, so it is read from the database
    * once; a larger one is read again while it streams.
    */
@@ -431,7 +442,7 @@ public class RecordingStore {
     if (key == null) {
       return null;
     }
-    boolean keep = chunks.stream().mapToLong(c -> c.storedBytes).sum() <= OPENED_IN_MEMORY;
+    boolean keep = chunks.stream().mapToLong(c -> c.storedBytes).sum() <= openedInMemory;
     for (ChunkEntity c : chunks) {
       try {
         byte[] plain = RecordingKeys.open(key, c.recordingId, c.chunkNo, blobs.get(c.blobKey).orElseThrow(() ->
@@ -456,11 +467,15 @@ public class RecordingStore {
     private final SecretKey key;
     /** Chunks already opened (and verified), by chunk number. */
     private final Map<Integer, byte[]> opened;
+    /** Unpins the chunks' blobs once the events are read ({@link RetiredBlobs#pin}). */
+    private final Runnable release;
 
-    private EventStream(List<List<ChunkEntity>> groups, SecretKey key, Map<Integer, byte[]> opened) {
+    private EventStream(List<List<ChunkEntity>> groups, SecretKey key, Map<Integer, byte[]> opened,
+        Runnable release) {
       this.groups = groups;
       this.key = key;
       this.opened = opened;
+      this.release = release;
     }
 
     /**
@@ -489,7 +504,21 @@ public class RecordingStore {
         public InputStream nextElement() {
           return next.next().get();
         }
-      });
+      }) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            release.run();
+          }
+        }
+      };
+    }
+
+    /** Releases the stream's hold on its chunks when its events will not be read ({@link #read} does it too). */
+    public void close() {
+      release.run();
     }
 
     public void writeTo(OutputStream out) throws IOException {
@@ -522,17 +551,9 @@ public class RecordingStore {
     List<ChunkEntity> list = new ArrayList<>(em.createQuery(
             "select c from ChunkEntity c where c.recordingId = :r", ChunkEntity.class)
         .setParameter("r", id).getResultList());
-    list.sort((a, b) -> {
-      int ka = a.kind.equals(ChunkEntity.STREAM) ? 0 : 1;
-      int kb = b.kind.equals(ChunkEntity.STREAM) ? 0 : 1;
-      if (ka != kb) {
-        return Integer.compare(ka, kb);
-      }
-      if (a.streamNo != b.streamNo) {
-        return Integer.compare(a.streamNo, b.streamNo);
-      }
-      return Integer.compare(a.chunkNo, b.chunkNo);
-    });
+    // Streams first, by stream number, then batches; by chunk number within each.
+    list.sort(java.util.Comparator.comparingInt((ChunkEntity c) -> c.kind.equals(ChunkEntity.STREAM) ? 0 : 1)
+        .thenComparingInt(c -> c.streamNo).thenComparingInt(c -> c.chunkNo));
     return list;
   }
 

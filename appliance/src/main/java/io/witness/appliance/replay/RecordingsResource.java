@@ -115,9 +115,14 @@ public class RecordingsResource {
       @QueryParam("limit") @Min(1) Long limit,
       @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
     RecordingStore.EventStream stream = replay.events(id);
-    // Fail closed: the events leave only once this entry is durable (a 503 problem otherwise).
-    audit.record("recording.events.read", Outcome.SUCCESS, "recording", id, null, null, null,
-        "offset=" + offset + (limit == null ? "" : " limit=" + limit));
+    try {
+      // Fail closed: the events leave only once this entry is durable (a 503 problem otherwise).
+      audit.record("recording.events.read", Outcome.SUCCESS, "recording", id, null, null, null,
+          "offset=" + offset + (limit == null ? "" : " limit=" + limit));
+    } catch (RuntimeException e) {
+      stream.close();
+      throw e;
+    }
     long max = limit == null ? Long.MAX_VALUE : limit;
     if (!acceptsGzip(acceptEncoding)) {
       return Response.ok((StreamingOutput) out -> stream.writeTo(new EarlyFlushOutputStream(out), offset, max))

@@ -66,6 +66,11 @@ class ErasureSteps {
         + " where recording_id in :ids)").setParameter("ids", ids).executeUpdate();
     em.createNativeQuery("delete from recording_chunks where recording_id in :ids").setParameter("ids", ids)
         .executeUpdate();
+    // Blobs that compaction or sealing replaced and that still wait for their grace period (recording.RetiredBlobs).
+    em.createNativeQuery("delete from blobs where blob_key in (select blob_key from retired_blobs"
+        + " where recording_id in :ids)").setParameter("ids", ids).executeUpdate();
+    em.createNativeQuery("delete from retired_blobs where recording_id in :ids").setParameter("ids", ids)
+        .executeUpdate();
     return ids.size();
   }
 
