@@ -247,7 +247,7 @@ public class RecordingStore {
       throw new UncheckedIOException(e);
     }
     for (ChunkEntity c : old) {
-      // Deleted later ({@link RetiredBlobs}): a replay that read the chunk list before this commit may stream it.
+      // Deleted later (RetiredBlobs): a replay that read the chunk list before this commit may still stream it.
       em.createNativeQuery("insert into retired_blobs (blob_key, recording_id, retired_at) values (?, ?, ?)")
           .setParameter(1, c.blobKey).setParameter(2, r.id).setParameter(3, now()).executeUpdate();
       em.remove(c);
@@ -277,8 +277,8 @@ public class RecordingStore {
     manifest.update(("witness-capture-manifest/1\nrecording " + id + "\n").getBytes(StandardCharsets.UTF_8));
     for (ChunkEntity c : chunks(id)) {
       byte[] stored = blobs.get(c.blobKey).orElse(new byte[0]);
-      manifest.update(("chunk " + c.chunkNo + " " + c.kind + " " + java.util.HexFormat.of().formatHex(sha256().digest(stored))
-          + "\n").getBytes(StandardCharsets.UTF_8));
+      String digest = java.util.HexFormat.of().formatHex(sha256().digest(stored));
+      manifest.update(("chunk " + c.chunkNo + " " + c.kind + " " + digest + "\n").getBytes(StandardCharsets.UTF_8));
     }
     return Optional.of(java.util.HexFormat.of().formatHex(manifest.digest()));
   }

@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The blobs of chunks that compaction or sealing replaced ({@link RecordingStore#compact}, {@link RecordingStore#seal}).
- * They are not deleted in the transaction that replaces them: a replay of a recording too large to open in memory
- * reads its chunks while it streams, and would otherwise fail part-way when they are replaced meanwhile (ADR 0001).
+ * The blobs of chunks that compaction or sealing replaced ({@link RecordingStore#compact},
+ * {@link RecordingStore#seal}). They are not deleted in the transaction that replaces them: a replay of a recording
+ * too large to open in memory reads its chunks while it streams, and would otherwise fail part-way when they are
+ * replaced meanwhile (ADR 0001).
  * The replacing transaction lists them in {@code retired_blobs}; {@link #sweep} deletes those retired longer than
  * the grace period ago and not pinned by a replay still streaming in this process ({@link #pin}).
  *

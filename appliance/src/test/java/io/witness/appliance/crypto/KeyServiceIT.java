@@ -43,6 +43,7 @@ class KeyServiceIT {
 
   @Inject KeyService keys;
   @Inject KeyCustody custody;
+  @Inject RootKeyUsers rootKeyUsers;
   @Inject @Named("witness") DataSource dataSource;
 
   static String subject() {
@@ -113,7 +114,10 @@ class KeyServiceIT {
     KeyService.Rotation root = keys.rotateRoot();
     assertEquals(rootBefore + 1, root.newVersion());
     assertTrue(root.rewrapped() >= 1, root.toString());
-    assertTrue(root.destroyedVersions().contains(rootBefore), root.toString());
+    // Retired: destroyed now, or kept while a root key user still needs it (the ingest journal's current segment,
+    // when an earlier test class of this deployment ingested: RootKeyUsers).
+    assertTrue(root.destroyedVersions().contains(rootBefore) || rootKeyUsers.pending().contains(rootBefore),
+        root + ", pending " + rootKeyUsers.pending());
     assertEquals(0, count("select count(*) from crypto_keys where kind = 'site-kek' and wrapped_by < ?",
         root.newVersion()), "no site key is left under a destroyed root version");
 
@@ -152,13 +156,7 @@ class KeyServiceIT {
     return count("select count(*) from crypto_keys where scope = ?", scope);
   }
 
-  private long count(String sql, Object arg) throws Exception {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, arg);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+  private long count(String sql, Object arg) {
+    return io.witness.appliance.testing.TableCounts.count(dataSource, sql, arg);
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.witness.appliance.testing.Batches;
 import io.witness.appliance.testing.Corpus;
 import io.witness.appliance.testing.Deployments;
+import io.witness.appliance.testing.TableCounts;
 import io.witness.appliance.testing.WitnessApi;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -65,7 +66,7 @@ class LargeReplayIT {
     assertTrue(store.compact(id) > 0, "the frames were compacted into a segment");
     assertTrue(frames.stream().noneMatch(blobKeys(id)::contains), "the chunks were replaced");
     assertEquals(0, retired.sweep(Duration.ZERO, 1000), "blobs a stream still reads are not deleted");
-    assertEquals(frames.size(), existing(frames));
+    assertEquals(frames.size(), existing(frames), "all still stored");
 
     assertSameEvents(expected, read(stream), "the stream that began before the compaction");
     assertEquals(0, retired.sweep(Duration.ofHours(1), 1000), "nothing is deleted within the grace period");
@@ -124,21 +125,15 @@ class LargeReplayIT {
   }
 
   /** How many of {@code keys} the blob table still holds. */
-  private int existing(List<String> keys) throws SQLException {
-    int n = 0;
+  private long existing(List<String> keys) {
+    long n = 0;
     for (String k : keys) {
       n += count("select count(*) from blobs where blob_key = ?", k);
     }
     return n;
   }
 
-  private int count(String sql, String parameter) throws SQLException {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, parameter);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private long count(String sql, String parameter) {
+    return TableCounts.count(dataSource, sql, parameter);
   }
 }

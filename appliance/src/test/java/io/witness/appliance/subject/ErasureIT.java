@@ -20,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,12 +202,8 @@ class ErasureIT {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  private long count(String sql) throws Exception {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private long count(String sql) {
+    return io.witness.appliance.testing.TableCounts.count(dataSource, sql);
   }
 
   /** pg_dump of the test server's major version (PostgreSQL 15: the embedded test server and Debian 12's). */

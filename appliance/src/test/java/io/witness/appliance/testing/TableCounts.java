@@ -3,6 +3,7 @@ package io.witness.appliance.testing;
 import io.witness.appliance.recording.LiveBatchStore;
 import jakarta.enterprise.inject.spi.CDI;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,5 +37,20 @@ public final class TableCounts {
       throw new IllegalStateException("cannot count rows: " + e.getMessage(), e);
     }
     return counts;
+  }
+
+  /** The number one {@code select count(*) ...} with {@code ?} parameters gives. */
+  public static long count(DataSource dataSource, String sql, Object... parameters) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot count rows: " + e.getMessage(), e);
+    }
   }
 }
