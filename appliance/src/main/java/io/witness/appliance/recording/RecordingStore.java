@@ -381,19 +381,13 @@ public class RecordingStore {
       throw gone();
     }
     List<ChunkEntity> chunks = chunks(id);
-    // Read again while it streams: its blobs stay until the stream ends, even if its chunks are replaced meanwhile.
-    Runnable release = retired.pin(chunks.stream().map(c -> c.blobKey).toList());
-    try {
-      Map<Integer, byte[]> opened = new HashMap<>();
-      SecretKey key = readable(r, chunks, opened);
-      if (opened.size() == chunks.size()) {
-        release.run(); // all in memory
-      }
-      return Optional.of(new EventStream(groups(chunks), key, opened, release));
-    } catch (RuntimeException e) {
-      release.run();
-      throw e;
-    }
+    Map<Integer, byte[]> opened = new HashMap<>();
+    SecretKey key = readable(r, chunks, opened);
+    // Read again while it streams: its blobs stay until the stream ends, even if its chunks are replaced meanwhile
+    // (a blob replaced since the chunk list was read is retired, not deleted, for far longer than that read took).
+    Runnable release = opened.size() == chunks.size() ? () -> { }
+        : retired.pin(chunks.stream().map(c -> c.blobKey).toList());
+    return Optional.of(new EventStream(groups(chunks), key, opened, release));
   }
 
   /**

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The replacing transaction lists them in {@code retired_blobs}; {@link #sweep} deletes those retired longer than
  * the grace period ago and not pinned by a replay still streaming in this process ({@link #pin}).
  *
- * <p>A replay pins its chunks' blobs right after reading the chunk list, far within the grace period of a blob
- * retired just after that read. Pins live in memory: a restart ends every stream, and so every pin.
+ * <p>A replay pins its chunks' blobs once it has read the chunk list and checked every chunk, far within the grace
+ * period of a blob retired after that read; a replay held wholly in memory pins nothing. Pins live in memory: a
+ * restart ends every stream, and so every pin.
  */
 @ApplicationScoped
 public class RetiredBlobs {
@@ -65,7 +66,10 @@ public class RetiredBlobs {
         + " order by retired_at").setParameter(1, before).setMaxResults(max + pins.size()).getResultList();
     int deleted = 0;
     for (String key : keys) {
-      if (deleted == max || pinned(key)) {
+      if (deleted == max) {
+        break;
+      }
+      if (pinned(key)) {
         continue;
       }
       if (blobs instanceof DatabaseBlobStore) {
