@@ -14,13 +14,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * zstd framing of event bytes. Live batches get a fast frame each (level 3) so that a 2xx never waits for more
- * data. Whole sessions (import, sealing) are one stream at a higher level with a window large enough to reach
- * back to earlier snapshots and stylesheets, which is where most of the redundancy of rrweb data lies
- * (platform.md: per-session ≈11–14×, per 10-s batch ≈6.6×).
+ * zstd framing of event bytes. Live batches get a fast frame each (level 1) so that a 2xx never waits for more
+ * data: on the corpus's batches level 1 takes a quarter less time than level 3 for frames 1 % larger, and frames
+ * live only until compaction (docs/benchmarks.md, "Session 18"). Whole sessions (import, sealing) are one stream
+ * at a higher level with a window large enough to reach back to earlier snapshots and stylesheets, which is where
+ * most of the redundancy of rrweb data lies (platform.md: per-session ≈11–14×, per 10-s batch ≈6.6×).
  */
 final class EventCodec {
-  static final int BATCH_LEVEL = 3;
+  static final int BATCH_LEVEL = 1;
   static final int STREAM_LEVEL = 12;
   static final int STREAM_WINDOW_LOG = 27;
   /**
