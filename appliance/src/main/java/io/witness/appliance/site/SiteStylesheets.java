@@ -123,20 +123,61 @@ public class SiteStylesheets {
       if (end >= length || end - start < MIN_BYTES) {
         continue;
       }
-      try (JsonParser p = JSON.getFactory().createParser(json, start - 1, end - start + 2)) {
-        if (p.nextToken() != JsonToken.VALUE_STRING) {
-          continue;
+      Found f = hashed.get(json, start, end);
+      if (f == null) {
+        f = hash(json, start, end);
+        if (f == null) {
+          continue; // not a string after all: nothing to remember
         }
-        byte[] text = p.getText().getBytes(StandardCharsets.UTF_8);
-        found.add(new Found(HexFormat.of().formatHex(sha256().digest(text)),
-            java.util.Arrays.copyOfRange(json, start, end)));
-      } catch (IOException e) {
-        continue; // not a string after all: nothing to remember
+        hashed.put(f);
       }
+      found.add(f);
       at = end;
     }
     return found;
   }
+
+  /** {@code json[start, end)}, the escaped content of a JSON string, with the SHA-256 of its text; null if none. */
+  private static Found hash(byte[] json, int start, int end) {
+    try (JsonParser p = JSON.getFactory().createParser(json, start - 1, end - start + 2)) {
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        return null;
+      }
+      byte[] text = p.getText().getBytes(StandardCharsets.UTF_8);
+      return new Found(HexFormat.of().formatHex(sha256().digest(text)),
+          java.util.Arrays.copyOfRange(json, start, end));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The stylesheets hashed most recently, by their escaped bytes: a page's stylesheets come again in every full
+   * snapshot of every visitor whose browser does not yet send references (a first visit, plain rrweb imports), and
+   * unescaping and hashing them was 7 % of the ingest path's CPU; comparing the bytes with a held copy costs a
+   * fraction of it (docs/benchmarks.md, "Session 18"). Keyed by length, then checked byte for byte; bounded in bytes.
+   */
+  private static final class Hashed {
+    static final long MAX_BYTES = 8L << 20;
+    private final Map<Integer, Found> byLength = new java.util.HashMap<>();
+    private long bytes;
+
+    synchronized Found get(byte[] json, int start, int end) {
+      Found f = byLength.get(end - start);
+      return f != null && java.util.Arrays.equals(f.escaped(), 0, f.escaped().length, json, start, end) ? f : null;
+    }
+
+    synchronized void put(Found f) {
+      if (bytes + f.escaped().length > MAX_BYTES) {
+        byLength.clear();
+        bytes = 0;
+      }
+      Found old = byLength.put(f.escaped().length, f);
+      bytes += f.escaped().length - (old == null ? 0 : old.escaped().length);
+    }
+  }
+
+  private final Hashed hashed = new Hashed();
 
   /** Remembers the stylesheets of a stored batch; returns the hashes the SDK may refer to from now on. */
   public List<String> remember(String siteId, List<Found> found) {
@@ -239,28 +280,48 @@ public class SiteStylesheets {
     return true;
   }
 
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
   /**
    * The first {@code needle} (at least 2 bytes) in {@code b[from, to)}, or -1. Keyed on the needle's second byte:
-   * both needles start with a quote, the commonest byte of JSON, and then {@code _}, a rare one; twice as fast on
-   * the corpus as keying on the first byte (every batch is scanned twice).
+   * both needles start with a quote, the commonest byte of JSON, and then {@code _}, a rare one; the key is looked
+   * for eight bytes at a time (a word with no key byte is skipped whole), then each candidate compared. Every
+   * batch is scanned twice; this was 4 % of the ingest path's CPU a byte at a time (docs/benchmarks.md, "Session
+   * 18").
    */
   static int indexOf(byte[] b, int from, int to, byte[] needle) {
     byte key = needle[1];
-    int last = to - needle.length + 1;
-    outer:
-    for (int i = from + 1; i <= last; i++) {
-      if (b[i] != key) {
-        continue;
-      }
-      int start = i - 1;
-      for (int j = 0; j < needle.length; j++) {
-        if (b[start + j] != needle[j]) {
-          continue outer;
+    long keys = (key & 0xFFL) * ONES;
+    int last = to - needle.length + 1; // the last place the needle's second byte may be, plus one
+    int i = from + 1;
+    while (i <= last) {
+      if (i + 8 <= to) {
+        long x = (long) LONGS.get(b, i) ^ keys;
+        if (((x - ONES) & ~x & HIGHS) == 0) {
+          i += 8; // no key byte in b[i, i + 8)
+          continue;
         }
       }
-      return start;
+      int stop = Math.min(i + 8, last + 1);
+      for (; i < stop; i++) {
+        if (b[i] == key && matches(b, i - 1, needle)) {
+          return i - 1;
+        }
+      }
     }
     return -1;
+  }
+
+  private static boolean matches(byte[] b, int start, byte[] needle) {
+    for (int j = 0; j < needle.length; j++) {
+      if (b[start + j] != needle[j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static MessageDigest sha256() {

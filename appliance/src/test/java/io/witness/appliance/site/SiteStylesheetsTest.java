@@ -22,8 +22,12 @@ class SiteStylesheetsTest {
   }
 
   static String sha256OfText() throws Exception {
+    return sha256OfText(CSS);
+  }
+
+  static String sha256OfText(String escaped) throws Exception {
     // What the browser hashes: the stylesheet as text (JSON escapes undone), UTF-8.
-    String text = new com.fasterxml.jackson.databind.ObjectMapper().readValue("\"" + CSS + "\"", String.class);
+    String text = new com.fasterxml.jackson.databind.ObjectMapper().readValue("\"" + escaped + "\"", String.class);
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes(text)));
   }
 
@@ -49,6 +53,52 @@ class SiteStylesheetsTest {
     assertEquals(-1, SiteStylesheets.indexOf(b, 1, b.length - 1, needle), "a needle cut by the range's end");
     assertEquals(-1, SiteStylesheets.indexOf(b, b.length - 2, b.length, needle));
     assertEquals(-1, SiteStylesheets.indexOf(new byte[0], 0, 0, needle));
+  }
+
+  @Test
+  void indexOf_agreesWithAPlainSearch_atEveryOffsetAndWordBoundary() {
+    byte[] needle = "\"_cssText\":\"".getBytes(StandardCharsets.US_ASCII);
+    java.util.Random random = new java.util.Random(18);
+    byte[] alphabet = "\"_cssText:ab\\{}".getBytes(StandardCharsets.US_ASCII);
+    for (int round = 0; round < 2_000; round++) {
+      byte[] b = new byte[random.nextInt(80)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      if (b.length >= needle.length && random.nextBoolean()) {
+        System.arraycopy(needle, 0, b, random.nextInt(b.length - needle.length + 1), needle.length);
+      }
+      int from = b.length == 0 ? 0 : random.nextInt(b.length);
+      int to = from + random.nextInt(b.length - from + 1);
+      assertEquals(plainIndexOf(b, from, to, needle), SiteStylesheets.indexOf(b, from, to, needle),
+          "round " + round + ": " + new String(b, StandardCharsets.US_ASCII) + " [" + from + ", " + to + ")");
+    }
+  }
+
+  private static int plainIndexOf(byte[] b, int from, int to, byte[] needle) {
+    outer:
+    for (int start = from; start + needle.length <= to; start++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (b[start + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return start;
+    }
+    return -1;
+  }
+
+  @Test
+  void find_hashesAStylesheetSeenBefore_andNotAnotherOfTheSameLength() throws Exception {
+    SiteStylesheets s = new SiteStylesheets();
+    String other = CSS.replace('a', 'b');
+    assertEquals(CSS.length(), other.length());
+    for (String css : List.of(CSS, other, CSS, other)) {
+      byte[] batch = bytes("{\"events\":[{\"attributes\":{\"_cssText\":\"" + css + "\"}}]}");
+      List<SiteStylesheets.Found> found = s.find(batch, batch.length);
+      assertEquals(1, found.size());
+      assertEquals(sha256OfText(css), found.get(0).hash(), "the hash of this batch's own text");
+    }
   }
 
   @Test
