@@ -22,9 +22,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Opens the root key's custody at start, before anything is written (the database, the transaction log, the
- * ingest journal): a missing passphrase or PIN, a wrong one, a damaged
- * keystore, a missing PKCS#11 library or token stops the start with one message saying what to do. The custody is
- * then a {@link KeyCustody} bean, closed at shutdown.
+ * ingest journal): a missing passphrase or PIN, a wrong one, a damaged keystore, a missing PKCS#11 library or
+ * token stops the start with one message saying what to do. The custody is then a {@link KeyCustody} bean, closed
+ * at shutdown.
  *
  * <p>Configuration (MP config, so environment variables work): {@code witness.key-custody} is {@code passphrase}
  * (the default) or {@code pkcs11}.
