@@ -162,8 +162,12 @@ public class SiteStylesheets {
     private final Map<Integer, Found> byLength = new java.util.HashMap<>();
     private long bytes;
 
-    synchronized Found get(byte[] json, int start, int end) {
-      Found f = byLength.get(end - start);
+    /** The held stylesheet equal to {@code json[start, end)}, or null; compared outside the lock. */
+    Found get(byte[] json, int start, int end) {
+      Found f;
+      synchronized (this) {
+        f = byLength.get(end - start);
+      }
       return f != null && java.util.Arrays.equals(f.escaped(), 0, f.escaped().length, json, start, end) ? f : null;
     }
 
