@@ -36,8 +36,14 @@ export async function buildAll({ log = console.error, baseline } = {}) {
   const witness = join(SDK_DIR, 'dist', 'witness.js');
   if (!existsSync(witness) || newerSource(join(SDK_DIR, 'src'), statSync(witness).mtimeMs)) {
     log('consent-gateway/sdk/dist/witness.js is missing or older than its sources: npm run build in consent-gateway/sdk');
-    if (!existsSync(join(SDK_DIR, 'node_modules'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: SDK_DIR, stdio: 'inherit' });
-    execFileSync('npm', ['run', 'build'], { cwd: SDK_DIR, stdio: 'inherit' });
+    // Vite's build() above set NODE_ENV=production in this process: npm would then leave out the SDK's
+    // devDependencies (TypeScript, Vite), so the SDK's install and build get an environment without it.
+    const env = { ...process.env };
+    delete env.NODE_ENV;
+    if (!existsSync(join(SDK_DIR, 'node_modules', '.bin', 'tsc'))) {
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--include=dev'], { cwd: SDK_DIR, stdio: 'inherit', env });
+    }
+    execFileSync('npm', ['run', 'build'], { cwd: SDK_DIR, stdio: 'inherit', env });
   }
   copyFileSync(witness, join(OUT, 'witness.js'));
   if (baseline) {
