@@ -8,14 +8,22 @@ import io.witness.appliance.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * SiteStylesheets the SDK need not send again (capture-protocol.md, "SiteStylesheets sent once"). rrweb inlines every
@@ -35,7 +43,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class SiteStylesheets {
-  /** SiteStylesheets shorter than this (escaped JSON bytes) are not remembered: a reference would save little. */
+  /** Stylesheets shorter than this (escaped JSON bytes) are not remembered: a reference would save little. */
   static final int MIN_BYTES = 1_000;
   static final long MAX_BYTES = 32L * 1024 * 1024;
   private static final byte[] INLINE = "\"_cssText\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -45,7 +53,7 @@ public class SiteStylesheets {
 
   /** Database look-ups one batch may cause (a page has a handful of stylesheets); beyond them: unknown. */
   static final int LOOKUPS_PER_BATCH = 32;
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(
+  private static final Logger LOG = Logger.getLogger(
       SiteStylesheets.class.getName());
 
   /** The database copy; null (memory only) where constructed without CDI, as in unit tests. */
@@ -55,7 +63,7 @@ public class SiteStylesheets {
   private final Map<String, byte[]> known = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
   /** Sites whose most recent stylesheets were read from the database since the start. */
-  private final java.util.Set<String> loadedSites = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> loadedSites = ConcurrentHashMap.newKeySet();
 
   /** A stylesheet found in an admitted batch, remembered once the batch is stored ({@link #remember}). */
   public record Found(String hash, byte[] escaped) {}
@@ -145,7 +153,7 @@ public class SiteStylesheets {
       }
       byte[] text = p.getText().getBytes(StandardCharsets.UTF_8);
       return new Found(HexFormat.of().formatHex(sha256().digest(text)),
-          java.util.Arrays.copyOfRange(json, start, end));
+          Arrays.copyOfRange(json, start, end));
     } catch (IOException e) {
       return null;
     }
@@ -159,7 +167,7 @@ public class SiteStylesheets {
    */
   private static final class Hashed {
     static final long MAX_BYTES = 8L << 20;
-    private final Map<Integer, Found> byLength = new java.util.HashMap<>();
+    private final Map<Integer, Found> byLength = new HashMap<>();
     private long bytes;
 
     /** The held stylesheet equal to {@code json[start, end)}, or null; compared outside the lock. */
@@ -168,7 +176,7 @@ public class SiteStylesheets {
       synchronized (this) {
         f = byLength.get(end - start);
       }
-      return f != null && java.util.Arrays.equals(f.escaped(), 0, f.escaped().length, json, start, end) ? f : null;
+      return f != null && Arrays.equals(f.escaped(), 0, f.escaped().length, json, start, end) ? f : null;
     }
 
     synchronized void put(Found f) {
@@ -284,8 +292,8 @@ public class SiteStylesheets {
     return true;
   }
 
-  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
 
