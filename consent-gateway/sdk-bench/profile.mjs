@@ -64,6 +64,12 @@ function attribute(traceBuffer, sdk, into) {
       p.under.set(id, v);
       return v;
     };
+    const sdkCaller = (q, id) => { // the nearest SDK frame above a native or page frame, to tell its callers apart
+      for (let n = q.nodes.get(id); n; n = q.nodes.get(n.parent)) {
+        if (isSdkScript(sdk, n.frame.url ?? '')) return `${n.frame.functionName || '(anon)'} ${n.frame.lineNumber}:${n.frame.columnNumber}`;
+      }
+      return '?';
+    };
     for (let i = 0; i < samples.length; i++) {
       const ms = (timeDeltas[i] ?? 0) / 1000;
       into.totalMs += ms;
@@ -71,7 +77,8 @@ function attribute(traceBuffer, sdk, into) {
       into.sdkMs += ms;
       const f = p.nodes.get(samples[i]).frame;
       const name = f.functionName || '(anon)';
-      const k = isSdkScript(sdk, f.url ?? '') ? `${name} ${f.lineNumber}:${f.columnNumber}` : `(native or page, called by the SDK) ${name}`;
+      const k = isSdkScript(sdk, f.url ?? '') ? `${name} ${f.lineNumber}:${f.columnNumber}`
+        : `(native or page, called by the SDK) ${name} <- ${sdkCaller(p, samples[i])}`;
       into.functions.set(k, (into.functions.get(k) ?? 0) + ms);
     }
   }
@@ -140,7 +147,7 @@ if (TOP > 0) {
     console.log(`\n${sdk}: heaviest functions (self ms/min, all pages and runs)`);
     for (const [k, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
       const m = /(\d+):(\d+)$/.exec(k);
-      const src = m && !k.startsWith('(native') ? (code[Number(m[1])] ?? '').slice(Number(m[2]), Number(m[2]) + 80) : '';
+      const src = m ? (code[Number(m[1])] ?? '').slice(Number(m[2]), Number(m[2]) + 80) : '';
       console.log(`  ${(ms / minutes).toFixed(2).padStart(7)}  ${k}  ${src}`);
     }
   }

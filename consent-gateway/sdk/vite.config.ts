@@ -18,6 +18,27 @@ export default defineConfig({
       },
     },
     {
+      // rrweb checks `querySelector` and `querySelectorAll` of `Element.prototype` as getters, which they are not,
+      // so it always takes `Element` for tainted and builds a hidden iframe on every page to read an untainted
+      // prototype from: the recorder's largest single main-thread cost in Chromium (docs/benchmarks.md, session
+      // 20). They are checked as methods instead, as rrweb's open fix proposes (rrweb-io/rrweb#1802); a page that
+      // really patched them still gets the iframe. The build fails if the lists change, so an upgrade is looked at.
+      name: 'witness-element-methods-untainted',
+      apply: 'build',
+      transform(code, id) {
+        if (!/@rrweb[\\/]record[\\/]dist[\\/]record\.js$/.test(id)) return undefined;
+        const accessors = /(const testableAccessors = \{[^}]*?Element: )\["shadowRoot", "querySelector", "querySelectorAll"\]/;
+        const methods = /(const testableMethods = \{[^}]*?Element: )\[\]/;
+        if (!accessors.test(code) || !methods.test(code)) {
+          this.error('@rrweb/record: the untainted-prototype lists (testableAccessors, testableMethods) changed');
+        }
+        return {
+          code: code.replace(accessors, '$1["shadowRoot"]').replace(methods, '$1["querySelector", "querySelectorAll"]'),
+          map: null,
+        };
+      },
+    },
+    {
       // terser over the minified bundle: ≈ 500 bytes (gzipped) less, which keeps the SDK, consent and masking
       // included, within its 30 KB budget (README "Size"). Standard compress options only.
       name: 'witness-terser-after-minify',

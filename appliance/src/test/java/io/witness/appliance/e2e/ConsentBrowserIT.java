@@ -37,9 +37,12 @@ class ConsentBrowserIT {
       + " local: localStorage.length, session: sessionStorage.length, now: performance.now()})";
   /**
    * Runs before the page's scripts: notes every fetch, beacon and XHR the page makes (URL and time; a fetch body's
-   * size) and keeps the body of every batch it sends by fetch in {@code __batches} (base64 of gzip or JSON).
+   * size) and keeps the body of every batch it sends by fetch in {@code __batches} (base64 of gzip or JSON); counts
+   * the iframes added to the document, even those removed at once, in {@code __iframes}.
    */
-  static final String NOTE_REQUESTS = "window.__requests = []; window.__batches = [];"
+  static final String NOTE_REQUESTS = "window.__requests = []; window.__batches = []; window.__iframes = 0;"
+      + "new MutationObserver(ms => { for (const m of ms) for (const n of m.addedNodes)"
+      + " if (n.nodeName === 'IFRAME') window.__iframes++; }).observe(document, {childList: true, subtree: true});"
       + "const note = u => window.__requests.push({url: String(u && u.url ? u.url : u), at: performance.now()});"
       + "const f = window.fetch; window.fetch = function (u, i) { note(u);"
       + " if (i && i.body && i.body.byteLength) { window.__requests[window.__requests.length - 1].size = i.body.byteLength;"
@@ -83,6 +86,8 @@ class ConsentBrowserIT {
           + "Witness.flush().then(() => done('ok'), e => done('error: ' + e));"));
       String sessionId = script(browser, "return Witness.sessionId()");
       assertTrue(kinds(observe(browser)).contains("ingest"), "batches are sent after consent");
+      assertEquals("0", script(browser, "return String(window.__iframes)"), "rrweb took the page's DOM prototypes"
+          + " for untainted and built no hidden iframe to read them from (sdk/vite.config.ts)");
       JsonNode item = api.awaitListed(Map.of("page", "/demo/index.html"), i -> true, Duration.ofSeconds(20));
       JsonNode recording = api.recording(item.path("id").asText());
       assertTrue(recording.path("consentId").isTextual(), "the recording names its consent: " + recording);
