@@ -1,6 +1,9 @@
 import { minify } from 'terser';
 import { defineConfig } from 'vitest/config';
 
+/** @rrweb/record's bundle, which the build plugins below rewrite in two places. */
+const RRWEB_RECORD = /@rrweb[\\/]record[\\/]dist[\\/]record\.js$/;
+
 // Library build: dist/witness.js (IIFE, `window.Witness`) for <script> tags and dist/witness.mjs (ES module).
 export default defineConfig({
   plugins: [
@@ -11,7 +14,7 @@ export default defineConfig({
       name: 'witness-drop-canvas-worker',
       apply: 'build',
       transform(code, id) {
-        if (!/@rrweb[\\/]record[\\/]dist[\\/]record\.js$/.test(id)) return undefined;
+        if (!RRWEB_RECORD.test(id)) return undefined;
         const worker = /const jsContent = '\(function\(\) \{[^']*';/;
         if (!worker.test(code)) this.error('@rrweb/record: the canvas worker source (jsContent) was not found');
         return { code: code.replace(worker, "const jsContent = '';"), map: null };
@@ -26,7 +29,7 @@ export default defineConfig({
       name: 'witness-element-methods-untainted',
       apply: 'build',
       transform(code, id) {
-        if (!/@rrweb[\\/]record[\\/]dist[\\/]record\.js$/.test(id)) return undefined;
+        if (!RRWEB_RECORD.test(id)) return undefined;
         const accessors = /(const testableAccessors = \{[^}]*?Element: )\["shadowRoot", "querySelector", "querySelectorAll"\]/;
         const methods = /(const testableMethods = \{[^}]*?Element: )\[\]/;
         if (!accessors.test(code) || !methods.test(code)) {

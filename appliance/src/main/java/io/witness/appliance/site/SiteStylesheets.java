@@ -53,8 +53,7 @@ public class SiteStylesheets {
 
   /** Database look-ups one batch may cause (a page has a handful of stylesheets); beyond them: unknown. */
   static final int LOOKUPS_PER_BATCH = 32;
-  private static final Logger LOG = Logger.getLogger(
-      SiteStylesheets.class.getName());
+  private static final Logger LOG = Logger.getLogger(SiteStylesheets.class.getName());
 
   /** The database copy; null (memory only) where constructed without CDI, as in unit tests. */
   @jakarta.inject.Inject StylesheetStore store;
