@@ -58,4 +58,12 @@ export function utf8Length(s: string): number {
   return /[^\0-\x7f]/.test(s) ? ENCODER.encode(s).byteLength : s.length;
 }
 
+/**
+ * Whether the UTF-8 form of `s` takes at most `limit` bytes. A UTF-16 code unit takes 1 to 3 bytes, so only a
+ * string between a third of the limit and the limit is counted.
+ */
+export function utf8Within(s: string, limit: number): boolean {
+  return s.length * 3 <= limit || (s.length <= limit && utf8Length(s) <= limit);
+}
+
 const ENCODER = new TextEncoder();

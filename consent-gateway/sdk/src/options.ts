@@ -12,9 +12,12 @@ export interface WitnessOptions {
   siteKey: string;
   /** A batch closes this long after its first event (default 5000 ms). */
   batchIntervalMs?: number;
-  /** ... or when its events reach this many bytes of JSON (default 512 KiB). */
+  /**
+   * ... or when its events reach this many characters of JSON (default 512 Ki; a character is a byte of ASCII,
+   * up to 3 bytes otherwise; a batch over the server's 16 MiB is sent as two).
+   */
   maxBatchBytes?: number;
-  /** Unsent batches kept in memory; over it the oldest are dropped (default 5 MiB). */
+  /** Unsent batches kept in memory, in characters of JSON; over it the oldest are dropped (default 5 Mi). */
   maxQueueBytes?: number;
   /** A session without user activity for this long is replaced by a new one (default 30 min). */
   sessionIdleMs?: number;

@@ -8,6 +8,7 @@ import {
   MAX_DECOMPRESSED_BYTES,
   type RecordedEvent,
   utf8Length,
+  utf8Within,
 } from './envelope';
 import { identityJson, type Traits } from './identity';
 import { maskEventPii, maskingOptions, type MaskingOptions } from './masking';
@@ -71,6 +72,8 @@ export interface WitnessStats extends TransportStats {
   droppedEvents: number;
 }
 
+/** Bytes kept free for the envelope around events (an envelope without identity takes a few hundred). */
+const ENVELOPE_RESERVE = 1024;
 /** rrweb incremental sources that count as user activity (as for the server's "active time"). */
 const ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12]);
 /** Fired on window after `history.pushState` / `replaceState` (wrapped once per page, at the first capture). */
@@ -107,9 +110,7 @@ export class Recorder {
       random: deps.random,
       stylesheets: this.stylesheets,
     });
-    this.batcher = new Batcher(options.batchIntervalMs, options.maxBatchBytes, (events, sizes) =>
-      this.close(events, sizes),
-    );
+    this.batcher = new Batcher(options.batchIntervalMs, options.maxBatchBytes, (events) => this.close(events));
   }
 
   /** The current session id; undefined before the first capture (nothing is stored before it). */
@@ -248,13 +249,11 @@ export class Recorder {
       if (typeof data?.href === 'string') event = { ...event, data: { ...data, href: stripQuery(data.href) } };
     }
     const json = JSON.stringify(packEvent(event));
-    const size = utf8Length(json);
-    if (size > MAX_DECOMPRESSED_BYTES - 1024) {
-      // the server would refuse any batch holding it (1 KiB: more than an envelope without identity needs)
-      this.droppedEvents++;
+    if (!utf8Within(json, MAX_DECOMPRESSED_BYTES - ENVELOPE_RESERVE)) {
+      this.droppedEvents++; // the server would refuse any batch holding it
       return;
     }
-    this.batcher.add(json, size);
+    this.batcher.add(json);
   }
 
   private renewSession(now: number): void {
@@ -269,38 +268,36 @@ export class Recorder {
 
   /**
    * Closes a batch: it gets the session's next seq, the visitor id, the receipt and the waiting identity, and
-   * goes to the transport. A batch that the identity would push over the server's 16 MiB leaves it to the next.
+   * goes to the transport. A batch that the identity would push over the server's 16 MiB leaves it to the next;
+   * one over it without (only possible with a `maxBatchBytes` of millions) is closed as two halves.
    */
-  private close(events: string[], sizes: number[], send = true): void {
+  private close(events: string[], send = true): void {
     const { session, consent } = this;
     if (!session || !consent) return; // discarded
+    if (events.length > 1 && !eventsWithin(events, MAX_DECOMPRESSED_BYTES - ENVELOPE_RESERVE)) {
+      const half = events.length >> 1;
+      this.close(events.slice(0, half), send);
+      this.close(events.slice(half), send);
+      return;
+    }
     const { visitorId, receipt } = consent;
     const header = { sessionId: session.id, seq: session.nextSeq(), sentAt: Date.now(), visitorId };
-    // The body's size from the events' sizes (known since they were recorded) and the envelope's: the batch's
-    // JSON is not scanned again.
-    const eventBytes = sizes.reduce((sum, n) => sum + n, Math.max(0, sizes.length - 1));
     let json = buildEnvelope({ ...header, identity: this.identity }, events);
-    let bytes = eventBytes + utf8Length(buildEnvelope({ ...header, identity: this.identity }, []));
     if (this.identity !== undefined) {
-      if (bytes <= MAX_DECOMPRESSED_BYTES) this.identity = undefined; // this body (and its retries) carries it
-      else {
-        json = buildEnvelope(header, events);
-        bytes = eventBytes + utf8Length(buildEnvelope(header, []));
-      }
+      if (utf8Within(json, MAX_DECOMPRESSED_BYTES)) this.identity = undefined; // this body (and its retries) carries it
+      else json = buildEnvelope(header, events);
     }
-    this.transport.enqueue({ json, bytes, consent: receipt }, send);
+    this.transport.enqueue({ json, size: json.length, consent: receipt }, send);
   }
 
   /** The page may be gone at the next task: send everything now, the open batch cut to keepalive size. */
   private readonly onHide = (): void => {
-    const { events, sizes } = this.batcher.take();
+    const events = this.batcher.take();
     if (events.length > 0) {
       const header = { sessionId: this.session!.id, visitorId: this.consent!.visitorId };
       const overhead = envelopeOverhead(header);
       const first = envelopeOverhead({ ...header, identity: this.identity }); // the first part carries it
-      for (const part of splitBySize(events, sizes, overhead, KEEPALIVE_LIMIT, first)) {
-        this.close(part.events, part.sizes, false);
-      }
+      for (const part of splitBySize(events, overhead, KEEPALIVE_LIMIT, first)) this.close(part, false);
     }
     this.transport.sendAllNow();
   };
@@ -327,6 +324,16 @@ function watchHistory(): void {
       window.dispatchEvent(new Event(LOCATION_CHANGE));
     };
   }
+}
+
+/** Whether the events, joined by commas, take at most `limit` UTF-8 bytes (counted only for batches that may not). */
+function eventsWithin(events: string[], limit: number): boolean {
+  let chars = events.length - 1;
+  for (const event of events) chars += event.length;
+  if (chars * 3 <= limit) return true;
+  let bytes = events.length - 1;
+  for (const event of events) bytes += utf8Length(event);
+  return bytes <= limit;
 }
 
 function isActivity(event: RecordedEvent): boolean {

@@ -3,7 +3,7 @@
  *
  * A batch that fails with a network error, 429 or 5xx is retried with the same body after an exponential,
  * jittered back-off (or the server's `Retry-After`); any other answer but 2xx drops it. The queue is bounded by
- * the batches' uncompressed bytes: over the bound the oldest batch not in flight is dropped and counted.
+ * the batches' JSON lengths (UTF-16 code units, bytes for ASCII): over the bound the oldest batch not in flight is dropped and counted.
  *
  * When the page is hidden `sendAllNow` sends every waiting batch at once, because the page may be gone at the next
  * task. Where the browser's `CompressionStream` finishes within the same task (its promises settle as microtasks,
@@ -25,14 +25,14 @@ export const RETRY_AFTER_CAP_MS = 10 * 60_000;
 export interface OutgoingBatch {
   /** The envelope's JSON. */
   readonly json: string;
-  /** UTF-8 bytes of the JSON (what the queue bound counts). */
-  readonly bytes: number;
+  /** The JSON's length in UTF-16 code units (what the queue bound counts: bytes for ASCII text). */
+  readonly size: number;
   /** The consent receipt the batch was recorded under (`Witness-Consent`). */
   readonly consent?: string;
 }
 
 interface Entry {
-  readonly bytes: number;
+  readonly size: number;
   readonly consent?: string;
   /** The envelope's JSON until `body` holds its encoded bytes. */
   json: string;
@@ -213,14 +213,14 @@ export class Transport {
 
   /** Drops the oldest batches not in flight (never the newest) while the queue is over its byte bound. */
   private bound(): void {
-    let total = this.queue.reduce((sum, e) => sum + e.bytes, 0);
+    let total = this.queue.reduce((sum, e) => sum + e.size, 0);
     for (let i = 0; total > this.config.maxQueueBytes && i < this.queue.length - 1; ) {
       const entry = this.queue[i];
       if (entry.state === 'sending') {
         i++;
         continue;
       }
-      total -= entry.bytes;
+      total -= entry.size;
       this.remove(entry, 'dropped');
     }
   }

@@ -209,6 +209,30 @@ describe('Recorder', () => {
     expect(server.requests[0].json.events.map((e) => e.type)).toEqual([4, 2]);
   });
 
+  it('recording_dropsAnEventOverTheLimitInUtf8Bytes', async () => {
+    const recorder = newRecorder(server, rrweb);
+    recorder.start(CONSENT, POLICY);
+    rrweb.emit({ type: 5, data: { tag: 'wide', payload: 'ü'.repeat(9 * 1024 * 1024) } }); // 9 Mi chars, 18 MiB
+    rrweb.emit({ type: 5, data: { tag: 'fits', payload: '東'.repeat(5 * 1024 * 1024) } }); // 5 Mi chars, 15 MiB
+    await recorder.flush();
+    expect(recorder.stats().droppedEvents).toBe(1);
+    const events = server.requests.flatMap((r) => r.json.events);
+    expect(events.map((e) => (e.type === 5 ? (e.data as { tag: string }).tag : e.type))).toEqual([4, 2, 'fits']);
+    expect(server.requests.every((r) => r.bodyBytes <= 16 * 1024 * 1024)).toBe(true);
+  });
+
+  it('close_splitsABatchOverTheServersLimitInUtf8Bytes', async () => {
+    // a batch limit of 16 Mi characters holds 20 MiB of UTF-8: it goes as two requests within 16 MiB each
+    const recorder = newRecorder(server, rrweb, { maxBatchBytes: 16 * 1024 * 1024 });
+    recorder.start(CONSENT, POLICY);
+    await recorder.flush(); // seq 0
+    for (let i = 0; i < 4; i++) rrweb.emit({ type: 5, data: { tag: `t${i}`, payload: '東'.repeat(5 * 1024 * 512) } });
+    await recorder.flush();
+    expect(server.seqs()).toEqual([0, 1, 2]);
+    expect(server.requests.slice(1).map((r) => r.json.events.length)).toEqual([2, 2]);
+    expect(server.requests.every((r) => r.bodyBytes <= 16 * 1024 * 1024)).toBe(true);
+  });
+
   it('start_aVisitorOutsideTheSamplingIsNotRecorded', async () => {
     const recorder = newRecorder(server, rrweb);
     recorder.start(CONSENT, { ...POLICY, capture: { ...POLICY.capture, sampling: 0 } });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildEnvelope, utf8Length } from '../src/envelope';
+import { buildEnvelope } from '../src/envelope';
 import { CSS_KEY, Stylesheets } from '../src/stylesheets';
 import { FakeServer, RecordingStorage, transportTo } from './fakes';
 
@@ -20,7 +20,7 @@ function snapshotBatch() {
     ] } },
   };
   const json = buildEnvelope({ sessionId: 'sessionForStylesheets1', seq: 0, sentAt: 1 }, [JSON.stringify(event)]);
-  return { json, bytes: utf8Length(json) };
+  return { json, size: json.length };
 }
 
 describe('Stylesheets', () => {

@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildEnvelope, utf8Length } from '../src/envelope';
+import { buildEnvelope } from '../src/envelope';
 import { backoffDelay, retryAfterMs } from '../src/transport';
 import { FakeServer, settle, transportTo } from './fakes';
 
 function batch(seq: number, events = ['{"type":4,"timestamp":1,"data":{}}']) {
   const header = { sessionId: 'sessionForTransport01', seq, sentAt: 1_000 + seq };
   const json = buildEnvelope(header, events);
-  return { json, bytes: utf8Length(json) };
+  return { json, size: json.length };
 }
 
 const transport = transportTo;
@@ -133,7 +133,7 @@ describe('Transport', () => {
   it('enqueue_dropsTheOldestBatchesOverTheQueueBound', async () => {
     server.answer('network');
     const big = (seq: number) => batch(seq, [`{"type":3,"timestamp":1,"data":{"p":"${'x'.repeat(1000)}"}}`]);
-    const t = transport(server, { maxQueueBytes: 3 * big(0).bytes });
+    const t = transport(server, { maxQueueBytes: 3 * big(0).size });
     [0, 1, 2, 3, 4].forEach((seq) => t.enqueue(big(seq)));
     expect(t.stats.dropped).toBe(2); // 0 is in flight, so 1 and 2 are the oldest that can go
     await settle();
@@ -209,7 +209,7 @@ describe('Transport with gzip', () => {
     const [request] = server.requests;
     expect(request.headers['Content-Encoding']).toBe('gzip');
     expect(request.text).toBe(b.json);
-    expect(request.bodyBytes).toBeLessThan(b.bytes / 5);
+    expect(request.bodyBytes).toBeLessThan(b.size / 5);
   });
 
   it('send_fallsBackToPlainJsonWithoutCompressionStream', async () => {
