@@ -6,7 +6,8 @@
 // stack), work of the engine outside JavaScript the SDK causes (e.g. a style recalculation it forces later) and
 // work in microtasks without an SDK frame (e.g. a CompressionStream's zlib, which runs on the main thread in
 // Chromium). Unlike the trace's CPU time of all tasks (run.mjs), whose run-to-run spread on the same page is
-// ≈ 700 ms/min, this isolates the SDK's share to a few ms.
+// ≈ 700 ms/min, this isolates the SDK's share to a few ms. Each figure comes twice: as sampled (wall time) and as
+// CPU time (each sample weighted by its top-level task's thread time over wall time, `cpuShares`).
 //   node profile.mjs sdks=rrweb,witness pages=todomvc,sb-admin,jqueryui-modal-form runs=3 [top=15]
 // A change to the Witness SDK is measured against an earlier build in the same run, alternating, since this
 // machine's speed varies by half hour: baseline=<path of that build's witness.js> sdks=rrweb,witness-baseline,witness
@@ -46,13 +47,16 @@ function attribute(traceBuffer, sdk, into) {
   const mainThreads = new Set(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
     .map((e) => `${e.pid}:${e.tid}`));
   // The chunks come from the profiler's own thread; the `Profile` event that opens a profile, from the thread profiled.
-  const mainProfiles = new Set(traceEvents.filter((e) => e.name === 'Profile' && mainThreads.has(`${e.pid}:${e.tid}`))
-    .map((e) => `${e.pid}:${e.id}`));
-  const profiles = new Map(); // pid:id -> {nodes: Map(id -> {frame, parent}), under: Map(id -> boolean)}
+  const opening = new Map(traceEvents.filter((e) => e.name === 'Profile' && mainThreads.has(`${e.pid}:${e.tid}`))
+    .map((e) => [`${e.pid}:${e.id}`, e]));
+  const cpuShare = cpuShares(traceEvents, mainThreads);
+  const profiles = new Map(); // pid:id -> {nodes: Map(id -> {frame, parent}), under: Map(id -> boolean), ts, share}
   for (const e of traceEvents) {
-    if (e.name !== 'ProfileChunk' || !mainProfiles.has(`${e.pid}:${e.id}`)) continue;
+    const open = e.name === 'ProfileChunk' && opening.get(`${e.pid}:${e.id}`);
+    if (!open) continue;
     const key = `${e.pid}:${e.id}`;
-    const p = profiles.get(key) ?? { nodes: new Map(), under: new Map() };
+    const p = profiles.get(key) ?? { nodes: new Map(), under: new Map(), ts: open.args?.data?.startTime ?? 0,
+      share: cpuShare.get(`${open.pid}:${open.tid}`) ?? (() => 1) };
     profiles.set(key, p);
     const { cpuProfile = {}, timeDeltas = [] } = e.args?.data ?? {};
     for (const n of cpuProfile.nodes ?? []) p.nodes.set(n.id, { frame: n.callFrame ?? {}, parent: n.parent });
@@ -72,16 +76,54 @@ function attribute(traceBuffer, sdk, into) {
     };
     for (let i = 0; i < samples.length; i++) {
       const ms = (timeDeltas[i] ?? 0) / 1000;
+      p.ts += timeDeltas[i] ?? 0;
       into.totalMs += ms;
       if (!isUnder(samples[i])) continue;
+      const cpuMs = ms * p.share(p.ts);
       into.sdkMs += ms;
+      into.sdkCpuMs += cpuMs;
       const f = p.nodes.get(samples[i]).frame;
       const name = f.functionName || '(anon)';
       const k = isSdkScript(sdk, f.url ?? '') ? `${name} ${f.lineNumber}:${f.columnNumber}`
         : `(native or page, called by the SDK) ${name} <- ${sdkCaller(p, samples[i])}`;
-      into.functions.set(k, (into.functions.get(k) ?? 0) + ms);
+      into.functions.set(k, (into.functions.get(k) ?? 0) + cpuMs);
     }
   }
+}
+
+/**
+ * Per renderer main thread, a function from a time to the CPU share of the top-level task running then (its
+ * thread time over its wall time, `tdur / dur` of the `toplevel` category; 1 outside tasks). A sample's time delta
+ * is wall time: while another process has the core, the sample that follows the wait gets all of it. Weighting
+ * each sample by its task's share counts the SDK's CPU time instead, which the machine's other work does not
+ * inflate.
+ */
+function cpuShares(traceEvents, mainThreads) {
+  const byThread = new Map();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || typeof e.dur !== 'number' || e.dur <= 0 || typeof e.tdur !== 'number') continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!mainThreads.has(key) || !String(e.cat).split(',').includes('toplevel')) continue;
+    if (!byThread.has(key)) byThread.set(key, []);
+    byThread.get(key).push(e);
+  }
+  const shares = new Map();
+  for (const [key, events] of byThread) {
+    events.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    const tasks = []; // outermost tasks only
+    for (const e of events) if (tasks.length === 0 || e.ts >= tasks.at(-1).ts + tasks.at(-1).dur) tasks.push(e);
+    shares.set(key, (ts) => {
+      let lo = 0;
+      let hi = tasks.length - 1;
+      while (lo < hi) { // the last task starting at or before ts
+        const mid = (lo + hi + 1) >> 1;
+        if (tasks[mid].ts <= ts) lo = mid; else hi = mid - 1;
+      }
+      const t = tasks[lo];
+      return t && t.ts <= ts && ts <= t.ts + t.dur ? Math.min(1, t.tdur / t.dur) : 1;
+    });
+  }
+  return shares;
 }
 
 async function session(collector, origin, sdk, pageName) {
@@ -91,13 +133,13 @@ async function session(collector, origin, sdk, pageName) {
     const context = await browser.newContext({ viewport: scenario.viewport });
     const page = await context.newPage();
     collector.reset(sdk);
-    await browser.startTracing(page, { categories: ['disabled-by-default-v8.cpu_profiler'] });
+    await browser.startTracing(page, { categories: ['disabled-by-default-v8.cpu_profiler', 'toplevel'] });
     const t0 = Date.now();
     await scenario.run(page, origin, actions(page));
     const minutes = (Date.now() - t0) / 60_000;
     await page.goto('about:blank'); // pagehide: the SDK's last flush is counted too
     await new Promise((r) => setTimeout(r, 1000));
-    const into = { sdkMs: 0, totalMs: 0, functions: new Map() };
+    const into = { sdkMs: 0, sdkCpuMs: 0, totalMs: 0, functions: new Map() };
     attribute(await browser.stopTracing(), sdk, into);
     return { ...into, minutes };
   } finally {
@@ -122,29 +164,34 @@ for (let run = 1; run <= RUNS; run++) {
       if (r.sdkMs === 0) die(`run ${run}, ${pageName}: no sample had a frame of the ${sdk} script on its stack (did the page load it?)`);
       results.push({ run, sdk, page: pageName, ...r });
       console.log(`run ${run} ${pageName.padEnd(19)} ${sdk.padEnd(10)} ${r.minutes.toFixed(2)} min: SDK ${(r.sdkMs / r.minutes).toFixed(1)} ms/min `
-        + `of ${(r.totalMs / r.minutes).toFixed(0)} ms/min sampled (idle included)`);
+        + `(CPU ${(r.sdkCpuMs / r.minutes).toFixed(1)}) of ${(r.totalMs / r.minutes).toFixed(0)} ms/min sampled (idle included)`);
     }
   }
 }
-console.log('\nSDK main-thread time per minute (ms/min, median [min–max] over runs)');
-console.log(`| SDK | ${PAGES.join(' | ')} | all pages |`);
-console.log(`| --- | ${PAGES.map(() => '---').join(' | ')} | --- |`);
-for (const sdk of SDKS) {
-  const cell = (xs) => `${median(xs).toFixed(1)} [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]`;
-  const per = PAGES.map((p) => cell(results.filter((r) => r.sdk === sdk && r.page === p).map((r) => r.sdkMs / r.minutes)));
-  const all = Array.from({ length: RUNS }, (_, i) => {
-    const rs = results.filter((r) => r.sdk === sdk && r.run === i + 1);
-    return rs.reduce((n, r) => n + r.sdkMs, 0) / rs.reduce((n, r) => n + r.minutes, 0);
-  });
-  console.log(`| ${sdk} | ${per.join(' | ')} | ${cell(all)} |`);
+/** A table of one figure per session (ms/min), per page and over all pages, median [min–max] over runs. */
+function table(title, field) {
+  console.log(`\n${title}`);
+  console.log(`| SDK | ${PAGES.join(' | ')} | all pages |`);
+  console.log(`| --- | ${PAGES.map(() => '---').join(' | ')} | --- |`);
+  for (const sdk of SDKS) {
+    const cell = (xs) => `${median(xs).toFixed(1)} [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]`;
+    const per = PAGES.map((p) => cell(results.filter((r) => r.sdk === sdk && r.page === p).map((r) => r[field] / r.minutes)));
+    const all = Array.from({ length: RUNS }, (_, i) => {
+      const rs = results.filter((r) => r.sdk === sdk && r.run === i + 1);
+      return rs.reduce((n, r) => n + r[field], 0) / rs.reduce((n, r) => n + r.minutes, 0);
+    });
+    console.log(`| ${sdk} | ${per.join(' | ')} | ${cell(all)} |`);
+  }
 }
+table('SDK main-thread time per minute (ms/min, median [min–max] over runs)', 'sdkMs');
+table('SDK main-thread CPU time per minute (each sample weighted by its task\'s thread time / wall time)', 'sdkCpuMs');
 if (TOP > 0) {
   for (const sdk of SDKS) {
     const code = readFileSync(join(SDK_OUT, `${sdk}.js`), 'utf8').split('\n');
     const total = new Map();
     for (const r of results.filter((x) => x.sdk === sdk)) for (const [k, ms] of r.functions) total.set(k, (total.get(k) ?? 0) + ms);
     const minutes = results.filter((x) => x.sdk === sdk).reduce((n, r) => n + r.minutes, 0);
-    console.log(`\n${sdk}: heaviest functions (self ms/min, all pages and runs)`);
+    console.log(`\n${sdk}: heaviest functions (self CPU ms/min, all pages and runs)`);
     for (const [k, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
       const m = /(\d+):(\d+)$/.exec(k);
       const src = m ? (code[Number(m[1])] ?? '').slice(Number(m[2]), Number(m[2]) + 80) : '';
