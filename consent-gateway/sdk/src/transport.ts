@@ -3,7 +3,8 @@
  *
  * A batch that fails with a network error, 429 or 5xx is retried with the same body after an exponential,
  * jittered back-off (or the server's `Retry-After`); any other answer but 2xx drops it. The queue is bounded by
- * the batches' JSON lengths (UTF-16 code units, bytes for ASCII): over the bound the oldest batch not in flight is dropped and counted.
+ * the batches' JSON lengths (UTF-16 code units, bytes for ASCII): over the bound the oldest batch not in flight
+ * is dropped and counted.
  *
  * When the page is hidden `sendAllNow` sends every waiting batch at once, because the page may be gone at the next
  * task. Where the browser's `CompressionStream` finishes within the same task (its promises settle as microtasks,
