@@ -66,4 +66,14 @@ export function utf8Within(s: string, limit: number): boolean {
   return s.length * 3 <= limit || (s.length <= limit && utf8Length(s) <= limit);
 }
 
+/** Whether `strings`, joined by commas, take at most `limit` UTF-8 bytes (as `utf8Within`: counted only near it). */
+export function joinedWithin(strings: readonly string[], limit: number): boolean {
+  let chars = strings.length - 1;
+  for (const s of strings) chars += s.length;
+  if (chars * 3 <= limit) return true;
+  let bytes = strings.length - 1;
+  for (const s of strings) bytes += utf8Length(s);
+  return bytes <= limit;
+}
+
 const ENCODER = new TextEncoder();

@@ -7,7 +7,7 @@ import {
   INGEST_PATH,
   MAX_DECOMPRESSED_BYTES,
   type RecordedEvent,
-  utf8Length,
+  joinedWithin,
   utf8Within,
 } from './envelope';
 import { identityJson, type Traits } from './identity';
@@ -274,7 +274,7 @@ export class Recorder {
   private close(events: string[], send = true): void {
     const { session, consent } = this;
     if (!session || !consent) return; // discarded
-    if (events.length > 1 && !eventsWithin(events, MAX_DECOMPRESSED_BYTES - ENVELOPE_RESERVE)) {
+    if (events.length > 1 && !joinedWithin(events, MAX_DECOMPRESSED_BYTES - ENVELOPE_RESERVE)) {
       const half = events.length >> 1;
       this.close(events.slice(0, half), send);
       this.close(events.slice(half), send);
@@ -324,16 +324,6 @@ function watchHistory(): void {
       window.dispatchEvent(new Event(LOCATION_CHANGE));
     };
   }
-}
-
-/** Whether the events, joined by commas, take at most `limit` UTF-8 bytes (counted only for batches that may not). */
-function eventsWithin(events: string[], limit: number): boolean {
-  let chars = events.length - 1;
-  for (const event of events) chars += event.length;
-  if (chars * 3 <= limit) return true;
-  let bytes = events.length - 1;
-  for (const event of events) bytes += utf8Length(event);
-  return bytes <= limit;
 }
 
 function isActivity(event: RecordedEvent): boolean {

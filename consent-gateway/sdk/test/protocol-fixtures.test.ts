@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, envelopeOverhead, utf8Length } from '../src/envelope';
+import { buildEnvelope, envelopeOverhead, joinedWithin, utf8Length, utf8Within } from '../src/envelope';
 import { identityJson } from '../src/identity';
 import { newSessionId } from '../src/session';
 import { validateBody } from './protocol-validator';
@@ -53,6 +53,20 @@ describe('SDK envelopes', () => {
     for (const s of ['', 'abc', 'ü', '€', '😀', 'a😀b€ü', '\ud800x', `${'x'.repeat(500)}ü${'y'.repeat(9)}😀z`, '\u007f\u0080']) {
       expect(utf8Length(s)).toBe(new TextEncoder().encode(s).byteLength);
     }
+  });
+
+  it('utf8Within_countsExactBytesNearTheLimit', () => {
+    expect(utf8Within('東東', 6)).toBe(true); // 6 bytes: at the limit
+    expect(utf8Within('東東', 5)).toBe(false); // 2 characters, but 6 bytes
+    expect(utf8Within('ab', 6)).toBe(true); // a third of the limit: not counted
+    expect(utf8Within('abcdefg', 6)).toBe(false); // more characters than the limit
+  });
+
+  it('joinedWithin_countsTheCommasAndExactBytes', () => {
+    expect(joinedWithin(['ab', 'cd'], 5)).toBe(true); // "ab,cd"
+    expect(joinedWithin(['ab', 'cd'], 4)).toBe(false);
+    expect(joinedWithin(['ü', '東'], 6)).toBe(true); // 2 + 1 + 3 bytes
+    expect(joinedWithin(['ü', '東'], 5)).toBe(false); // 3 characters, 6 bytes
   });
 
   it('envelopeOverhead_boundsEveryHeader', () => {
